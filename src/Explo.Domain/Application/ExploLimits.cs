@@ -1,0 +1,42 @@
+namespace Explo.Domain;
+
+/// <summary>The configurable limits of spec section 5, with their defaults.</summary>
+public sealed record ExploLimits
+{
+    /// <summary>The defaults.</summary>
+    public static ExploLimits Default { get; } = new();
+
+    /// <summary>Largest request body an adapter accepts, in bytes (1 MiB).</summary>
+    public int MaxRequestBodyBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>Deepest JSON nesting accepted (64), for request bodies and for the <c>properties</c> object.</summary>
+    public int MaxJsonDepth { get; init; } = 64;
+
+    /// <summary>Largest <c>properties</c> object, serialized as compact UTF-8 JSON (256 KiB).</summary>
+    public int MaxPropertiesBytes { get; init; } = 256 * 1024;
+
+    /// <summary>Most mapping entries per customer (1000).</summary>
+    public int MaxMappingEntries { get; init; } = 1000;
+
+    /// <summary>Most e-mail addresses per customer (100).</summary>
+    public int MaxEmails { get; init; } = 100;
+
+    /// <summary>Most group tags per customer (100).</summary>
+    public int MaxGroupTagsPerCustomer { get; init; } = 100;
+
+    /// <summary>Largest page of the v2 list (1000).</summary>
+    public int MaxPageSize { get; init; } = 1000;
+}
+
+/// <summary>Options of <see cref="ExploService"/>.</summary>
+public sealed record ExploServiceOptions
+{
+    /// <summary>The clock; the system clock by default.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>The secret generator; a CSPRNG by default.</summary>
+    public Ports.ITokenGenerator TokenGenerator { get; init; } = Ports.CryptoTokenGenerator.Instance;
+
+    /// <summary>The limits.</summary>
+    public ExploLimits Limits { get; init; } = ExploLimits.Default;
+}

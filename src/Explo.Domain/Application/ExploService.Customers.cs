@@ -1,0 +1,322 @@
+using System.Collections.Immutable;
+using Explo.Domain.Ports;
+using Explo.Domain.Rules;
+
+namespace Explo.Domain;
+
+public sealed partial class ExploService
+{
+    /// <inheritdoc />
+    public Task<Result<GetOrCreateResult>> GetOrCreateCustomerAsync(Caller caller, CreateCustomerRequest request, CancellationToken cancellationToken = default)
+    {
+        Guard.NotNull(request);
+        return Run(caller, Access.Write, cancellationToken, unit => GetOrCreate(unit, request, FieldNames.ProvidedId));
+    }
+
+    /// <inheritdoc />
+    public Task<Result<CustomerView>> GetCustomerAsync(Caller caller, string providedId, CancellationToken cancellationToken = default) =>
+        Run<CustomerView>(caller, Access.Read, cancellationToken, unit =>
+        {
+            if (CheckIdentifier(FieldNames.ProvidedId, providedId) is { } invalid)
+            {
+                return invalid;
+            }
+
+            return unit.FindVisible(providedId) is { } customer ? unit.View(customer) : CustomerNotFound(providedId);
+        });
+
+    /// <inheritdoc />
+    public Task<Result<CustomerPage>> ListCustomerPageAsync(Caller caller, CustomerPageRequest request, CancellationToken cancellationToken = default)
+    {
+        Guard.NotNull(request);
+        return Run<CustomerPage>(caller, Access.Read, cancellationToken, unit =>
+        {
+            var violations = RuleSets.Page.Check(new PageProposal(request.Page, request.PageSize, unit.Limits)).ToList();
+            var query = ToQuery(unit, request.Filter, violations);
+            if (violations.Count > 0)
+            {
+                return new ValidationFailed(violations);
+            }
+
+            var total = unit.Reader.CountCustomers(query!);
+            var skip = (long)(request.Page - 1) * request.PageSize;
+            var customers = skip >= total ? [] : unit.Reader.ListCustomers(query!, (int)skip, request.PageSize);
+            return new CustomerPage(total, request.Page, request.PageSize, unit.Views(customers));
+        });
+    }
+
+    /// <inheritdoc />
+    public Task<Result<IReadOnlyList<CustomerView>>> ListCustomersAsync(Caller caller, CustomerFilter filter, CancellationToken cancellationToken = default)
+    {
+        Guard.NotNull(filter);
+        return Run<IReadOnlyList<CustomerView>>(caller, Access.Read, cancellationToken, unit =>
+        {
+            var violations = new List<Violation>();
+            var query = ToQuery(unit, filter, violations);
+            if (violations.Count > 0)
+            {
+                return new ValidationFailed(violations);
+            }
+
+            return Result<IReadOnlyList<CustomerView>>.Success(unit.Views(unit.Reader.ListCustomers(query!, 0, int.MaxValue)));
+        });
+    }
+
+    /// <inheritdoc />
+    public Task<Result<CustomerView>> UpdateCustomerAsync(Caller caller, UpdateCustomerRequest request, CancellationToken cancellationToken = default)
+    {
+        Guard.NotNull(request);
+        return Run(caller, Access.Write, cancellationToken, unit => Update(unit, request, FieldNames.ProvidedId, FieldNames.NewProvidedId));
+    }
+
+    /// <inheritdoc />
+    public Task<Result<DeleteResult>> DeleteCustomerAsync(Caller caller, DeleteCustomerRequest request, CancellationToken cancellationToken = default)
+    {
+        Guard.NotNull(request);
+        return Run(caller, Access.Write, cancellationToken, unit => Delete(unit, request));
+    }
+
+    /// <inheritdoc />
+    public Task<Result<CustomerView>> RefreshCustomerTokenAsync(Caller caller, string currentToken, CancellationToken cancellationToken = default) =>
+        Run(caller, Access.Write, cancellationToken, unit => RefreshToken(unit, currentToken));
+
+    private static NotFound CustomerNotFound(string providedId) =>
+        new("customer_not_found", $"No customer has provided_id {TextChecks.Quote(providedId)}.");
+
+    private static NotFound TokenNotFound() =>
+        new("customer_not_found", "No customer has this current_token.");
+
+    /// <summary>Resolves list filters into a store query; unknown names become violations.</summary>
+    private static CustomerQuery? ToQuery(UnitOfWork unit, CustomerFilter filter, List<Violation> violations)
+    {
+        var level = filter.HierarchyLevelName is { } levelName ? unit.Workspace.FindLevel(levelName) : null;
+        var parent = filter.ParentProvidedId is { } parentId ? unit.FindVisible(parentId) : null;
+        violations.AddRange(RuleSets.CustomerFilter.Check(new CustomerProposal
+        {
+            IsCreate = false,
+            LevelName = filter.HierarchyLevelName,
+            EffectiveLevel = level,
+            ParentProvidedId = filter.ParentProvidedId,
+            EffectiveParent = parent,
+            AccessGroup = unit.Principal.CreateIn,
+            Workspace = unit.Workspace,
+            Limits = unit.Limits,
+        }));
+        return new CustomerQuery(unit.Principal.Scope, parent?.Id, level?.Id);
+    }
+
+    private static Result<GetOrCreateResult> GetOrCreate(UnitOfWork unit, CreateCustomerRequest request, string providedIdField)
+    {
+        if (!string.IsNullOrEmpty(request.ProvidedId) && unit.Reader.FindCustomerByProvidedId(request.ProvidedId) is { } existing)
+        {
+            return unit.Principal.Sees(existing)
+                ? new GetOrCreateResult(false, unit.View(existing))
+                : new Conflict("provided_id_taken", $"{providedIdField} {TextChecks.Quote(request.ProvidedId)} is already used by a customer in another data visibility group.");
+        }
+
+        var workspace = unit.Workspace;
+        var level = request.HierarchyLevelName is { } levelName ? workspace.FindLevel(levelName) : workspace.RootLevel;
+        var parent = request.ParentProvidedId is { } parentId ? unit.FindVisible(parentId) : null;
+        var proposal = new CustomerProposal
+        {
+            IsCreate = true,
+            ProvidedIdField = providedIdField,
+            ProvidedId = request.ProvidedId ?? string.Empty,
+            Name = request.Name,
+            Emails = request.Emails,
+            GroupTagNames = request.GroupTags,
+            Properties = request.Properties,
+            Mapping = request.Mapping,
+            LevelName = request.HierarchyLevelName,
+            EffectiveLevel = level,
+            ParentProvidedId = request.ParentProvidedId,
+            EffectiveParent = parent,
+            EffectiveParentLevel = parent is null ? null : workspace.Level(parent.LevelId),
+            AccessGroup = unit.Principal.CreateIn,
+            Workspace = workspace,
+            Limits = unit.Limits,
+        };
+        if (RuleSets.Customer.Validate(proposal) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var customer = new Customer(
+            unit.AllocateCustomerId(),
+            request.ProvidedId!,
+            request.Name ?? request.ProvidedId!,
+            unit.NewCustomerToken(),
+            request.IsDemoGroup ?? false,
+            EmailAddresses.Distinct(request.Emails ?? []),
+            TagIds(workspace, request.GroupTags),
+            request.Properties ?? PropertyMap.Empty,
+            request.Mapping ?? OrderedMap<string>.Empty,
+            level!.Id,
+            unit.Principal.CreateIn,
+            parent?.Id,
+            unit.Now,
+            unit.Now,
+            1);
+        unit.Upsert(customer);
+        unit.Emit(new CustomerCreated(customer.Id, customer.ProvidedId, customer.AccessGroupId, customer.ParentId) { OccurredAt = unit.Now });
+        return new GetOrCreateResult(true, unit.View(customer));
+    }
+
+    private static Result<CustomerView> Update(UnitOfWork unit, UpdateCustomerRequest request, string providedIdField, string newProvidedIdField)
+    {
+        if (CheckIdentifier(providedIdField, request.ProvidedId) is { } invalidId)
+        {
+            return invalidId;
+        }
+
+        if (unit.FindVisible(request.ProvidedId) is not { } existing)
+        {
+            return CustomerNotFound(request.ProvidedId);
+        }
+
+        if (request.ExpectedVersion is { } expected && expected != existing.Version)
+        {
+            return new Conflict("version_mismatch", $"customer {TextChecks.Quote(existing.ProvidedId)} is at version {existing.Version}, not {expected}; read it again and retry.");
+        }
+
+        var workspace = unit.Workspace;
+        var level = request.HierarchyLevelName is { } levelName ? workspace.FindLevel(levelName) : workspace.Level(existing.LevelId);
+        var parentGiven = request.ParentProvidedId.HasValue;
+        var parent = parentGiven
+            ? (request.ParentProvidedId.Value is { } parentId ? unit.FindVisible(parentId) : null)
+            : (existing.ParentId is { } currentParent ? unit.Reader.FindCustomer(currentParent) : null);
+        var levelChanged = level is not null && level.Id != existing.LevelId;
+        var proposal = new CustomerProposal
+        {
+            IsCreate = false,
+            Existing = existing,
+            ProvidedIdField = newProvidedIdField,
+            ProvidedId = request.NewProvidedId,
+            Name = request.Name,
+            Emails = request.Emails,
+            GroupTagNames = request.GroupTags,
+            Properties = request.Properties,
+            Mapping = request.Mapping,
+            LevelName = request.HierarchyLevelName,
+            EffectiveLevel = level,
+            ParentProvidedId = parentGiven ? request.ParentProvidedId.Value : null,
+            EffectiveParent = parent,
+            EffectiveParentLevel = parent is null ? null : workspace.Level(parent.LevelId),
+            ParentLineage = parentGiven && parent is not null ? Lineage(unit.Reader, parent) : new HashSet<CustomerId>(),
+            Children = levelChanged
+                ? unit.Reader.GetChildren(existing.Id).Select(c => (c, workspace.Level(c.LevelId))).ToList()
+                : [],
+            AccessGroup = existing.AccessGroupId,
+            Workspace = workspace,
+            Limits = unit.Limits,
+        };
+        if (RuleSets.Customer.Validate(proposal) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (request.NewProvidedId is { } newId
+            && !string.Equals(newId, existing.ProvidedId, StringComparison.Ordinal)
+            && unit.Reader.FindCustomerByProvidedId(newId) is not null)
+        {
+            return new Conflict("provided_id_taken", $"{newProvidedIdField} {TextChecks.Quote(newId)} is already used by another customer.");
+        }
+
+        var next = existing.Next(
+            unit.Now,
+            providedId: request.NewProvidedId,
+            name: request.Name,
+            isDemoGroup: request.IsDemoGroup,
+            emails: request.Emails is null ? null : EmailAddresses.Distinct(request.Emails),
+            groupTags: request.GroupTags is null ? null : TagIds(workspace, request.GroupTags),
+            properties: request.Properties,
+            mapping: request.Mapping,
+            levelId: level!.Id,
+            parentId: parentGiven ? new Optional<CustomerId?>(parent?.Id) : default);
+        var changed = existing.DifferingFields(next);
+        if (changed.Count == 0)
+        {
+            return unit.View(existing);
+        }
+
+        unit.Upsert(next);
+        unit.Emit(new CustomerUpdated(next.Id, next.ProvidedId, changed) { OccurredAt = unit.Now });
+        if (next.ParentId != existing.ParentId)
+        {
+            unit.Emit(new CustomerMoved(next.Id, next.ProvidedId, existing.ParentId, next.ParentId) { OccurredAt = unit.Now });
+        }
+
+        return unit.View(next);
+    }
+
+    private static Result<DeleteResult> Delete(UnitOfWork unit, DeleteCustomerRequest request)
+    {
+        if (CheckIdentifier(FieldNames.CurrentToken, request.CurrentToken) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (unit.FindVisibleByToken(request.CurrentToken) is not { } target)
+        {
+            return TokenNotFound();
+        }
+
+        var children = unit.Reader.GetChildren(target.Id);
+        if (children.Count > 0 && !request.Cascade)
+        {
+            return new Conflict("customer_has_children", $"customer {TextChecks.Quote(target.ProvidedId)} has {children.Count} child customer(s); delete or move them first, or pass cascade: true to delete the whole subtree.");
+        }
+
+        var subtree = new List<Customer> { target };
+        for (var i = 0; i < subtree.Count; i++)
+        {
+            subtree.AddRange(i == 0 ? children : unit.Reader.GetChildren(subtree[i].Id));
+        }
+
+        // Deepest first, so no event ever describes a customer whose parent is already gone.
+        subtree.Reverse();
+        foreach (var customer in subtree)
+        {
+            unit.Delete(customer.Id);
+            unit.Emit(new CustomerDeleted(customer.Id, customer.ProvidedId) { OccurredAt = unit.Now });
+        }
+
+        return new DeleteResult(subtree.Select(c => c.ProvidedId).Reverse().ToList());
+    }
+
+    private static Result<CustomerView> RefreshToken(UnitOfWork unit, string currentToken)
+    {
+        if (CheckIdentifier(FieldNames.CurrentToken, currentToken) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (unit.FindVisibleByToken(currentToken) is not { } customer)
+        {
+            return TokenNotFound();
+        }
+
+        var next = customer.Next(unit.Now, token: unit.NewCustomerToken());
+        unit.Upsert(next);
+        unit.Emit(new CustomerTokenRotated(next.Id, next.ProvidedId) { OccurredAt = unit.Now });
+        return unit.View(next);
+    }
+
+    /// <summary>The ids of a customer and all its ancestors.</summary>
+    private static HashSet<CustomerId> Lineage(IWorkspaceReader reader, Customer customer)
+    {
+        var lineage = new HashSet<CustomerId> { customer.Id };
+        var current = customer;
+        while (current.ParentId is { } parentId && lineage.Add(parentId))
+        {
+            current = reader.FindCustomer(parentId) ?? throw new InvalidOperationException($"Customer {parentId.Value} is referenced as a parent but is missing.");
+        }
+
+        return lineage;
+    }
+
+    private static ImmutableArray<GroupTagId> TagIds(Workspace workspace, IReadOnlyList<string>? names) =>
+        names is null
+            ? []
+            : names.Distinct(StringComparer.Ordinal).Select(n => workspace.FindGroupTag(n)!.Id).ToImmutableArray();
+}

@@ -1,0 +1,116 @@
+using Explo.Domain.Ports;
+using OneOf;
+
+namespace Explo.Domain;
+
+/// <summary>
+/// The in-process application service: every use case runs as one unit of work on the store, checks the caller,
+/// runs its rule set, and either applies the whole change (with its events) or returns every violation, changing nothing.
+/// Thread-safe; the store serialises writers.
+/// </summary>
+public sealed partial class ExploService : IExploService
+{
+    private readonly IWorkspaceStore _store;
+    private readonly ExploServiceOptions _options;
+
+    /// <summary>Creates the service over a store.</summary>
+    /// <param name="store">The store (for example <see cref="InMemory.InMemoryWorkspaceStore"/>).</param>
+    /// <param name="options">Clock, token generator and limits; defaults when null.</param>
+    public ExploService(IWorkspaceStore store, ExploServiceOptions? options = null)
+    {
+        _store = Guard.NotNull(store);
+        _options = options ?? new ExploServiceOptions();
+    }
+
+    /// <summary>The limits in force.</summary>
+    public ExploLimits Limits => _options.Limits;
+
+    private enum Access
+    {
+        Read,
+        Write,
+        Admin,
+        AdminWrite,
+    }
+
+    /// <summary>Runs a use case as one unit of work: authenticate, authorise, run, and commit only on success.</summary>
+    private Task<Result<T>> Run<T>(Caller caller, Access access, CancellationToken cancellationToken, Func<UnitOfWork, Result<T>> work)
+    {
+        Guard.NotNull(caller);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<Result<T>>(cancellationToken);
+        }
+
+        if (access is Access.Read or Access.Admin)
+        {
+            return Task.FromResult(_store.Read(reader => Execute(reader, caller, access, work).Result));
+        }
+
+        return Task.FromResult(_store.Write(reader =>
+        {
+            var decision = Execute(reader, caller, access, work);
+            return new WriteDecision<Result<T>>(decision.Result, decision.Changes);
+        }));
+    }
+
+    private (Result<T> Result, ChangeSet? Changes) Execute<T>(IWorkspaceReader reader, Caller caller, Access access, Func<UnitOfWork, Result<T>> work)
+    {
+        var stored = reader.Workspace;
+        var workspace = stored ?? Workspace.CreateDefault();
+        var authenticated = Authenticate(workspace, caller);
+        if (authenticated.TryPickT1(out var failure, out var principal))
+        {
+            return (Result<T>.Fail(failure), null);
+        }
+
+        if (access is Access.Admin or Access.AdminWrite && !principal.IsAdministrator)
+        {
+            return (new Forbidden("admin_required", "This is an admin operation; API tokens can't run it. Use the library or the command-line tool as the workspace administrator."), null);
+        }
+
+        if (access is Access.Write or Access.AdminWrite && !principal.CanWrite)
+        {
+            return (new Forbidden("read_only_token", "This API token is read-only; use a read-write token to make changes."), null);
+        }
+
+        var unit = new UnitOfWork(reader, workspace, stored is null, principal, _options.TimeProvider.GetUtcNow(), _options);
+        var result = work(unit);
+        return (result, result.IsSuccess ? unit.ToChangeSet() : null);
+    }
+
+    private static OneOf<Principal, Failure> Authenticate(Workspace workspace, Caller caller)
+    {
+        if (caller.IsAdministrator)
+        {
+            if (caller.AccessGroupName is null)
+            {
+                return new Principal(null, workspace.AccessGroups[0].Id, true, true);
+            }
+
+            var group = workspace.FindAccessGroup(caller.AccessGroupName);
+            if (group is null)
+            {
+                return new NotFound("access_group_not_found", $"The data visibility group '{caller.AccessGroupName}' does not exist.");
+            }
+
+            return new Principal(group.Id, group.Id, true, true);
+        }
+
+        if (string.IsNullOrEmpty(caller.Secret))
+        {
+            return new Unauthorized("missing_api_token", "No API token was given; send one as 'Explo-Authorization: Token <secret>'.");
+        }
+
+        var token = workspace.FindActiveToken(ApiToken.Hash(caller.Secret));
+        if (token is null)
+        {
+            return new Unauthorized("invalid_api_token", "The API token is unknown or has been revoked.");
+        }
+
+        return new Principal(token.AccessGroupId, token.AccessGroupId, !token.ReadOnly, false);
+    }
+
+    private static ValidationFailed? CheckIdentifier(string field, string? value) =>
+        Rules.RuleSets.Identifier.Validate(new GroupTags.NameProposal(field, value));
+}

@@ -1,0 +1,220 @@
+namespace Explo.Domain;
+
+/// <summary>
+/// The driving port: every use case of spec section 3 plus the admin operations. Implemented in-process by
+/// <see cref="ExploService"/> and remotely by the HTTP client, so a host can swap one for the other.
+/// Every call names its <see cref="Caller"/>; DVG scoping and read-only tokens are enforced behind this port.
+/// Business failures come back as <see cref="Result{T}"/> values, never as exceptions.
+/// </summary>
+public interface IExploService
+{
+    /// <summary>Gets the customer with the request's provided id, or creates it (an existing one is returned unchanged).</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="request">The customer's fields.</param>
+    /// <param name="cancellationToken">Cancels before the work starts.</param>
+    /// <returns>The customer and whether it was created.</returns>
+    Task<Result<GetOrCreateResult>> GetOrCreateCustomerAsync(Caller caller, CreateCustomerRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Gets a customer by provided id.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="providedId">The provided id.</param>
+    /// <param name="cancellationToken">Cancels before the work starts.</param>
+    /// <returns>The customer.</returns>
+    Task<Result<CustomerView>> GetCustomerAsync(Caller caller, string providedId, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists one page of customers (v2), in creation order.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="request">Page, page size and filters.</param>
+    /// <param name="cancellationToken">Cancels before the work starts.</param>
+    /// <returns>The page and the total count.</returns>
+    Task<Result<CustomerPage>> ListCustomerPageAsync(Caller caller, CustomerPageRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists every matching customer (v1, deprecated), in creation order.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="filter">The filters.</param>
+    /// <param name="cancellationToken">Cancels before the work starts.</param>
+    /// <returns>The customers.</returns>
+    Task<Result<IReadOnlyList<CustomerView>>> ListCustomersAsync(Caller caller, CustomerFilter filter, CancellationToken cancellationToken = default);
+
+    /// <summary>Updates a customer: given fields replace the stored ones, omitted fields are unchanged.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="request">The changes.</param>
+    /// <param name="cancellationToken">Cancels before the work starts.</param>
+    /// <returns>The updated customer.</returns>
+    Task<Result<CustomerView>> UpdateCustomerAsync(Caller caller, UpdateCustomerRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a customer by its token; one with children only with cascade, which deletes the subtree atomically.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="request">The token and the cascade flag.</param>
+    /// <param name="cancellationToken">Cancels before the work starts.</param>
+    /// <returns>What was deleted.</returns>
+    Task<Result<DeleteResult>> DeleteCustomerAsync(Caller caller, DeleteCustomerRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Gives a customer a new dashboard token; the old one stops working at once.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="currentToken">The customer's current token.</param>
+    /// <param name="cancellationToken">Cancels before the work starts.</param>
+    /// <returns>The customer with its new token.</returns>
+    Task<Result<CustomerView>> RefreshCustomerTokenAsync(Caller caller, string currentToken, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists the group tags.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="cancellationToken">Cancels before the work starts.</param>
+    /// <returns>The tags, in creation order.</returns>
+    Task<Result<IReadOnlyList<GroupTagView>>> ListGroupTagsAsync(Caller caller, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates a group tag; an existing name is a conflict.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="name">The name.</param>
+    /// <param name="cancellationToken">Cancels before the work starts.</param>
+    /// <returns>The tag.</returns>
+    Task<Result<GroupTagView>> CreateGroupTagAsync(Caller caller, string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Renames a group tag; every customer carrying it shows the new name.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="name">The current name.</param>
+    /// <param name="newName">The new name.</param>
+    /// <param name="cancellationToken">Cancels before the work starts.</param>
+    /// <returns>The renamed tag.</returns>
+    Task<Result<GroupTagView>> RenameGroupTagAsync(Caller caller, string name, string newName, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a group tag and removes it from every customer.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="name">The name.</param>
+    /// <param name="cancellationToken">Cancels before the work starts.</param>
+    /// <returns>Done.</returns>
+    Task<Result<Done>> DeleteGroupTagAsync(Caller caller, string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Legacy: gets or creates a user group (a root-level customer).</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="request">The user group's fields.</param>
+    /// <param name="cancellationToken">Cancels before the work starts.</param>
+    /// <returns>The user group and whether it was created.</returns>
+    Task<Result<UserGroupResult>> GetOrCreateUserGroupAsync(Caller caller, CreateUserGroupRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Legacy: updates a user group.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="request">The changes.</param>
+    /// <param name="cancellationToken">Cancels before the work starts.</param>
+    /// <returns>The user group.</returns>
+    Task<Result<UserGroupView>> UpdateUserGroupAsync(Caller caller, UpdateUserGroupRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Legacy: deletes a user group by its token.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="request">The token and the cascade flag.</param>
+    /// <param name="cancellationToken">Cancels before the work starts.</param>
+    /// <returns>What was deleted.</returns>
+    Task<Result<DeleteResult>> DeleteUserGroupAsync(Caller caller, DeleteCustomerRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Legacy: gives a user group a new token.</summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="currentToken">The current token.</param>
+    /// <param name="cancellationToken">Cancels before the work starts.</param>
+    /// <returns>The user group with its new token.</returns>
+    Task<Result<UserGroupView>> RefreshUserGroupTokenAsync(Caller caller, string currentToken, CancellationToken cancellationToken = default);
+
+    /// <summary>Admin: stores the default workspace if the store is new.</summary>
+    /// <param name="caller">An administrator.</param>
+    /// <param name="cancellationToken">Cancels before the work starts.</param>
+    /// <returns>True when this call created the workspace.</returns>
+    Task<Result<bool>> InitializeWorkspaceAsync(Caller caller, CancellationToken cancellationToken = default);
+
+    /// <summary>Admin: the hierarchy levels, root first.</summary>
+    /// <param name="caller">An administrator.</param>
+    /// <param name="cancellationToken">Cancels before the work starts.</param>
+    /// <returns>The levels.</returns>
+    Task<Result<IReadOnlyList<HierarchyLevel>>> ListLevelsAsync(Caller caller, CancellationToken cancellationToken = default);
+
+    /// <summary>Admin: adds a level directly below the one named, or at the bottom.</summary>
+    /// <param name="caller">An administrator.</param>
+    /// <param name="name">The new level's name.</param>
+    /// <param name="after">The level to insert below; null for the bottom.</param>
+    /// <param name="cancellationToken">Cancels before the work starts.</param>
+    /// <returns>The new level.</returns>
+    Task<Result<HierarchyLevel>> AddLevelAsync(Caller caller, string name, string? after = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Admin: renames a level.</summary>
+    /// <param name="caller">An administrator.</param>
+    /// <param name="name">The current name.</param>
+    /// <param name="newName">The new name.</param>
+    /// <param name="cancellationToken">Cancels before the work starts.</param>
+    /// <returns>The renamed level.</returns>
+    Task<Result<HierarchyLevel>> RenameLevelAsync(Caller caller, string name, string newName, CancellationToken cancellationToken = default);
+
+    /// <summary>Admin: removes a level no customer uses (the last level can't be removed).</summary>
+    /// <param name="caller">An administrator.</param>
+    /// <param name="name">The name.</param>
+    /// <param name="cancellationToken">Cancels before the work starts.</param>
+    /// <returns>Done.</returns>
+    Task<Result<Done>> RemoveLevelAsync(Caller caller, string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Admin: the DVGs.</summary>
+    /// <param name="caller">An administrator.</param>
+    /// <param name="cancellationToken">Cancels before the work starts.</param>
+    /// <returns>The DVGs.</returns>
+    Task<Result<IReadOnlyList<AccessGroup>>> ListAccessGroupsAsync(Caller caller, CancellationToken cancellationToken = default);
+
+    /// <summary>Admin: adds a DVG.</summary>
+    /// <param name="caller">An administrator.</param>
+    /// <param name="name">The name.</param>
+    /// <param name="cancellationToken">Cancels before the work starts.</param>
+    /// <returns>The DVG.</returns>
+    Task<Result<AccessGroup>> AddAccessGroupAsync(Caller caller, string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Admin: renames a DVG.</summary>
+    /// <param name="caller">An administrator.</param>
+    /// <param name="name">The current name.</param>
+    /// <param name="newName">The new name.</param>
+    /// <param name="cancellationToken">Cancels before the work starts.</param>
+    /// <returns>The renamed DVG.</returns>
+    Task<Result<AccessGroup>> RenameAccessGroupAsync(Caller caller, string name, string newName, CancellationToken cancellationToken = default);
+
+    /// <summary>Admin: creates an API token; the secret is in the result and nowhere else.</summary>
+    /// <param name="caller">An administrator.</param>
+    /// <param name="request">The DVG, read-only flag and label.</param>
+    /// <param name="cancellationToken">Cancels before the work starts.</param>
+    /// <returns>The token and its secret.</returns>
+    Task<Result<CreatedApiToken>> CreateApiTokenAsync(Caller caller, CreateApiTokenRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Admin: the API tokens (never their secrets).</summary>
+    /// <param name="caller">An administrator.</param>
+    /// <param name="cancellationToken">Cancels before the work starts.</param>
+    /// <returns>The tokens.</returns>
+    Task<Result<IReadOnlyList<ApiTokenInfo>>> ListApiTokensAsync(Caller caller, CancellationToken cancellationToken = default);
+
+    /// <summary>Admin: revokes an API token; it stops working at once.</summary>
+    /// <param name="caller">An administrator.</param>
+    /// <param name="id">The token's id.</param>
+    /// <param name="cancellationToken">Cancels before the work starts.</param>
+    /// <returns>Done.</returns>
+    Task<Result<Done>> RevokeApiTokenAsync(Caller caller, ApiTokenId id, CancellationToken cancellationToken = default);
+
+    /// <summary>Admin: the data-source registry.</summary>
+    /// <param name="caller">An administrator.</param>
+    /// <param name="cancellationToken">Cancels before the work starts.</param>
+    /// <returns>The data sources.</returns>
+    Task<Result<IReadOnlyList<DataSourceView>>> ListDataSourcesAsync(Caller caller, CancellationToken cancellationToken = default);
+
+    /// <summary>Admin: registers a data source.</summary>
+    /// <param name="caller">An administrator.</param>
+    /// <param name="request">The data source.</param>
+    /// <param name="cancellationToken">Cancels before the work starts.</param>
+    /// <returns>The data source.</returns>
+    Task<Result<DataSourceView>> AddDataSourceAsync(Caller caller, AddDataSourceRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Admin: removes a data source no customer maps to (its defaults go with it).</summary>
+    /// <param name="caller">An administrator.</param>
+    /// <param name="id">The data source id.</param>
+    /// <param name="cancellationToken">Cancels before the work starts.</param>
+    /// <returns>Done.</returns>
+    Task<Result<Done>> RemoveDataSourceAsync(Caller caller, string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Admin: sets (or with null clears) the default data source of a schema in a DVG.</summary>
+    /// <param name="caller">An administrator.</param>
+    /// <param name="accessGroup">The DVG.</param>
+    /// <param name="schemaId">The schema.</param>
+    /// <param name="dataSourceId">The default, or null to clear it.</param>
+    /// <param name="cancellationToken">Cancels before the work starts.</param>
+    /// <returns>Done.</returns>
+    Task<Result<Done>> SetDefaultDataSourceAsync(Caller caller, string accessGroup, string schemaId, string? dataSourceId, CancellationToken cancellationToken = default);
+}

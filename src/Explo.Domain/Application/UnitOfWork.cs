@@ -1,0 +1,174 @@
+using Explo.Domain.Inheritance;
+using Explo.Domain.Ports;
+
+namespace Explo.Domain;
+
+/// <summary>
+/// The state of one use case: the reader, the authenticated caller, the clock reading, and the changes staged so far.
+/// The service turns the staged changes into one <see cref="ChangeSet"/> only when the use case succeeds.
+/// </summary>
+internal sealed class UnitOfWork
+{
+    private readonly List<Customer> _upserts = [];
+    private readonly List<CustomerId> _deletes = [];
+    private readonly List<DomainEvent> _events = [];
+    private readonly bool _workspaceIsNew;
+    private Workspace? _newWorkspace;
+    private long _nextCustomerId;
+
+    public UnitOfWork(IWorkspaceReader reader, Workspace workspace, bool workspaceIsNew, Principal principal, DateTimeOffset now, ExploServiceOptions options)
+    {
+        Reader = reader;
+        Workspace = workspace;
+        _workspaceIsNew = workspaceIsNew;
+        Principal = principal;
+        Now = now;
+        Options = options;
+        _nextCustomerId = reader.LastCustomerId + 1;
+    }
+
+    public IWorkspaceReader Reader { get; }
+
+    /// <summary>The workspace as of now, including a staged replacement.</summary>
+    public Workspace Workspace { get; private set; }
+
+    public Principal Principal { get; }
+
+    public DateTimeOffset Now { get; }
+
+    public ExploServiceOptions Options { get; }
+
+    public ExploLimits Limits => Options.Limits;
+
+    public bool WorkspaceIsNew => _workspaceIsNew && _newWorkspace is null;
+
+    public CustomerId AllocateCustomerId() => new(_nextCustomerId++);
+
+    public void Replace(Workspace workspace)
+    {
+        Workspace = workspace;
+        _newWorkspace = workspace;
+    }
+
+    public void Upsert(Customer customer) => _upserts.Add(customer);
+
+    public void Delete(CustomerId id) => _deletes.Add(id);
+
+    public void Emit(DomainEvent domainEvent) => _events.Add(domainEvent);
+
+    public ChangeSet? ToChangeSet()
+    {
+        var workspace = _newWorkspace ?? (_workspaceIsNew && (_upserts.Count > 0 || _events.Count > 0) ? Workspace : null);
+        if (workspace is null && _upserts.Count == 0 && _deletes.Count == 0 && _events.Count == 0)
+        {
+            return null;
+        }
+
+        var events = _events;
+        if (_workspaceIsNew && workspace is not null)
+        {
+            events = [new WorkspaceInitialized { OccurredAt = Now }, .. _events];
+        }
+
+        return new ChangeSet(workspace, _deletes, _upserts, events);
+    }
+
+    /// <summary>A customer by provided id, if the caller may see it.</summary>
+    public Customer? FindVisible(string providedId) =>
+        Reader.FindCustomerByProvidedId(providedId) is { } c && Principal.Sees(c) ? c : null;
+
+    /// <summary>A customer by token, if the caller may see it.</summary>
+    public Customer? FindVisibleByToken(string token) =>
+        Reader.FindCustomerByToken(token) is { } c && Principal.Sees(c) ? c : null;
+
+    /// <summary>A new dashboard token no customer has.</summary>
+    public string NewCustomerToken()
+    {
+        for (var attempt = 0; attempt < 16; attempt++)
+        {
+            var token = Options.TokenGenerator.NewToken();
+            if (Reader.FindCustomerByToken(token) is null && !_upserts.Any(c => c.Token == token))
+            {
+                return token;
+            }
+        }
+
+        throw new InvalidOperationException("The token generator keeps returning tokens that are in use; it is not random.");
+    }
+
+    /// <summary>The views of customers, their computed fields resolved with shared ancestors applied once.</summary>
+    public IReadOnlyList<CustomerView> Views(IReadOnlyList<Customer> customers)
+    {
+        if (customers.Count == 0)
+        {
+            return [];
+        }
+
+        var byId = new Dictionary<CustomerId, Customer>(customers.Count);
+        foreach (var customer in customers)
+        {
+            byId[customer.Id] = customer;
+        }
+
+        var defaults = new Dictionary<AccessGroupId, OrderedMap<string>>();
+        var computed = InheritanceResolver.Resolve(
+            customers,
+            ids =>
+            {
+                var loaded = Reader.FindCustomers(ids);
+                foreach (var customer in loaded)
+                {
+                    byId.TryAdd(customer.Id, customer);
+                }
+
+                return loaded;
+            },
+            group => defaults.TryGetValue(group, out var map) ? map : defaults[group] = Workspace.DefaultMapping(group));
+
+        var views = new CustomerView[customers.Count];
+        for (var i = 0; i < customers.Count; i++)
+        {
+            var customer = customers[i];
+            var fields = computed[customer.Id];
+            views[i] = new CustomerView
+            {
+                Id = customer.Id,
+                ProvidedId = customer.ProvidedId,
+                Name = customer.Name,
+                Token = customer.Token,
+                IsDemoGroup = customer.IsDemoGroup,
+                Emails = customer.Emails,
+                GroupTags = TagNames(customer.GroupTags),
+                Properties = customer.Properties,
+                Mapping = customer.Mapping,
+                HierarchyLevel = Workspace.Level(customer.LevelId).Name,
+                AccessGroup = Workspace.AccessGroup(customer.AccessGroupId).Name,
+                ParentProvidedId = customer.ParentId is { } parent ? byId[parent].ProvidedId : null,
+                ComputedProperties = fields.Properties,
+                ComputedMapping = fields.Mapping,
+                ComputedGroupTags = TagNames(fields.GroupTags),
+                CreatedAt = customer.CreatedAt,
+                UpdatedAt = customer.UpdatedAt,
+                Version = customer.Version,
+            };
+        }
+
+        return views;
+    }
+
+    public CustomerView View(Customer customer) => Views([customer])[0];
+
+    private System.Collections.Immutable.ImmutableArray<string> TagNames(System.Collections.Immutable.ImmutableArray<GroupTagId> ids)
+    {
+        var builder = System.Collections.Immutable.ImmutableArray.CreateBuilder<string>(ids.Length);
+        foreach (var id in ids)
+        {
+            if (Workspace.FindGroupTag(id) is { } tag)
+            {
+                builder.Add(tag.Name);
+            }
+        }
+
+        return builder.ToImmutable();
+    }
+}

@@ -1,0 +1,193 @@
+using Explo.Domain.Ports;
+
+namespace Explo.Domain.InMemory;
+
+/// <summary>
+/// A store that keeps everything in memory: for tests, and for hosts that want no file.
+/// One lock serialises every unit of work, so readers never see a half-applied change; a change set is validated
+/// against the store's invariants (unique provided ids and tokens, existing parents) before any of it is applied.
+/// </summary>
+public sealed class InMemoryWorkspaceStore : IWorkspaceStore
+{
+    private readonly Lock _gate = new();
+    private readonly SortedDictionary<long, Customer> _customers = [];
+    private readonly Dictionary<string, CustomerId> _byProvidedId = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CustomerId> _byToken = new(StringComparer.Ordinal);
+    private readonly Dictionary<CustomerId, SortedSet<long>> _children = [];
+    private readonly List<DomainEvent> _events = [];
+    private Workspace? _workspace;
+    private long _lastCustomerId;
+
+    /// <summary>Every event committed so far, in order.</summary>
+    public IReadOnlyList<DomainEvent> Events
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _events.ToList();
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public T Read<T>(Func<IWorkspaceReader, T> query)
+    {
+        Guard.NotNull(query);
+        lock (_gate)
+        {
+            return query(new Reader(this));
+        }
+    }
+
+    /// <inheritdoc />
+    public T Write<T>(Func<IWorkspaceReader, WriteDecision<T>> work)
+    {
+        Guard.NotNull(work);
+        lock (_gate)
+        {
+            var decision = work(new Reader(this));
+            if (decision.Changes is { IsEmpty: false } changes)
+            {
+                Apply(changes);
+            }
+
+            return decision.Result;
+        }
+    }
+
+    private void Apply(ChangeSet changes)
+    {
+        // Check everything first, so a broken change set (a bug in a caller) changes nothing.
+        var deleted = changes.DeletedCustomers.ToHashSet();
+        var upserted = changes.UpsertedCustomers.ToDictionary(c => c.Id);
+        Guard.That(upserted.Count == changes.UpsertedCustomers.Count, "A change set upserts one customer twice");
+        foreach (var customer in changes.UpsertedCustomers)
+        {
+            Guard.That(!deleted.Contains(customer.Id), "A change set deletes and upserts the same customer");
+            CheckUnique(_byProvidedId, customer.ProvidedId, customer.Id, deleted, upserted, c => c.ProvidedId);
+            CheckUnique(_byToken, customer.Token, customer.Id, deleted, upserted, c => c.Token);
+            if (customer.ParentId is { } parent)
+            {
+                Guard.That(
+                    upserted.ContainsKey(parent) || (_customers.ContainsKey(parent.Value) && !deleted.Contains(parent)),
+                    "A change set refers to a missing parent");
+            }
+        }
+
+        foreach (var id in deleted)
+        {
+            if (_children.TryGetValue(id, out var kids))
+            {
+                Guard.That(kids.All(k => deleted.Contains(new CustomerId(k)) || (upserted.TryGetValue(new CustomerId(k), out var moved) && moved.ParentId != id)), "A change set deletes a parent but not its children");
+            }
+        }
+
+        if (changes.Workspace is not null)
+        {
+            _workspace = changes.Workspace;
+        }
+
+        foreach (var id in changes.DeletedCustomers)
+        {
+            if (_customers.Remove(id.Value, out var old))
+            {
+                Unindex(old);
+            }
+        }
+
+        foreach (var customer in changes.UpsertedCustomers)
+        {
+            if (_customers.TryGetValue(customer.Id.Value, out var old))
+            {
+                Unindex(old);
+            }
+
+            _customers[customer.Id.Value] = customer;
+            Index(customer);
+            _lastCustomerId = Math.Max(_lastCustomerId, customer.Id.Value);
+        }
+
+        _events.AddRange(changes.Events);
+    }
+
+    private void CheckUnique(Dictionary<string, CustomerId> index, string key, CustomerId id, HashSet<CustomerId> deleted, Dictionary<CustomerId, Customer> upserted, Func<Customer, string> keyOf)
+    {
+        if (index.TryGetValue(key, out var holder) && holder != id && !deleted.Contains(holder))
+        {
+            // The holder may be giving the key up in the same change set.
+            Guard.That(upserted.TryGetValue(holder, out var next) && keyOf(next) != key, "A change set breaks the uniqueness of provided_id or token");
+        }
+    }
+
+    private void Index(Customer customer)
+    {
+        _byProvidedId[customer.ProvidedId] = customer.Id;
+        _byToken[customer.Token] = customer.Id;
+        if (customer.ParentId is { } parent)
+        {
+            if (!_children.TryGetValue(parent, out var kids))
+            {
+                _children[parent] = kids = [];
+            }
+
+            kids.Add(customer.Id.Value);
+        }
+    }
+
+    private void Unindex(Customer customer)
+    {
+        if (_byProvidedId.TryGetValue(customer.ProvidedId, out var a) && a == customer.Id)
+        {
+            _byProvidedId.Remove(customer.ProvidedId);
+        }
+
+        if (_byToken.TryGetValue(customer.Token, out var b) && b == customer.Id)
+        {
+            _byToken.Remove(customer.Token);
+        }
+
+        if (customer.ParentId is { } parent && _children.TryGetValue(parent, out var kids))
+        {
+            kids.Remove(customer.Id.Value);
+            if (kids.Count == 0)
+            {
+                _children.Remove(parent);
+            }
+        }
+    }
+
+    private sealed class Reader(InMemoryWorkspaceStore store) : IWorkspaceReader
+    {
+        public Workspace? Workspace => store._workspace;
+
+        public long LastCustomerId => store._lastCustomerId;
+
+        public Customer? FindCustomer(CustomerId id) => store._customers.GetValueOrDefault(id.Value);
+
+        public IReadOnlyList<Customer> FindCustomers(IReadOnlyCollection<CustomerId> ids) =>
+            ids.Select(FindCustomer).OfType<Customer>().ToList();
+
+        public Customer? FindCustomerByProvidedId(string providedId) =>
+            store._byProvidedId.TryGetValue(providedId, out var id) ? FindCustomer(id) : null;
+
+        public Customer? FindCustomerByToken(string token) =>
+            store._byToken.TryGetValue(token, out var id) ? FindCustomer(id) : null;
+
+        public IReadOnlyList<Customer> GetChildren(CustomerId parentId) =>
+            store._children.TryGetValue(parentId, out var kids) ? kids.Select(k => store._customers[k]).ToList() : [];
+
+        public long CountCustomers(CustomerQuery query) => Candidates(query).LongCount(query.Matches);
+
+        public IReadOnlyList<Customer> ListCustomers(CustomerQuery query, int skip, int take) =>
+            Candidates(query).Where(query.Matches).Skip(skip).Take(take).ToList();
+
+        public IReadOnlyList<Customer> CustomersWithGroupTag(GroupTagId tagId) =>
+            store._customers.Values.Where(c => c.GroupTags.Contains(tagId)).ToList();
+
+        public IEnumerable<Customer> EnumerateCustomers() => store._customers.Values;
+
+        private IEnumerable<Customer> Candidates(CustomerQuery query) =>
+            query.ParentId is { } parent ? GetChildren(parent) : store._customers.Values;
+    }
+}

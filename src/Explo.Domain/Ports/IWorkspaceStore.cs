@@ -1,0 +1,102 @@
+namespace Explo.Domain.Ports;
+
+/// <summary>
+/// The driven port for persistence: one workspace and its customers.
+/// Every use case runs as one unit of work: <see cref="Write{T}"/> gives the work a consistent view,
+/// and the store applies the returned <see cref="ChangeSet"/> (changes and events together) atomically, or nothing.
+/// Writers are serialised; the work function is synchronous, so a store may bind its transaction to the calling thread.
+/// </summary>
+public interface IWorkspaceStore
+{
+    /// <summary>Runs a query against a consistent view of the store.</summary>
+    /// <typeparam name="T">The query's result.</typeparam>
+    /// <param name="query">The query; it must not keep the reader after it returns.</param>
+    /// <returns>The query's result.</returns>
+    T Read<T>(Func<IWorkspaceReader, T> query);
+
+    /// <summary>
+    /// Runs a unit of work with exclusive write access: the work reads what it needs and decides;
+    /// the store then applies the decision's change set atomically (all of it, with its events, or none).
+    /// </summary>
+    /// <typeparam name="T">The work's result.</typeparam>
+    /// <param name="work">The work; it must not keep the reader after it returns.</param>
+    /// <returns>The work's result.</returns>
+    T Write<T>(Func<IWorkspaceReader, WriteDecision<T>> work);
+}
+
+/// <summary>What a unit of work decided: its result, and the changes to apply (none for a read or a rejected request).</summary>
+/// <typeparam name="T">The result type.</typeparam>
+/// <param name="Result">The result handed back to the caller.</param>
+/// <param name="Changes">The changes to apply, or null to change nothing.</param>
+public readonly record struct WriteDecision<T>(T Result, ChangeSet? Changes);
+
+/// <summary>A consistent, read-only view of the store within one unit of work.</summary>
+public interface IWorkspaceReader
+{
+    /// <summary>The workspace, or null when the store is new (the service then uses <see cref="Workspace.CreateDefault"/>).</summary>
+    Workspace? Workspace { get; }
+
+    /// <summary>The highest customer id ever stored (0 for none); never decreases, so ids are never reused.</summary>
+    long LastCustomerId { get; }
+
+    /// <summary>Finds a customer by internal id.</summary>
+    /// <param name="id">The id.</param>
+    /// <returns>The customer or null.</returns>
+    Customer? FindCustomer(CustomerId id);
+
+    /// <summary>Finds customers by internal ids (the ones that exist, in any order).</summary>
+    /// <param name="ids">The ids.</param>
+    /// <returns>The customers found.</returns>
+    IReadOnlyList<Customer> FindCustomers(IReadOnlyCollection<CustomerId> ids);
+
+    /// <summary>Finds a customer by exact provided id (across all DVGs).</summary>
+    /// <param name="providedId">The provided id.</param>
+    /// <returns>The customer or null.</returns>
+    Customer? FindCustomerByProvidedId(string providedId);
+
+    /// <summary>Finds a customer by exact dashboard token.</summary>
+    /// <param name="token">The token.</param>
+    /// <returns>The customer or null.</returns>
+    Customer? FindCustomerByToken(string token);
+
+    /// <summary>The direct children of a customer, in creation order.</summary>
+    /// <param name="parentId">The parent.</param>
+    /// <returns>The children.</returns>
+    IReadOnlyList<Customer> GetChildren(CustomerId parentId);
+
+    /// <summary>How many customers match the filter.</summary>
+    /// <param name="query">The filter.</param>
+    /// <returns>The count.</returns>
+    long CountCustomers(CustomerQuery query);
+
+    /// <summary>A slice of the customers matching the filter, in creation (id) order.</summary>
+    /// <param name="query">The filter.</param>
+    /// <param name="skip">How many to skip.</param>
+    /// <param name="take">How many at most to return.</param>
+    /// <returns>The customers.</returns>
+    IReadOnlyList<Customer> ListCustomers(CustomerQuery query, int skip, int take);
+
+    /// <summary>The customers that carry a group tag, in creation order.</summary>
+    /// <param name="tagId">The tag.</param>
+    /// <returns>The customers.</returns>
+    IReadOnlyList<Customer> CustomersWithGroupTag(GroupTagId tagId);
+
+    /// <summary>Every customer, in creation order, streamed.</summary>
+    /// <returns>The customers.</returns>
+    IEnumerable<Customer> EnumerateCustomers();
+}
+
+/// <summary>A store-level customer filter; every given part must match.</summary>
+/// <param name="AccessGroupId">Only this DVG.</param>
+/// <param name="ParentId">Only children of this customer.</param>
+/// <param name="LevelId">Only this level.</param>
+public sealed record CustomerQuery(AccessGroupId? AccessGroupId = null, CustomerId? ParentId = null, LevelId? LevelId = null)
+{
+    /// <summary>True when the customer matches.</summary>
+    /// <param name="customer">The customer.</param>
+    /// <returns>Whether it matches.</returns>
+    public bool Matches(Customer customer) =>
+        (AccessGroupId is null || Guard.NotNull(customer).AccessGroupId == AccessGroupId)
+        && (ParentId is null || customer.ParentId == ParentId)
+        && (LevelId is null || customer.LevelId == LevelId);
+}

@@ -1,0 +1,185 @@
+using System.Collections.Immutable;
+
+namespace Explo.Domain;
+
+/// <summary>
+/// The small, whole-workspace state: hierarchy levels, DVGs, API tokens, group tags and the data-source registry.
+/// Immutable; an admin or tag operation produces a new instance that the store saves whole.
+/// </summary>
+public sealed class Workspace
+{
+    /// <summary>The name of the root level of a new workspace.</summary>
+    public const string DefaultRootLevelName = "Customer";
+
+    /// <summary>The name of the second level of a new workspace.</summary>
+    public const string DefaultLeafLevelName = "User";
+
+    /// <summary>The name of the one DVG of a new workspace.</summary>
+    public const string DefaultAccessGroupName = "Production";
+
+    /// <summary>Reconstitutes a workspace (for stores); use <see cref="CreateDefault"/> for a new one.</summary>
+    /// <param name="levels">The hierarchy levels, in any order; ranks must be 0..n-1.</param>
+    /// <param name="accessGroups">The DVGs.</param>
+    /// <param name="apiTokens">The API tokens (hashed).</param>
+    /// <param name="groupTags">The group tags.</param>
+    /// <param name="dataSources">The data-source registry.</param>
+    /// <param name="dataSourceDefaults">Per-DVG default data sources.</param>
+    /// <param name="nextEntityId">The next id to hand out for levels, DVGs, tags and tokens.</param>
+    public Workspace(
+        IEnumerable<HierarchyLevel> levels,
+        IEnumerable<AccessGroup> accessGroups,
+        IEnumerable<ApiToken> apiTokens,
+        IEnumerable<GroupTag> groupTags,
+        IEnumerable<DataSource> dataSources,
+        IEnumerable<DataSourceDefault> dataSourceDefaults,
+        int nextEntityId)
+    {
+        Levels = Guard.NotNull(levels).OrderBy(l => l.Rank).ToImmutableArray();
+        for (var i = 0; i < Levels.Length; i++)
+        {
+            Guard.That(Levels[i].Rank == i, "Level ranks must be 0..n-1");
+        }
+
+        AccessGroups = Guard.NotNull(accessGroups).ToImmutableArray();
+        ApiTokens = Guard.NotNull(apiTokens).ToImmutableArray();
+        GroupTags = Guard.NotNull(groupTags).ToImmutableArray();
+        DataSources = Guard.NotNull(dataSources).ToImmutableArray();
+        DataSourceDefaults = Guard.NotNull(dataSourceDefaults).ToImmutableArray();
+        NextEntityId = nextEntityId;
+        _tagsById = GroupTags.ToDictionary(t => t.Id);
+        _tagsByName = GroupTags.ToDictionary(t => t.Name, StringComparer.Ordinal);
+    }
+
+    private readonly Dictionary<GroupTagId, GroupTag> _tagsById;
+    private readonly Dictionary<string, GroupTag> _tagsByName;
+
+    /// <summary>The levels ordered by rank, root first.</summary>
+    public ImmutableArray<HierarchyLevel> Levels { get; }
+
+    /// <summary>The DVGs, in creation order.</summary>
+    public ImmutableArray<AccessGroup> AccessGroups { get; }
+
+    /// <summary>The API tokens (hashed), in creation order, revoked ones included.</summary>
+    public ImmutableArray<ApiToken> ApiTokens { get; }
+
+    /// <summary>The group tags, in creation order.</summary>
+    public ImmutableArray<GroupTag> GroupTags { get; }
+
+    /// <summary>The registered data sources.</summary>
+    public ImmutableArray<DataSource> DataSources { get; }
+
+    /// <summary>The default data source per DVG and schema.</summary>
+    public ImmutableArray<DataSourceDefault> DataSourceDefaults { get; }
+
+    /// <summary>The next id to hand out for levels, DVGs, tags and tokens.</summary>
+    public int NextEntityId { get; }
+
+    /// <summary>A new workspace: levels <c>Customer</c> then <c>User</c>, and the DVG <c>Production</c>.</summary>
+    /// <returns>The workspace.</returns>
+    public static Workspace CreateDefault() => new(
+        [new HierarchyLevel(new LevelId(1), DefaultRootLevelName, 0), new HierarchyLevel(new LevelId(2), DefaultLeafLevelName, 1)],
+        [new AccessGroup(new AccessGroupId(3), DefaultAccessGroupName)],
+        [],
+        [],
+        [],
+        [],
+        4);
+
+    /// <summary>The root level.</summary>
+    public HierarchyLevel RootLevel => Levels[0];
+
+    /// <summary>Finds a level by exact name.</summary>
+    /// <param name="name">The name.</param>
+    /// <returns>The level or null.</returns>
+    public HierarchyLevel? FindLevel(string name) => Levels.FirstOrDefault(l => string.Equals(l.Name, name, StringComparison.Ordinal));
+
+    /// <summary>Finds a level by id.</summary>
+    /// <param name="id">The id.</param>
+    /// <returns>The level or null.</returns>
+    public HierarchyLevel? FindLevel(LevelId id) => Levels.FirstOrDefault(l => l.Id == id);
+
+    /// <summary>Gets a level that a stored customer refers to.</summary>
+    /// <param name="id">The id.</param>
+    /// <returns>The level.</returns>
+    public HierarchyLevel Level(LevelId id) => FindLevel(id) ?? throw new InvalidOperationException($"The store refers to hierarchy level {id.Value}, which does not exist.");
+
+    /// <summary>Finds a DVG by exact name.</summary>
+    /// <param name="name">The name.</param>
+    /// <returns>The DVG or null.</returns>
+    public AccessGroup? FindAccessGroup(string name) => AccessGroups.FirstOrDefault(g => string.Equals(g.Name, name, StringComparison.Ordinal));
+
+    /// <summary>Gets a DVG that a stored item refers to.</summary>
+    /// <param name="id">The id.</param>
+    /// <returns>The DVG.</returns>
+    public AccessGroup AccessGroup(AccessGroupId id) => AccessGroups.FirstOrDefault(g => g.Id == id) ?? throw new InvalidOperationException($"The store refers to DVG {id.Value}, which does not exist.");
+
+    /// <summary>Finds a tag by exact name.</summary>
+    /// <param name="name">The name.</param>
+    /// <returns>The tag or null.</returns>
+    public GroupTag? FindGroupTag(string name) => _tagsByName.GetValueOrDefault(name);
+
+    /// <summary>Finds a tag by id.</summary>
+    /// <param name="id">The id.</param>
+    /// <returns>The tag or null.</returns>
+    public GroupTag? FindGroupTag(GroupTagId id) => _tagsById.GetValueOrDefault(id);
+
+    /// <summary>Finds a data source by id.</summary>
+    /// <param name="id">The data source id.</param>
+    /// <returns>The data source or null.</returns>
+    public DataSource? FindDataSource(string id) => DataSources.FirstOrDefault(d => string.Equals(d.Id, id, StringComparison.Ordinal));
+
+    /// <summary>True when any data source is registered for the schema (then mapping values for it must name one).</summary>
+    /// <param name="schemaId">The schema.</param>
+    /// <returns>Whether the schema is registered.</returns>
+    public bool HasRegisteredSchema(string schemaId) => DataSources.Any(d => string.Equals(d.SchemaId, schemaId, StringComparison.Ordinal));
+
+    /// <summary>The default mapping of a DVG (schema to default data source), the base of every computed mapping there.</summary>
+    /// <param name="accessGroup">The DVG.</param>
+    /// <returns>The map.</returns>
+    public OrderedMap<string> DefaultMapping(AccessGroupId accessGroup)
+    {
+        if (DataSourceDefaults.IsEmpty)
+        {
+            return OrderedMap<string>.Empty;
+        }
+
+        return OrderedMap<string>.From(DataSourceDefaults.Where(d => d.AccessGroupId == accessGroup).Select(d => KeyValuePair.Create(d.SchemaId, d.DataSourceId)));
+    }
+
+    /// <summary>Finds the active token whose secret has the given hash (constant-time comparison).</summary>
+    /// <param name="secretHash">The hash of the presented secret.</param>
+    /// <returns>The token or null.</returns>
+    public ApiToken? FindActiveToken(string secretHash)
+    {
+        ApiToken? found = null;
+        foreach (var token in ApiTokens)
+        {
+            if (token.Matches(secretHash) && token.IsActive)
+            {
+                found = token;
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>A copy with some parts replaced.</summary>
+    internal Workspace With(
+        IEnumerable<HierarchyLevel>? levels = null,
+        IEnumerable<AccessGroup>? accessGroups = null,
+        IEnumerable<ApiToken>? apiTokens = null,
+        IEnumerable<GroupTag>? groupTags = null,
+        IEnumerable<DataSource>? dataSources = null,
+        IEnumerable<DataSourceDefault>? dataSourceDefaults = null,
+        int? nextEntityId = null) => new(
+        levels ?? Levels,
+        accessGroups ?? AccessGroups,
+        apiTokens ?? ApiTokens,
+        groupTags ?? GroupTags,
+        dataSources ?? DataSources,
+        dataSourceDefaults ?? DataSourceDefaults,
+        nextEntityId ?? NextEntityId);
+
+    /// <summary>A copy whose entity counter moved past one newly allocated id.</summary>
+    internal (int Id, Workspace Next) AllocateId() => (NextEntityId, With(nextEntityId: NextEntityId + 1));
+}
