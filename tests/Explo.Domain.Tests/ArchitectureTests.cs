@@ -1,0 +1,32 @@
+using System.Xml.Linq;
+
+namespace Explo.Domain.Tests;
+
+public sealed class ArchitectureTests
+{
+    [Fact]
+    public void The_core_references_no_assembly_but_the_framework_and_OneOf()
+    {
+        var references = typeof(ExploService).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
+
+        Assert.Contains("OneOf", references);
+        Assert.All(references, name => Assert.True(
+            name == "OneOf" || name == "netstandard" || name.StartsWith("System", StringComparison.Ordinal) || name.StartsWith("Microsoft.Win32", StringComparison.Ordinal),
+            $"the core references {name}"));
+    }
+
+    [Fact]
+    public void The_core_project_references_only_the_OneOf_package_and_no_project()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "Explo.Domain.sln")))
+        {
+            root = root.Parent!;
+        }
+
+        var project = XDocument.Load(Path.Combine(root.FullName, "src", "Explo.Domain", "Explo.Domain.csproj"));
+        var packages = project.Descendants("PackageReference").Select(e => (string?)e.Attribute("Include")).ToList();
+        Assert.Equal(["OneOf"], packages);
+        Assert.Empty(project.Descendants("ProjectReference"));
+    }
+}
