@@ -64,14 +64,14 @@ public sealed partial class ExploService : IExploService
             return (Result<T>.Fail(failure), null);
         }
 
-        if (access is Access.Admin or Access.AdminWrite && !principal.IsAdministrator)
+        var denied = Rules.RuleSets.Access.Check(new AccessGroups.AccessProposal(
+            principal.CanWrite,
+            principal.IsAdministrator,
+            Writes: access is Access.Write or Access.AdminWrite,
+            AdminOnly: access is Access.Admin or Access.AdminWrite));
+        if (denied.Count > 0)
         {
-            return (new Forbidden("admin_required", "This is an admin operation; API tokens can't run it. Use the library or the command-line tool as the workspace administrator."), null);
-        }
-
-        if (access is Access.Write or Access.AdminWrite && !principal.CanWrite)
-        {
-            return (new Forbidden("read_only_token", "This API token is read-only; use a read-write token to make changes."), null);
+            return (new Forbidden(denied[0].Code, denied[0].Message), null);
         }
 
         var unit = new UnitOfWork(reader, workspace, stored is null, principal, _options.TimeProvider.GetUtcNow(), _options);

@@ -49,6 +49,12 @@ public static class RuleSets
     /// <summary>The v2 list's paging.</summary>
     public static RuleSet<PageProposal> Page { get; } = new(new PageIsPositive(), new PageSizeWithinLimit());
 
+    /// <summary>Who may run an operation (failures are <see cref="Forbidden"/>).</summary>
+    public static RuleSet<AccessProposal> Access { get; } = new(new AdminOperationNeedsAdministrator(), new WriteNeedsReadWriteToken());
+
+    /// <summary>The request envelope's limits, checked by transports.</summary>
+    public static RuleSet<RequestEnvelope> Request { get; } = new(new BodySizeWithinLimit(), new JsonDepthWithinLimit());
+
     /// <summary>Every rule code of every rule set.</summary>
     public static IReadOnlyList<string> AllCodes { get; } =
         Customer.Rules.Select(r => r.Code)
@@ -57,5 +63,7 @@ public static class RuleSets
             .Concat(AccessGroupName.Rules.Select(r => r.Code))
             .Concat(Identifier.Rules.Select(r => r.Code))
             .Concat(Page.Rules.Select(r => r.Code))
+            .Concat(Access.Rules.Select(r => r.Code))
+            .Concat(Request.Rules.Select(r => r.Code))
             .ToList();
 }
