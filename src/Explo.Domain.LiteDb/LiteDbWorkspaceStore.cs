@@ -1,0 +1,380 @@
+using System.Text.Json;
+using Explo.Domain.Ports;
+using LiteDB;
+
+namespace Explo.Domain.LiteDb;
+
+/// <summary>
+/// The store port over one LiteDB file: workspace, customers and domain events in one single-file database.
+/// <list type="bullet">
+/// <item>One unit of work = one LiteDB transaction on the calling thread: the changes and their events commit
+/// together or not at all. Writers are serialised; readers never see a half-applied change.</item>
+/// <item>Binary collation: <c>provided_id</c>, tag and level names compare exactly, whatever the machine's culture.</item>
+/// <item>The file is held exclusively by one store: a second opener (this or another process) gets an
+/// <see cref="ExploStoreException"/> naming the file at once, never a hang.</item>
+/// <item>A commit is in the operating system's hands when <see cref="Write{T}"/> returns, so it survives the process
+/// being killed. LiteDB 5.0 does not fsync on commit, so a power loss may drop the last commits.</item>
+/// </list>
+/// </summary>
+public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
+{
+    /// <summary>The schema version this adapter writes; files record theirs in LiteDB's user version.</summary>
+    public const int SchemaVersion = 1;
+
+    private const string MetaCollection = "meta";
+    private const string EventsCollection = "events";
+    private const string WorkspaceKey = "workspace";
+    private const string CountersKey = "counters";
+
+    private readonly ReaderWriterLockSlim _gate = new(LockRecursionPolicy.NoRecursion);
+    private readonly FileStream _fileLock;
+    private readonly LiteDatabase _db;
+    private readonly ILiteCollection<BsonDocument> _customers;
+    private readonly ILiteCollection<BsonDocument> _meta;
+    private readonly ILiteCollection<BsonDocument> _events;
+    private Workspace? _workspace;
+    private long _lastCustomerId;
+    private bool _disposed;
+
+    /// <summary>Opens (or creates) the database file.</summary>
+    /// <param name="path">The file's path, for example <c>explo.db</c>.</param>
+    /// <exception cref="ExploStoreException">The file is held by another store, was written by a newer schema, or is not an Explo file.</exception>
+    public LiteDbWorkspaceStore(string path)
+    {
+        FilePath = Path.GetFullPath(Guard(path));
+        _fileLock = AcquireLock(FilePath);
+        try
+        {
+            _db = new LiteDatabase(new ConnectionString
+            {
+                Filename = FilePath,
+                Connection = ConnectionType.Direct,
+                Collation = Collation.Binary,
+            });
+            _customers = _db.GetCollection(CustomerDocument.Collection, BsonAutoId.Int64);
+            _meta = _db.GetCollection(MetaCollection, BsonAutoId.ObjectId);
+            _events = _db.GetCollection(EventsCollection, BsonAutoId.Int64);
+            OpenSchema();
+            _workspace = _meta.FindById(WorkspaceKey) is { } w ? WorkspaceJson.Read(w["json"].AsString) : null;
+            _lastCustomerId = _meta.FindById(CountersKey) is { } c ? c["last_customer_id"].AsInt64 : 0;
+        }
+        catch (Exception e) when (e is LiteException or IOException or JsonException)
+        {
+            _db?.Dispose();
+            _fileLock.Dispose();
+            throw new ExploStoreException($"The database file '{FilePath}' can't be opened: {e.Message}", e);
+        }
+        catch
+        {
+            _db?.Dispose();
+            _fileLock.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The full path of the database file.</summary>
+    public string FilePath { get; }
+
+    /// <inheritdoc />
+    public T Read<T>(Func<IWorkspaceReader, T> query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        _gate.EnterReadLock();
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return query(new Reader(this));
+        }
+        finally
+        {
+            _gate.ExitReadLock();
+        }
+    }
+
+    /// <inheritdoc />
+    public T Write<T>(Func<IWorkspaceReader, WriteDecision<T>> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        _gate.EnterWriteLock();
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (!_db.BeginTrans())
+            {
+                throw new InvalidOperationException("A LiteDB transaction is already open on this thread; units of work can't nest.");
+            }
+
+            var finished = false;
+            try
+            {
+                var decision = work(new Reader(this));
+                if (decision.Changes is not { IsEmpty: false } changes)
+                {
+                    _db.Rollback();
+                    finished = true;
+                    return decision.Result;
+                }
+
+                var lastCustomerId = Apply(changes);
+                _db.Commit();
+                finished = true;
+                _workspace = changes.Workspace ?? _workspace;
+                _lastCustomerId = lastCustomerId;
+                return decision.Result;
+            }
+            finally
+            {
+                if (!finished)
+                {
+                    _db.Rollback();
+                }
+            }
+        }
+        finally
+        {
+            _gate.ExitWriteLock();
+        }
+    }
+
+    /// <summary>The stored domain events, oldest first.</summary>
+    /// <returns>Each event's sequence number, kind, time and JSON body.</returns>
+    public IReadOnlyList<StoredEvent> ReadEvents() => Read(_ =>
+        (IReadOnlyList<StoredEvent>)_events.FindAll()
+            .Select(d => new StoredEvent(d["_id"].AsInt64, d["kind"].AsString, new DateTimeOffset(d["at"].AsInt64, TimeSpan.Zero), d["data"].AsString))
+            .OrderBy(e => e.Sequence)
+            .ToList());
+
+    /// <summary>How many domain events are stored.</summary>
+    /// <returns>The count.</returns>
+    public int CountEvents() => Read(_ => _events.Count());
+
+    /// <summary>LiteDB's plan for a query on the customers collection (for tests and diagnostics).</summary>
+    /// <param name="where">A LiteDB predicate, for example <c>parent = 5</c>.</param>
+    /// <param name="orderBy">An order expression, or null.</param>
+    /// <returns>The plan as JSON.</returns>
+    public string Explain(string where, string? orderBy = null) => Read(_ =>
+    {
+        var sql = $"EXPLAIN SELECT $ FROM {CustomerDocument.Collection} WHERE {where}" + (orderBy is null ? string.Empty : $" ORDER BY {orderBy}");
+        using var reader = _db.Execute(sql);
+        return reader.Read() ? reader.Current.ToString() : string.Empty;
+    });
+
+    /// <summary>Closes the file (checkpointing the log into it) and releases it.</summary>
+    public void Dispose()
+    {
+        _gate.EnterWriteLock();
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _db.Dispose();
+            _fileLock.Dispose();
+        }
+        finally
+        {
+            _gate.ExitWriteLock();
+        }
+    }
+
+    private long Apply(ChangeSet changes)
+    {
+        if (changes.Workspace is { } workspace)
+        {
+            _meta.Upsert(new BsonDocument { ["_id"] = WorkspaceKey, ["json"] = WorkspaceJson.Write(workspace) });
+        }
+
+        foreach (var id in changes.DeletedCustomers)
+        {
+            _customers.Delete(id.Value);
+        }
+
+        var last = _lastCustomerId;
+        foreach (var customer in changes.UpsertedCustomers)
+        {
+            _customers.Upsert(CustomerDocument.ToDocument(customer));
+            last = Math.Max(last, customer.Id.Value);
+        }
+
+        if (last != _lastCustomerId)
+        {
+            _meta.Upsert(new BsonDocument { ["_id"] = CountersKey, ["last_customer_id"] = last });
+        }
+
+        if (changes.Events.Count > 0)
+        {
+            _events.InsertBulk(changes.Events.Select(e => new BsonDocument
+            {
+                ["kind"] = e.Kind,
+                ["at"] = e.OccurredAt.UtcTicks,
+                ["data"] = System.Text.Json.JsonSerializer.Serialize(e, e.GetType(), EventJson),
+            }));
+        }
+
+        return last;
+    }
+
+    private void OpenSchema()
+    {
+        if (_db.Collation.SortOptions != System.Globalization.CompareOptions.Ordinal)
+        {
+            throw new ExploStoreException($"The database file '{FilePath}' uses collation '{_db.Collation}', not the binary collation Explo needs; it was not created by Explo.");
+        }
+
+        var version = _db.UserVersion;
+        if (version > SchemaVersion)
+        {
+            throw new ExploStoreException($"The database file '{FilePath}' has schema version {version}, newer than this version of Explo.Domain understands ({SchemaVersion}); use a newer Explo.Domain.");
+        }
+
+        if (version == 0)
+        {
+            var foreign = _db.GetCollectionNames().Except([CustomerDocument.Collection, MetaCollection, EventsCollection]).ToList();
+            if (foreign.Count > 0)
+            {
+                throw new ExploStoreException($"The database file '{FilePath}' is not an Explo database (it holds the collections {string.Join(", ", foreign)}).");
+            }
+        }
+
+        for (var v = version; v < SchemaVersion; v++)
+        {
+            Migrations[v](this);
+        }
+
+        if (version != SchemaVersion)
+        {
+            _db.UserVersion = SchemaVersion;
+        }
+    }
+
+    /// <summary>Migrations[v] takes a file from schema version v to v + 1. Version 0 is a new file.</summary>
+    private static readonly Action<LiteDbWorkspaceStore>[] Migrations =
+    [
+        store =>
+        {
+            var c = store._customers;
+            c.EnsureIndex(CustomerDocument.ProvidedId, "$." + CustomerDocument.ProvidedId, unique: true);
+            c.EnsureIndex(CustomerDocument.Token, "$." + CustomerDocument.Token, unique: true);
+            c.EnsureIndex(CustomerDocument.Parent, "$." + CustomerDocument.Parent);
+            c.EnsureIndex(CustomerDocument.Level, "$." + CustomerDocument.Level);
+            c.EnsureIndex(CustomerDocument.Group, "$." + CustomerDocument.Group);
+            c.EnsureIndex(CustomerDocument.Tags, "$." + CustomerDocument.Tags + "[*]");
+            c.EnsureIndex(CustomerDocument.GroupKey, "$." + CustomerDocument.GroupKey);
+            c.EnsureIndex(CustomerDocument.LevelGroupKey, "$." + CustomerDocument.LevelGroupKey);
+        },
+    ];
+
+    private static FileStream AcquireLock(string path)
+    {
+        var directory = Path.GetDirectoryName(path);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        try
+        {
+            return new FileStream(path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+        }
+        catch (IOException e)
+        {
+            throw new ExploStoreException($"The database file '{path}' is in use by another process (or another store in this one); close it there first.", e);
+        }
+    }
+
+    private static string Guard(string path) =>
+        string.IsNullOrWhiteSpace(path) ? throw new ArgumentException("A database file path is required.", nameof(path)) : path;
+
+    private static readonly JsonSerializerOptions EventJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    private sealed class Reader(LiteDbWorkspaceStore store) : IWorkspaceReader
+    {
+        private ILiteCollection<BsonDocument> Customers => store._customers;
+
+        public Workspace? Workspace => store._workspace;
+
+        public long LastCustomerId => store._lastCustomerId;
+
+        public Customer? FindCustomer(CustomerId id) =>
+            Customers.FindById(id.Value) is { } d ? CustomerDocument.FromDocument(d) : null;
+
+        public IReadOnlyList<Customer> FindCustomers(IReadOnlyCollection<CustomerId> ids) =>
+            ids.Count == 0
+                ? []
+                : Customers.Find(Query.In("_id", ids.Select(i => new BsonValue(i.Value)))).Select(CustomerDocument.FromDocument).ToList();
+
+        public Customer? FindCustomerByProvidedId(string providedId) =>
+            Customers.FindOne(Query.EQ(CustomerDocument.ProvidedId, providedId)) is { } d ? CustomerDocument.FromDocument(d) : null;
+
+        public Customer? FindCustomerByToken(string token) =>
+            Customers.FindOne(Query.EQ(CustomerDocument.Token, token)) is { } d ? CustomerDocument.FromDocument(d) : null;
+
+        public IReadOnlyList<Customer> GetChildren(CustomerId parentId) =>
+            Customers.Find(Query.EQ(CustomerDocument.Parent, parentId.Value))
+                .Select(CustomerDocument.FromDocument)
+                .OrderBy(c => c.Id.Value)
+                .ToList();
+
+        public long CountCustomers(CustomerQuery query) => Plan(query).Count();
+
+        public IReadOnlyList<Customer> ListCustomers(CustomerQuery query, int skip, int take) =>
+            Plan(query).Skip(skip).Limit(take).ToEnumerable().Select(CustomerDocument.FromDocument).ToList();
+
+        public IReadOnlyList<Customer> CustomersWithGroupTag(GroupTagId tagId) =>
+            Customers.Find(BsonExpression.Create("$.tags[*] ANY = @0", new BsonValue(tagId.Value)))
+                .Select(CustomerDocument.FromDocument)
+                .OrderBy(c => c.Id.Value)
+                .ToList();
+
+        public IEnumerable<Customer> EnumerateCustomers() =>
+            Customers.Query().OrderBy("_id").ToEnumerable().Select(CustomerDocument.FromDocument);
+
+        /// <summary>
+        /// The index-backed query for a filter, in id order: a parent's children by the parent index; a DVG (and level)
+        /// by an ordered range of the composite keys; otherwise the primary key.
+        /// </summary>
+        private ILiteQueryableResult<BsonDocument> Plan(CustomerQuery query)
+        {
+            var q = Customers.Query();
+            if (query.ParentId is { } parent)
+            {
+                q = q.Where(Query.EQ(CustomerDocument.Parent, parent.Value));
+                if (query.LevelId is { } level)
+                {
+                    q = q.Where(Query.EQ(CustomerDocument.Level, level.Value));
+                }
+
+                if (query.AccessGroupId is { } group)
+                {
+                    q = q.Where(Query.EQ(CustomerDocument.Group, group.Value));
+                }
+
+                return q.OrderBy("_id");
+            }
+
+            if (query.AccessGroupId is { } dvg)
+            {
+                return query.LevelId is { } level
+                    ? q.Where(Query.StartsWith(CustomerDocument.LevelGroupKey, CustomerDocument.LevelGroupPrefix(level, dvg))).OrderBy(CustomerDocument.LevelGroupKey)
+                    : q.Where(Query.StartsWith(CustomerDocument.GroupKey, CustomerDocument.GroupPrefix(dvg))).OrderBy(CustomerDocument.GroupKey);
+            }
+
+            if (query.LevelId is { } onlyLevel)
+            {
+                return q.Where(Query.EQ(CustomerDocument.Level, onlyLevel.Value)).OrderBy("_id");
+            }
+
+            return q.OrderBy("_id");
+        }
+    }
+}
+
+/// <summary>A domain event as stored.</summary>
+/// <param name="Sequence">The event's position, from 1.</param>
+/// <param name="Kind">The event kind, for example <c>customer_created</c>.</param>
+/// <param name="OccurredAt">When it happened.</param>
+/// <param name="Json">The event's fields as JSON.</param>
+public sealed record StoredEvent(long Sequence, string Kind, DateTimeOffset OccurredAt, string Json);
