@@ -45,12 +45,14 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
         _fileLock = AcquireLock(FilePath);
         try
         {
-            _db = new LiteDatabase(new ConnectionString
+            // A new file gets the binary collation; an existing one is opened as it is and checked in OpenSchema.
+            var connection = new ConnectionString { Filename = FilePath, Connection = ConnectionType.Direct };
+            if (!File.Exists(FilePath) || new FileInfo(FilePath).Length == 0)
             {
-                Filename = FilePath,
-                Connection = ConnectionType.Direct,
-                Collation = Collation.Binary,
-            });
+                connection.Collation = Collation.Binary;
+            }
+
+            _db = new LiteDatabase(connection);
             _customers = _db.GetCollection(CustomerDocument.Collection, BsonAutoId.Int64);
             _meta = _db.GetCollection(MetaCollection, BsonAutoId.ObjectId);
             _events = _db.GetCollection(EventsCollection, BsonAutoId.Int64);

@@ -1,0 +1,218 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Explo.Domain.ContractTests;
+using LiteDB;
+using JsonSerializer = System.Text.Json.JsonSerializer;
+
+namespace Explo.Domain.LiteDb.Tests;
+
+public sealed class LiteDbStoreTests : IDisposable
+{
+    private readonly TempDatabase _folder = new();
+    private readonly Caller _admin = Caller.Administrator();
+
+    public void Dispose() => _folder.Dispose();
+
+    private static ExploService Service(LiteDbWorkspaceStore store) =>
+        new(store, new ExploServiceOptions { TimeProvider = new ManualTimeProvider(new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.Zero)), TokenGenerator = new SequentialTokenGenerator() });
+
+    [Fact]
+    public async Task Everything_the_core_keeps_reads_back_identical_after_reopening_the_file()
+    {
+        const string properties = """
+            {"a.b": 1, "$dollar": "x", "with space": null, "ünïcødé 键": [1, 2.50, {"deep": {"er": true}}],
+             "big": 12345678901234567890, "precise": 0.1000000000000000055511151231257827, "huge": 1e400, "neg": -0, "s": "line\nbreak \"quoted\""}
+            """;
+        string before;
+        using (var store = new LiteDbWorkspaceStore(_folder.PathOf()))
+        {
+            var service = Service(store);
+            Assert.True((await service.AddDataSourceAsync(_admin, new AddDataSourceRequest("ds-1", "40", "Main", ["Production"]))).IsSuccess);
+            Assert.True((await service.SetDefaultDataSourceAsync(_admin, "Production", "40", "ds-1")).IsSuccess);
+            Assert.True((await service.CreateGroupTagAsync(_admin, "Tag.With$Odd chars")).IsSuccess);
+            Assert.True((await service.AddLevelAsync(_admin, "Team", after: "Customer")).IsSuccess);
+            Assert.True((await service.CreateApiTokenAsync(_admin, new CreateApiTokenRequest("Production", ReadOnly: true, "reader"))).IsSuccess);
+            Assert.True((await service.GetOrCreateCustomerAsync(_admin, new CreateCustomerRequest("root") { Properties = PropertyMap.Parse(properties), Mapping = OrderedMap.Of(("40", "ds-1"), ("134", "opaque/value.$")), Emails = ["A@Example.com", "a@example.com", "b@example.org"], GroupTags = ["Tag.With$Odd chars"], IsDemoGroup = true })).IsSuccess);
+            Assert.True((await service.GetOrCreateCustomerAsync(_admin, new CreateCustomerRequest("child") { ParentProvidedId = "root", HierarchyLevelName = "Team", Properties = PropertyMap.Parse("""{"a.b": {"over": "ridden"}}""") })).IsSuccess);
+            before = await Describe(service);
+        }
+
+        using (var reopened = new LiteDbWorkspaceStore(_folder.PathOf()))
+        {
+            var after = await Describe(Service(reopened));
+            Assert.Equal(before, after);
+            Assert.Contains("12345678901234567890", after, StringComparison.Ordinal);
+            Assert.Contains("0.1000000000000000055511151231257827", after, StringComparison.Ordinal);
+            Assert.Contains("1e400", after, StringComparison.Ordinal);
+            Assert.Contains("\"ünïcødé 键\"", after, StringComparison.Ordinal);
+        }
+    }
+
+    private async Task<string> Describe(ExploService service)
+    {
+        var lines = new List<string>();
+        foreach (var c in (await service.ListCustomersAsync(_admin, new CustomerFilter())).SuccessValue)
+        {
+            lines.Add(string.Join('|', c.Id, c.ProvidedId, c.Name, c.Token, c.IsDemoGroup, string.Join(',', c.Emails), string.Join(',', c.GroupTags),
+                PropertyMap.ToJson(c.Properties), string.Join(',', c.Mapping), c.HierarchyLevel, c.AccessGroup, c.ParentProvidedId,
+                PropertyMap.ToJson(c.ComputedProperties), string.Join(',', c.ComputedMapping), string.Join(',', c.ComputedGroupTags),
+                c.CreatedAt.UtcTicks, c.UpdatedAt.UtcTicks, c.Version));
+        }
+
+        lines.Add(JsonSerializer.Serialize((await service.ListLevelsAsync(_admin)).SuccessValue));
+        lines.Add(JsonSerializer.Serialize((await service.ListAccessGroupsAsync(_admin)).SuccessValue));
+        lines.Add(JsonSerializer.Serialize((await service.ListApiTokensAsync(_admin)).SuccessValue));
+        lines.Add(JsonSerializer.Serialize((await service.ListGroupTagsAsync(_admin)).SuccessValue));
+        lines.Add(JsonSerializer.Serialize((await service.ListDataSourcesAsync(_admin)).SuccessValue));
+        return string.Join('\n', lines);
+    }
+
+    [Fact]
+    public async Task Provided_ids_and_tag_names_compare_exactly_and_case_sensitively()
+    {
+        using var store = new LiteDbWorkspaceStore(_folder.PathOf());
+        var service = Service(store);
+
+        var upper = await service.GetOrCreateCustomerAsync(_admin, new CreateCustomerRequest("Acme"));
+        var lower = await service.GetOrCreateCustomerAsync(_admin, new CreateCustomerRequest("acme"));
+        var accented = await service.GetOrCreateCustomerAsync(_admin, new CreateCustomerRequest("ácme"));
+        Assert.True(upper.SuccessValue.IsNew && lower.SuccessValue.IsNew && accented.SuccessValue.IsNew);
+        Assert.Equal(3, (await service.ListCustomersAsync(_admin, new CustomerFilter())).SuccessValue.Count);
+        Assert.Equal("acme", (await service.GetCustomerAsync(_admin, "acme")).SuccessValue.ProvidedId);
+
+        Assert.True((await service.CreateGroupTagAsync(_admin, "Sales")).IsSuccess);
+        Assert.True((await service.CreateGroupTagAsync(_admin, "sales")).IsSuccess);
+        Assert.True((await service.AddLevelAsync(_admin, "user")).IsSuccess);
+    }
+
+    [Fact]
+    public void A_new_file_is_created_with_binary_collation_and_the_current_schema_version()
+    {
+        using (new LiteDbWorkspaceStore(_folder.PathOf()))
+        {
+        }
+
+        using var raw = new LiteDatabase(new ConnectionString { Filename = _folder.PathOf() });
+        Assert.Equal(System.Globalization.CompareOptions.Ordinal, raw.Collation.SortOptions);
+        Assert.Equal(LiteDbWorkspaceStore.SchemaVersion, raw.UserVersion);
+    }
+
+    [Fact]
+    public void A_file_written_by_a_newer_schema_is_refused_with_a_clear_error()
+    {
+        using (new LiteDbWorkspaceStore(_folder.PathOf()))
+        {
+        }
+
+        using (var raw = new LiteDatabase(new ConnectionString { Filename = _folder.PathOf() }))
+        {
+            raw.UserVersion = LiteDbWorkspaceStore.SchemaVersion + 1;
+        }
+
+        var error = Assert.Throws<ExploStoreException>(() => new LiteDbWorkspaceStore(_folder.PathOf()));
+        Assert.Contains(_folder.PathOf(), error.Message, StringComparison.Ordinal);
+        Assert.Contains("newer", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_file_of_another_application_is_refused()
+    {
+        using (var raw = new LiteDatabase(new ConnectionString { Filename = _folder.PathOf(), Collation = Collation.Binary }))
+        {
+            raw.GetCollection("orders").Insert(new BsonDocument { ["x"] = 1 });
+        }
+
+        var error = Assert.Throws<ExploStoreException>(() => new LiteDbWorkspaceStore(_folder.PathOf()));
+        Assert.Contains("not an Explo database", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_file_created_with_a_culture_collation_is_refused()
+    {
+        using (var raw = new LiteDatabase(new ConnectionString { Filename = _folder.PathOf(), Collation = new Collation("en-US/IgnoreCase") }))
+        {
+            raw.GetCollection("customers").Insert(new BsonDocument { ["x"] = 1 });
+        }
+
+        var error = Assert.Throws<ExploStoreException>(() => new LiteDbWorkspaceStore(_folder.PathOf()));
+        Assert.True(error.Message.Contains("binary collation", StringComparison.Ordinal), error.Message);
+    }
+
+    [Fact]
+    public void Opening_a_file_that_is_already_open_fails_at_once_naming_the_file()
+    {
+        using var first = new LiteDbWorkspaceStore(_folder.PathOf());
+        var error = Assert.Throws<ExploStoreException>(() => new LiteDbWorkspaceStore(_folder.PathOf()));
+        Assert.Contains(_folder.PathOf(), error.Message, StringComparison.Ordinal);
+        Assert.Contains("in use", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Closing_a_store_releases_the_file_for_the_next_one()
+    {
+        new LiteDbWorkspaceStore(_folder.PathOf()).Dispose();
+        using var second = new LiteDbWorkspaceStore(_folder.PathOf());
+        Assert.Equal(0, second.CountEvents());
+    }
+
+    [Theory]
+    [InlineData("parent = 5", "INDEX SEEK(parent = 5)")]
+    [InlineData("$.tags[*] ANY = 3", "INDEX SEEK(tags = 3)")]
+    [InlineData("pid = 'x'", "INDEX SEEK(pid = \"x\")")]
+    [InlineData("token = 'x'", "INDEX SEEK(token = \"x\")")]
+    [InlineData("g LIKE '0000000003:%'", "INDEX SEEK (+RANGE SCAN)(g LIKE \"0000000003:%\")")]
+    [InlineData("lg LIKE '0000000002:0000000003:%'", "INDEX SEEK (+RANGE SCAN)(lg LIKE \"0000000002:0000000003:%\")")]
+    [InlineData("level = 2", "INDEX SEEK(level = 2)")]
+    [InlineData("dvg = 3", "INDEX SEEK(dvg = 3)")]
+    public void Every_lookup_the_service_makes_is_an_index_seek(string where, string mode)
+    {
+        using var store = new LiteDbWorkspaceStore(_folder.PathOf());
+        var plan = System.Text.Json.Nodes.JsonNode.Parse(store.Explain(where))!;
+        Assert.Equal(mode, (string?)plan["index"]!["mode"]);
+    }
+
+    [Fact]
+    public void A_page_of_one_access_group_is_an_ordered_index_range_without_a_sort()
+    {
+        using var store = new LiteDbWorkspaceStore(_folder.PathOf());
+        var plan = store.Explain("g LIKE '0000000003:%'", "g");
+        Assert.Contains("RANGE SCAN", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("orderBy", plan, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_large_import_commits_in_one_transaction()
+    {
+        using var store = new LiteDbWorkspaceStore(_folder.PathOf());
+        var service = Service(store);
+        Assert.True((await service.InitializeWorkspaceAsync(_admin)).IsSuccess);
+        var workspace = store.Read(r => r.Workspace!);
+        var customers = Enumerable.Range(1, 5000).Select(i => new Customer(
+            new CustomerId(i), $"c{i}", $"c{i}", i.ToString("x64", System.Globalization.CultureInfo.InvariantCulture), false, [], [],
+            PropertyMap.Of(("n", i)), OrderedMap<string>.Empty, workspace.Levels[i == 1 ? 0 : 1].Id, workspace.AccessGroups[0].Id,
+            i == 1 ? null : new CustomerId(1), DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, 1)).ToList();
+
+        store.Write(_ => new Ports.WriteDecision<int>(0, new Ports.ChangeSet(null, [], customers, [])));
+
+        Assert.Equal(5000, store.Read(r => r.CountCustomers(new Ports.CustomerQuery())));
+        Assert.Equal(4999, store.Read(r => r.GetChildren(new CustomerId(1)).Count));
+        Assert.Equal(5000, store.Read(r => r.LastCustomerId));
+    }
+
+    [Fact]
+    public void A_change_set_that_fails_midway_leaves_nothing_behind()
+    {
+        using var store = new LiteDbWorkspaceStore(_folder.PathOf());
+        var workspace = Workspace.CreateDefault();
+        Customer Make(long id, string token) => new(new CustomerId(id), $"c{id}", "n", token, false, ImmutableArray<string>.Empty, ImmutableArray<GroupTagId>.Empty,
+            PropertyMap.Empty, OrderedMap<string>.Empty, workspace.RootLevel.Id, workspace.AccessGroups[0].Id, null, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, 1);
+
+        // Two customers with one token: the unique index rejects the second insert after the first succeeded.
+        Assert.ThrowsAny<LiteException>(() => store.Write(_ => new Ports.WriteDecision<int>(0, new Ports.ChangeSet(workspace, [], [Make(1, "t"), Make(2, "t")], []))));
+
+        Assert.Null(store.Read(r => r.Workspace));
+        Assert.Equal(0, store.Read(r => r.CountCustomers(new Ports.CustomerQuery())));
+        Assert.Equal(0, store.Read(r => r.LastCustomerId));
+        Assert.Equal(0, store.CountEvents());
+    }
+}
