@@ -105,12 +105,16 @@ public sealed partial class ExploService
         return new CustomerQuery(unit.Principal.Scope, parent?.Id, level?.Id);
     }
 
-    private static Result<GetOrCreateResult> GetOrCreate(UnitOfWork unit, CreateCustomerRequest request, string providedIdField)
+    private static Result<GetOrCreateResult> GetOrCreate(UnitOfWork unit, CreateCustomerRequest request, string providedIdField) =>
+        GetOrCreateCore(unit, request, providedIdField).Map(r => new GetOrCreateResult(r.IsNew, unit.View(r.Customer)));
+
+    /// <summary>Get-or-create without building a view: the customer and whether it is new (also used by imports).</summary>
+    private static Result<(Customer Customer, bool IsNew)> GetOrCreateCore(UnitOfWork unit, CreateCustomerRequest request, string providedIdField)
     {
-        if (!string.IsNullOrEmpty(request.ProvidedId) && unit.Reader.FindCustomerByProvidedId(request.ProvidedId) is { } existing)
+        if (!string.IsNullOrEmpty(request.ProvidedId) && unit.FindByProvidedId(request.ProvidedId) is { } existing)
         {
             return unit.Principal.Sees(existing)
-                ? new GetOrCreateResult(false, unit.View(existing))
+                ? (existing, false)
                 : new Conflict("provided_id_taken", $"{providedIdField} {TextChecks.Quote(request.ProvidedId)} is already used by a customer in another data visibility group.");
         }
 
@@ -159,7 +163,7 @@ public sealed partial class ExploService
             1);
         unit.Upsert(customer);
         unit.Emit(new CustomerCreated(customer.Id, customer.ProvidedId, customer.AccessGroupId, customer.ParentId) { OccurredAt = unit.Now });
-        return new GetOrCreateResult(true, unit.View(customer));
+        return (customer, true);
     }
 
     private static Result<CustomerView> Update(UnitOfWork unit, UpdateCustomerRequest request, string providedIdField, string newProvidedIdField)
@@ -217,7 +221,7 @@ public sealed partial class ExploService
 
         if (request.NewProvidedId is { } newId
             && !string.Equals(newId, existing.ProvidedId, StringComparison.Ordinal)
-            && unit.Reader.FindCustomerByProvidedId(newId) is not null)
+            && unit.FindByProvidedId(newId) is not null)
         {
             return new Conflict("provided_id_taken", $"{newProvidedIdField} {TextChecks.Quote(newId)} is already used by another customer.");
         }

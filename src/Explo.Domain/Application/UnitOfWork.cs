@@ -12,6 +12,8 @@ internal sealed class UnitOfWork
     private readonly List<Customer> _upserts = [];
     private readonly List<CustomerId> _deletes = [];
     private readonly List<DomainEvent> _events = [];
+    private readonly Dictionary<string, Customer> _stagedByProvidedId = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _stagedTokens = new(StringComparer.Ordinal);
     private readonly bool _workspaceIsNew;
     private Workspace? _newWorkspace;
     private long _nextCustomerId;
@@ -50,7 +52,13 @@ internal sealed class UnitOfWork
         _newWorkspace = workspace;
     }
 
-    public void Upsert(Customer customer) => _upserts.Add(customer);
+    /// <summary>Stages a new or changed customer; later lookups by provided id in this unit of work see it.</summary>
+    public void Upsert(Customer customer)
+    {
+        _upserts.Add(customer);
+        _stagedByProvidedId[customer.ProvidedId] = customer;
+        _stagedTokens.Add(customer.Token);
+    }
 
     public void Delete(CustomerId id) => _deletes.Add(id);
 
@@ -75,7 +83,11 @@ internal sealed class UnitOfWork
 
     /// <summary>A customer by provided id, if the caller may see it.</summary>
     public Customer? FindVisible(string providedId) =>
-        Reader.FindCustomerByProvidedId(providedId) is { } c && Principal.Sees(c) ? c : null;
+        FindByProvidedId(providedId) is { } c && Principal.Sees(c) ? c : null;
+
+    /// <summary>A customer by provided id in any DVG, including customers staged earlier in this unit of work.</summary>
+    public Customer? FindByProvidedId(string providedId) =>
+        _stagedByProvidedId.TryGetValue(providedId, out var staged) ? staged : Reader.FindCustomerByProvidedId(providedId);
 
     /// <summary>A customer by token, if the caller may see it.</summary>
     public Customer? FindVisibleByToken(string token) =>
@@ -87,7 +99,7 @@ internal sealed class UnitOfWork
         for (var attempt = 0; attempt < 16; attempt++)
         {
             var token = Options.TokenGenerator.NewToken();
-            if (Reader.FindCustomerByToken(token) is null && !_upserts.Any(c => c.Token == token))
+            if (!_stagedTokens.Contains(token) && Reader.FindCustomerByToken(token) is null)
             {
                 return token;
             }
