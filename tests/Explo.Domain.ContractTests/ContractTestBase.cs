@@ -147,4 +147,16 @@ public abstract class ContractTestBase : IDisposable
         Assert.Equal(before, await Snapshot());
         return result;
     }
+
+    /// <summary>Every field of a customer view (computed fields, version and timestamps included) as canonical text.</summary>
+    protected static string Describe(CustomerView c) =>
+        new StringBuilder()
+            .Append(c.Id).Append('|').Append(c.ProvidedId).Append('|').Append(c.Name).Append('|').Append(c.Token)
+            .Append('|').Append(c.IsDemoGroup).Append('|').AppendJoin(',', c.Emails).Append('|').AppendJoin(',', c.GroupTags)
+            .Append('|').Append(PropertyMap.ToJson(c.Properties)).Append('|').AppendJoin(',', c.Mapping.Select(m => $"{m.Key}={m.Value}"))
+            .Append('|').Append(c.HierarchyLevel).Append('|').Append(c.AccessGroup).Append('|').Append(c.ParentProvidedId)
+            .Append('|').Append(PropertyMap.ToJson(c.ComputedProperties)).Append('|').AppendJoin(',', c.ComputedMapping.Select(m => $"{m.Key}={m.Value}"))
+            .Append('|').AppendJoin(',', c.ComputedGroupTags).Append('|').Append(c.CreatedAt.ToUnixTimeMilliseconds())
+            .Append('|').Append(c.UpdatedAt.ToUnixTimeMilliseconds()).Append('|').Append(c.Version)
+            .ToString();
 }

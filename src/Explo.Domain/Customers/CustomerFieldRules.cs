@@ -96,7 +96,7 @@ internal sealed class PropertyKeysAreValid : Rule<CustomerProposal>
             }
             else if (key.Length > MaxKeyLength)
             {
-                yield return Broken($"{FieldNames.Properties}.{TextChecks.Quote(key)}", $"property key {TextChecks.Quote(key)} is {key.Length} characters long; the maximum is {MaxKeyLength}.");
+                yield return Broken($"{FieldNames.Properties}.{key}", $"properties has the key {TextChecks.Quote(key)}, which is {key.Length} characters long; the maximum is {MaxKeyLength}.");
             }
         }
     }
@@ -137,7 +137,7 @@ internal sealed class PropertiesDepthWithinLimit : Rule<CustomerProposal>
             var depth = 1 + PropertyMap.Depth(value);
             if (depth > subject.Limits.MaxJsonDepth)
             {
-                yield return Broken($"{FieldNames.Properties}.{key}", $"property {TextChecks.Quote(key)} is nested {depth} levels deep; the maximum is {subject.Limits.MaxJsonDepth}.");
+                yield return Broken($"{FieldNames.Properties}.{key}", $"the value of properties key {TextChecks.Quote(key)} is nested {depth} levels deep, counting the properties object; the maximum is {subject.Limits.MaxJsonDepth}.");
             }
         }
     }

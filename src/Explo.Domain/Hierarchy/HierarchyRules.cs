@@ -61,7 +61,7 @@ internal sealed class ParentInSameAccessGroup : Rule<CustomerProposal>
     {
         if (subject.EffectiveParent is { } parent && parent.AccessGroupId != subject.AccessGroup)
         {
-            yield return Broken(FieldNames.ParentProvidedId, $"parent {TextChecks.Quote(parent.ProvidedId)} is in another data visibility group; a parent must be in the same group as its children.");
+            yield return Broken(FieldNames.ParentProvidedId, $"parent_provided_id {TextChecks.Quote(parent.ProvidedId)} names a customer in another data visibility group; a parent must be in the same group as its children.");
         }
     }
 }
@@ -80,7 +80,7 @@ internal sealed class ParentLevelHigher : Rule<CustomerProposal>
             && parentLevel.Rank >= level.Rank)
         {
             var field = subject.LevelName is not null ? FieldNames.HierarchyLevelName : FieldNames.ParentProvidedId;
-            yield return Broken(field, $"parent {TextChecks.Quote(parent.ProvidedId)} is at level {TextChecks.Quote(parentLevel.Name)}, which is not higher than {TextChecks.Quote(level.Name)}; a parent must be at a strictly higher level than its children.");
+            yield return Broken(field, $"{field} would put the customer at level {TextChecks.Quote(level.Name)} under parent {TextChecks.Quote(parent.ProvidedId)} at level {TextChecks.Quote(parentLevel.Name)}; a parent must be at a strictly higher level than its children.");
         }
     }
 }
@@ -94,8 +94,8 @@ internal sealed class NoCycle : Rule<CustomerProposal>
     {
         if (subject.Existing is { } self && subject.EffectiveParent is { } parent && subject.ParentLineage.Contains(self.Id))
         {
-            var what = parent.Id == self.Id ? "itself" : "one of its own descendants";
-            yield return Broken(FieldNames.ParentProvidedId, $"customer {TextChecks.Quote(self.ProvidedId)} cannot be moved under {TextChecks.Quote(parent.ProvidedId)}, which is {what}; that would make a cycle.");
+            var what = parent.Id == self.Id ? "the customer itself" : "one of its own descendants";
+            yield return Broken(FieldNames.ParentProvidedId, $"parent_provided_id {TextChecks.Quote(parent.ProvidedId)} is {what}; customer {TextChecks.Quote(self.ProvidedId)} cannot be moved under it, because that would make a cycle.");
         }
     }
 }
@@ -116,7 +116,7 @@ internal sealed class ChildrenStayBelow : Rule<CustomerProposal>
         {
             if (childLevel.Rank <= level.Rank)
             {
-                yield return Broken(FieldNames.HierarchyLevelName, $"child {TextChecks.Quote(child.ProvidedId)} is at level {TextChecks.Quote(childLevel.Name)}, which would no longer be below {TextChecks.Quote(level.Name)}; move or re-level the children first.");
+                yield return Broken(FieldNames.HierarchyLevelName, $"hierarchy_level_name {TextChecks.Quote(level.Name)} would no longer be above child {TextChecks.Quote(child.ProvidedId)} at level {TextChecks.Quote(childLevel.Name)}; move or re-level the children first.");
             }
         }
     }

@@ -1,0 +1,30 @@
+using Explo.Domain.ContractTests;
+using Explo.Domain.ContractTests.Customers;
+using Explo.Domain.Tests.Contract;
+
+namespace Explo.Domain.Tests.Contract.Customers;
+
+public sealed class InMemoryGetOrCreateContract : GetOrCreateContract
+{
+    protected override ServiceUnderTest CreateService(ExploServiceOptions options) => InMemoryServiceFactory.Create(options);
+}
+
+public sealed class InMemoryGetAndListContract : GetAndListContract
+{
+    protected override ServiceUnderTest CreateService(ExploServiceOptions options) => InMemoryServiceFactory.Create(options);
+}
+
+public sealed class InMemoryUpdateContract : UpdateContract
+{
+    protected override ServiceUnderTest CreateService(ExploServiceOptions options) => InMemoryServiceFactory.Create(options);
+}
+
+public sealed class InMemoryDeleteAndRefreshContract : DeleteAndRefreshContract
+{
+    protected override ServiceUnderTest CreateService(ExploServiceOptions options) => InMemoryServiceFactory.Create(options);
+}
+
+public sealed class InMemoryCustomerRulesContract : CustomerRulesContract
+{
+    protected override ServiceUnderTest CreateService(ExploServiceOptions options) => InMemoryServiceFactory.Create(options);
+}
