@@ -27,3 +27,8 @@ public sealed class LiteDbCustomerRulesContract : CustomerRulesContract
 {
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => LiteDbServiceFactory.Create(options);
 }
+
+public sealed class LiteDbImportContract : ImportContract
+{
+    protected override ServiceUnderTest CreateService(ExploServiceOptions options) => LiteDbServiceFactory.Create(options);
+}

@@ -57,6 +57,18 @@ public interface IExploService
     /// <returns>The customer with its new token.</returns>
     Task<Result<CustomerView>> RefreshCustomerTokenAsync(Caller caller, string currentToken, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Bulk get-or-create of many customers in one unit of work (one transaction): rows may name parents that come
+    /// later in the batch. Without <see cref="ImportOptions.Atomic"/>, valid rows are stored and invalid ones reported;
+    /// with it, any invalid row fails the whole import (every row's violations, fields prefixed <c>rows[i].</c>) and nothing is stored.
+    /// </summary>
+    /// <param name="caller">The caller.</param>
+    /// <param name="customers">The rows, in file order.</param>
+    /// <param name="options">Options; non-atomic by default.</param>
+    /// <param name="cancellationToken">Cancels before the work starts.</param>
+    /// <returns>Counts of created and existing customers, and the rows not imported.</returns>
+    Task<Result<ImportResult>> ImportCustomersAsync(Caller caller, IReadOnlyList<CreateCustomerRequest> customers, ImportOptions? options = null, CancellationToken cancellationToken = default);
+
     /// <summary>Lists the group tags.</summary>
     /// <param name="caller">The caller.</param>
     /// <param name="cancellationToken">Cancels before the work starts.</param>

@@ -28,3 +28,8 @@ public sealed class InMemoryCustomerRulesContract : CustomerRulesContract
 {
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => InMemoryServiceFactory.Create(options);
 }
+
+public sealed class InMemoryImportContract : ImportContract
+{
+    protected override ServiceUnderTest CreateService(ExploServiceOptions options) => InMemoryServiceFactory.Create(options);
+}

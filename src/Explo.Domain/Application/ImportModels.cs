@@ -1,0 +1,20 @@
+namespace Explo.Domain;
+
+/// <summary>Options of a bulk import.</summary>
+public sealed record ImportOptions
+{
+    /// <summary>True to import all rows or none: any invalid row fails the whole import and nothing is stored.</summary>
+    public bool Atomic { get; init; }
+}
+
+/// <summary>One row an import could not take.</summary>
+/// <param name="Row">The row's 0-based position in the batch.</param>
+/// <param name="ProvidedId">The row's provided id as given.</param>
+/// <param name="Failure">Why: every violated rule, or a conflict.</param>
+public sealed record ImportRowError(int Row, string ProvidedId, Failure Failure);
+
+/// <summary>The outcome of a bulk import.</summary>
+/// <param name="Created">How many customers were created.</param>
+/// <param name="Existing">How many rows named a customer that already existed (left unchanged, as get-or-create does).</param>
+/// <param name="Errors">The rows not imported (empty for a successful atomic import).</param>
+public sealed record ImportResult(int Created, int Existing, IReadOnlyList<ImportRowError> Errors);
