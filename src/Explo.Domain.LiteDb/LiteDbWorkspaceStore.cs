@@ -194,11 +194,25 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
             _customers.Delete(id.Value);
         }
 
+        // Ids are never reused, so a customer above the high-water mark is new: insert it (in bulk), update the rest.
         var last = _lastCustomerId;
+        var inserts = new List<BsonDocument>();
         foreach (var customer in changes.UpsertedCustomers)
         {
-            _customers.Upsert(CustomerDocument.ToDocument(customer));
-            last = Math.Max(last, customer.Id.Value);
+            if (customer.Id.Value > _lastCustomerId)
+            {
+                inserts.Add(CustomerDocument.ToDocument(customer));
+                last = Math.Max(last, customer.Id.Value);
+            }
+            else if (!_customers.Update(CustomerDocument.ToDocument(customer)))
+            {
+                throw new InvalidOperationException($"Customer {customer.Id} is below the high-water mark but not stored; the change set is inconsistent.");
+            }
+        }
+
+        if (inserts.Count > 0)
+        {
+            _customers.InsertBulk(inserts);
         }
 
         if (last != _lastCustomerId)
