@@ -17,8 +17,8 @@ public sealed class Caller
         AccessGroupName = accessGroupName;
     }
 
-    /// <summary>The API token secret presented, or null.</summary>
-    internal string? Secret { get; }
+    /// <summary>The API token secret presented, or null (a remote client sends it; never logged: <see cref="ToString"/> hides it).</summary>
+    public string? Secret { get; }
 
     /// <summary>True for the host's administrator.</summary>
     public bool IsAdministrator { get; }

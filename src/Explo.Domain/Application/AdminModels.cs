@@ -4,7 +4,17 @@ namespace Explo.Domain;
 /// <param name="AccessGroup">The DVG the token sees and writes.</param>
 /// <param name="ReadOnly">True for a token that may only read.</param>
 /// <param name="Label">A label for people.</param>
-public sealed record CreateApiTokenRequest(string AccessGroup, bool ReadOnly = false, string Label = "");
+public sealed record CreateApiTokenRequest(string AccessGroup, bool ReadOnly = false, string Label = "")
+{
+    /// <summary>
+    /// A secret chosen by the administrator (for example from an environment variable): 16-256 printable characters
+    /// without white space. When null, a random 64-hex secret is generated.
+    /// </summary>
+    public string? Secret { get; init; }
+
+    /// <inheritdoc />
+    public override string ToString() => $"CreateApiTokenRequest {{ AccessGroup = {AccessGroup}, ReadOnly = {ReadOnly}, Label = {Label}, Secret = {(Secret is null ? "(generated)" : "***")} }}";
+}
 
 /// <summary>An API token as admin listings show it: never its secret.</summary>
 /// <param name="Id">The id.</param>

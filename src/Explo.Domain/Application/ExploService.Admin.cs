@@ -183,7 +183,18 @@ public sealed partial class ExploService
                 return AccessGroupNotFound(request.AccessGroup ?? string.Empty);
             }
 
-            var secret = unit.Options.TokenGenerator.NewToken();
+            if (request.Secret is { } chosen
+                && (chosen.Length is < 16 or > 256 || chosen.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))))
+            {
+                return new ValidationFailed("invalid_api_token_secret", "secret", "secret must be 16 to 256 printable characters without white space.");
+            }
+
+            var secret = request.Secret ?? unit.Options.TokenGenerator.NewToken();
+            if (unit.Workspace.ApiTokens.Any(t => t.Matches(ApiToken.Hash(secret))))
+            {
+                return new Conflict("api_token_exists", "An API token with this secret already exists.");
+            }
+
             var (id, workspace) = unit.Workspace.AllocateId();
             var token = new ApiToken(new ApiTokenId(id), ApiToken.Hash(secret), group.Id, request.ReadOnly, request.Label ?? string.Empty, unit.Now, null);
             unit.Replace(workspace.With(apiTokens: [.. workspace.ApiTokens, token]));
