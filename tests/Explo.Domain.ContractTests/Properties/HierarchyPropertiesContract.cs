@@ -887,17 +887,15 @@ public abstract class HierarchyPropertiesContract : ContractTestBase
                 return (expected, actual, result.Failure?.Message, false, []);
             }
 
+            // What is gone is checked on the next read (a remote adapter need not list the deleted ids).
             var subtree = Subtree(target!);
-            var deleted = result.SuccessValue.DeletedProvidedIds;
-            Assert.Equal(target!.Id, deleted[0]);
-            Assert.Equal(subtree.Select(c => c.Id).Order(StringComparer.Ordinal), deleted.Order(StringComparer.Ordinal));
             foreach (var customer in subtree)
             {
                 _customers.Remove(customer);
                 _deadTokens.Add(customer.Token);
             }
 
-            return (expected, actual, $"deleted {string.Join(",", deleted)}", false, []);
+            return (expected, actual, $"deleted {string.Join(",", subtree.Select(c => c.Id))}", false, []);
         }
 
         private async Task<(Outcome Expected, Outcome Actual, string? Message, bool Unchanged, List<CustomerView> Views)> Run(RefreshOp op)
