@@ -1,0 +1,540 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Explo.Domain.ContractTests.Properties;
+using Explo.Domain.Inheritance;
+using FsCheck;
+using FsCheck.Fluent;
+
+namespace Explo.Domain.Tests.Inheritance;
+
+public sealed class InheritanceResolverTests
+{
+    private static readonly AccessGroupId Production = new(3);
+    private static readonly AccessGroupId Development = new(4);
+    private static readonly DateTimeOffset At = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static Customer C(long id, long? parent, string? properties = null, OrderedMap<string>? mapping = null, int[]? tags = null, AccessGroupId? group = null) => new(
+        new CustomerId(id),
+        $"c{id}",
+        $"c{id}",
+        id.ToString("x64", System.Globalization.CultureInfo.InvariantCulture),
+        false,
+        [],
+        (tags ?? []).Select(t => new GroupTagId(t)).ToImmutableArray(),
+        properties is null ? PropertyMap.Empty : PropertyMap.Parse(properties),
+        mapping ?? OrderedMap<string>.Empty,
+        new LevelId(1),
+        group ?? Production,
+        parent is null ? null : new CustomerId(parent.Value),
+        At,
+        At,
+        1);
+
+    private static OrderedMap<string> NoDefaults(AccessGroupId group) => OrderedMap<string>.Empty;
+
+    /// <summary>A loader over a fixed set of customers that records every call.</summary>
+    private sealed class CountingLoader(IEnumerable<Customer> store)
+    {
+        private readonly Dictionary<CustomerId, Customer> _store = store.ToDictionary(c => c.Id);
+
+        public List<List<long>> Calls { get; } = [];
+
+        public IReadOnlyList<Customer> Load(IReadOnlyCollection<CustomerId> ids)
+        {
+            Calls.Add(ids.Select(i => i.Value).Order().ToList());
+            return ids.Where(_store.ContainsKey).Select(i => _store[i]).ToList();
+        }
+
+        public IEnumerable<long> AllLoaded => Calls.SelectMany(c => c);
+    }
+
+    private static IReadOnlyDictionary<CustomerId, ComputedFields> ResolveAll(IReadOnlyCollection<Customer> targets, IEnumerable<Customer> store, Func<AccessGroupId, OrderedMap<string>>? defaults = null) =>
+        InheritanceResolver.Resolve(targets, new CountingLoader(store).Load, defaults ?? NoDefaults);
+
+    private static string Json(OrderedMap<JsonElement> map) => PropertyMap.ToJson(map);
+
+    [Fact]
+    public void The_nearer_customer_wins_and_keys_keep_the_order_of_first_appearance_root_first()
+    {
+        Customer[] all =
+        [
+            C(1, null, """{"region":"eu","plan":"gold","tier":1}"""),
+            C(2, 1, """{"seats":5,"plan":"silver"}"""),
+            C(3, 2, """{"tier":3,"color":"red","region":"us"}"""),
+        ];
+
+        var computed = ResolveAll([all[2]], all)[new CustomerId(3)];
+
+        Assert.Equal("""{"region":"us","plan":"silver","tier":3,"seats":5,"color":"red"}""", Json(computed.Properties));
+    }
+
+    [Fact]
+    public void A_null_value_is_a_value_and_overrides_an_ancestor()
+    {
+        Customer[] all = [C(1, null, """{"a":1,"b":2}"""), C(2, 1, """{"a":null}"""), C(3, 2, """{"b":3}""")];
+
+        var computed = ResolveAll([all[1], all[2]], all);
+
+        Assert.Equal("""{"a":null,"b":2}""", Json(computed[new CustomerId(2)].Properties));
+        Assert.Equal("""{"a":null,"b":3}""", Json(computed[new CustomerId(3)].Properties));
+    }
+
+    [Fact]
+    public void A_nested_object_is_one_value_the_merge_is_shallow()
+    {
+        Customer[] all =
+        [
+            C(1, null, """{"o":{"x":1,"y":2},"list":[1,2,3]}"""),
+            C(2, 1, """{"o":{"x":3},"list":[]}"""),
+        ];
+
+        var computed = ResolveAll([all[1]], all)[new CustomerId(2)];
+
+        Assert.Equal("""{"o":{"x":3},"list":[]}""", Json(computed.Properties));
+    }
+
+    [Fact]
+    public void Exact_numbers_and_odd_keys_pass_through_unchanged()
+    {
+        Customer[] all =
+        [
+            C(1, null, """{"a.b":12345678901234567890,"$x":1e400," ":0.1000000000000000055511151231257827}"""),
+            C(2, 1, """{"ü":"日本","A.B":true}"""),
+        ];
+
+        var computed = ResolveAll([all[1]], all)[new CustomerId(2)];
+
+        Assert.Equal("""{"a.b":12345678901234567890,"$x":1e400," ":0.1000000000000000055511151231257827,"ü":"日本","A.B":true}""", Json(computed.Properties));
+    }
+
+    [Fact]
+    public void The_dvg_defaults_are_the_base_of_the_mapping_and_are_overridden_by_the_nearer()
+    {
+        var defaults = OrderedMap.Of(("s1", "default1"), ("s2", "default2"), ("s3", "default3"));
+        Customer[] all =
+        [
+            C(1, null, mapping: OrderedMap.Of(("s4", "root4"), ("s2", "root2"))),
+            C(2, 1, mapping: OrderedMap.Of(("s3", "mid3"), ("s4", "mid4"))),
+            C(3, 2, mapping: OrderedMap.Of(("s2", "leaf2"), ("s5", "leaf5"))),
+        ];
+
+        var computed = ResolveAll(all, all, _ => defaults);
+
+        Assert.Equal(
+            [KeyValuePair.Create("s1", "default1"), KeyValuePair.Create("s2", "root2"), KeyValuePair.Create("s3", "default3"), KeyValuePair.Create("s4", "root4")],
+            computed[new CustomerId(1)].Mapping.Entries.AsEnumerable());
+        Assert.Equal(
+            [KeyValuePair.Create("s1", "default1"), KeyValuePair.Create("s2", "leaf2"), KeyValuePair.Create("s3", "mid3"), KeyValuePair.Create("s4", "mid4"), KeyValuePair.Create("s5", "leaf5")],
+            computed[new CustomerId(3)].Mapping.Entries.AsEnumerable());
+    }
+
+    [Fact]
+    public void Each_tree_gets_the_defaults_of_its_own_dvg()
+    {
+        Customer[] all =
+        [
+            C(1, null, group: Production),
+            C(2, 1, group: Production),
+            C(3, null, group: Development),
+            C(4, 3, mapping: OrderedMap.Of(("s9", "own")), group: Development),
+            C(5, null, group: new AccessGroupId(99)),
+        ];
+        OrderedMap<string> Defaults(AccessGroupId group) =>
+            group == Production ? OrderedMap.Of(("s1", "prod")) : group == Development ? OrderedMap.Of(("s1", "dev")) : OrderedMap<string>.Empty;
+
+        var computed = ResolveAll(all, all, Defaults);
+
+        Assert.Equal("prod", computed[new CustomerId(2)].Mapping["s1"]);
+        Assert.Equal([KeyValuePair.Create("s1", "dev"), KeyValuePair.Create("s9", "own")], computed[new CustomerId(4)].Mapping.Entries.AsEnumerable());
+        Assert.Empty(computed[new CustomerId(5)].Mapping);
+    }
+
+    [Fact]
+    public void The_walk_reports_the_dvg_default_as_an_entry_without_source()
+    {
+        Customer[] all = [C(1, null, mapping: OrderedMap.Of(("s2", "root"))), C(2, 1, mapping: OrderedMap.Of(("s3", "leaf")))];
+        var seen = new List<(string Key, string Value, CustomerId? Source)>();
+
+        InheritanceResolver.Walk(all, _ => OrderedMap.Of(("s1", "default"), ("s2", "default")), c => c.Id.Value == 2, (_, view) =>
+        {
+            for (var i = 0; i < view.Mapping.Count; i++)
+            {
+                seen.Add((view.Mapping.KeyAt(i), view.Mapping.ValueAt(i), view.Mapping.SourceAt(i)));
+            }
+        });
+
+        Assert.Equal([("s1", "default", (CustomerId?)null), ("s2", "root", new CustomerId(1)), ("s3", "leaf", new CustomerId(2))], seen);
+    }
+
+    [Fact]
+    public void Group_tags_are_root_first_without_repeats()
+    {
+        Customer[] all =
+        [
+            C(1, null, tags: [7, 3]),
+            C(2, 1, tags: [3, 5, 5]),
+            C(3, 2, tags: [1, 7, 2]),
+        ];
+
+        var computed = ResolveAll(all, all);
+
+        Assert.Equal([7, 3], computed[new CustomerId(1)].GroupTags.Select(t => t.Value));
+        Assert.Equal([7, 3, 5], computed[new CustomerId(2)].GroupTags.Select(t => t.Value));
+        Assert.Equal([7, 3, 5, 1, 2], computed[new CustomerId(3)].GroupTags.Select(t => t.Value));
+    }
+
+    [Fact]
+    public void Siblings_do_not_see_each_others_layers()
+    {
+        Customer[] all =
+        [
+            C(1, null, """{"base":0}""", OrderedMap.Of(("s", "root")), [1]),
+            C(2, 1, """{"a":2,"base":2}""", OrderedMap.Of(("s", "two")), [2]),
+            C(3, 2, """{"deep":3}""", tags: [3]),
+            C(4, 1, """{"b":4}""", tags: [4]),
+            C(5, 4, """{"base":5}"""),
+        ];
+
+        var computed = ResolveAll(all, all);
+
+        Assert.Equal("""{"base":2,"a":2,"deep":3}""", Json(computed[new CustomerId(3)].Properties));
+        Assert.Equal("""{"base":0,"b":4}""", Json(computed[new CustomerId(4)].Properties));
+        Assert.Equal("""{"base":5,"b":4}""", Json(computed[new CustomerId(5)].Properties));
+        Assert.Equal("root", computed[new CustomerId(5)].Mapping["s"]);
+        Assert.Equal([1, 4], computed[new CustomerId(5)].GroupTags.Select(t => t.Value));
+        Assert.Equal([1, 2, 3], computed[new CustomerId(3)].GroupTags.Select(t => t.Value));
+    }
+
+    [Fact]
+    public void A_parent_with_a_larger_id_than_its_child_resolves_the_same()
+    {
+        Customer[] all = [C(9, null, """{"a":"root"}"""), C(2, 9, """{"b":"mid"}"""), C(5, 2, """{"a":"leaf"}""")];
+
+        var computed = ResolveAll([all[2]], all);
+
+        Assert.Equal("""{"a":"leaf","b":"mid"}""", Json(computed[new CustomerId(5)].Properties));
+    }
+
+    [Fact]
+    public void Resolve_of_no_targets_loads_nothing()
+    {
+        var loader = new CountingLoader([]);
+
+        Assert.Empty(InheritanceResolver.Resolve([], loader.Load, NoDefaults));
+        Assert.Empty(loader.Calls);
+    }
+
+    [Fact]
+    public void Resolve_of_roots_loads_nothing()
+    {
+        Customer[] roots = [C(1, null, """{"a":1}"""), C(2, null)];
+        var loader = new CountingLoader(roots);
+
+        var computed = InheritanceResolver.Resolve(roots, loader.Load, NoDefaults);
+
+        Assert.Empty(loader.Calls);
+        Assert.Equal(2, computed.Count);
+        Assert.Equal("""{"a":1}""", Json(computed[new CustomerId(1)].Properties));
+    }
+
+    [Fact]
+    public void A_page_sharing_ancestors_loads_each_ancestor_once_in_one_call_per_depth_level()
+    {
+        //          1
+        //       /     \
+        //      2       3
+        //    /   \      \
+        //   4     5      6
+        //  / \    |      |
+        // 7   8   9      10
+        var store = new[]
+        {
+            C(1, null, """{"r":1}"""), C(2, 1), C(3, 1), C(4, 2), C(5, 2), C(6, 3), C(7, 4), C(8, 4), C(9, 5), C(10, 6, """{"r":10}"""),
+        };
+        var page = new[] { store[6], store[7], store[8], store[9] };
+        var loader = new CountingLoader(store);
+
+        var computed = InheritanceResolver.Resolve(page, loader.Load, NoDefaults);
+
+        Assert.Equal([[4, 5, 6], [2, 3], [1]], loader.Calls);
+        Assert.Equal(loader.AllLoaded.Count(), loader.AllLoaded.Distinct().Count());
+        Assert.Equal([7, 8, 9, 10], computed.Keys.Select(k => k.Value).Order());
+        Assert.Equal("""{"r":1}""", Json(computed[new CustomerId(7)].Properties));
+        Assert.Equal("""{"r":10}""", Json(computed[new CustomerId(10)].Properties));
+    }
+
+    [Fact]
+    public void Targets_that_are_ancestors_of_other_targets_are_never_loaded()
+    {
+        var store = new[] { C(1, null), C(2, 1, """{"x":2}"""), C(3, 2), C(4, 3), C(5, 2) };
+        var page = new[] { store[3], store[1], store[4] };
+        var loader = new CountingLoader(store);
+
+        var computed = InheritanceResolver.Resolve(page, loader.Load, NoDefaults);
+
+        // 4 needs 3 (not a target) and then 2 (a target, known); 2 and 5 need 1.
+        Assert.Equal([[1, 3]], loader.Calls);
+        Assert.Equal(3, computed.Count);
+        Assert.Equal("""{"x":2}""", Json(computed[new CustomerId(4)].Properties));
+    }
+
+    [Fact]
+    public void A_chain_10000_deep_resolves_without_overflowing_the_stack()
+    {
+        const int depth = 10_000;
+        var chain = Enumerable.Range(1, depth)
+            .Select(i => C(i, i == 1 ? null : i - 1, $$"""{"k{{i}}":{{i}},"shared":{{i}}}""", OrderedMap.Of(($"s{i % 7}", $"d{i}")), [i % 13]))
+            .ToList();
+        var loader = new CountingLoader(chain);
+
+        var computed = InheritanceResolver.Resolve([chain[^1]], loader.Load, NoDefaults)[new CustomerId(depth)];
+
+        // One load per level above the target, one ancestor each.
+        Assert.Equal(depth - 1, loader.Calls.Count);
+        Assert.All(loader.Calls, call => Assert.Single(call));
+        Assert.Equal(depth - 1, loader.AllLoaded.Distinct().Count());
+
+        Assert.Equal(depth + 1, computed.Properties.Count);
+        Assert.Equal("shared", computed.Properties.Entries[1].Key);
+        Assert.Equal($"{depth}", computed.Properties["shared"].GetRawText());
+        Assert.Equal(
+            new[] { "k1", "shared" }.Concat(Enumerable.Range(2, depth - 1).Select(i => $"k{i}")),
+            computed.Properties.Keys);
+        Assert.Equal(7, computed.Mapping.Count);
+        Assert.Equal($"d{depth}", computed.Mapping[$"s{depth % 7}"]);
+        Assert.Equal(13, computed.GroupTags.Length);
+    }
+
+    [Fact]
+    public void A_chain_10000_deep_gives_the_deepest_customer_10000_keys()
+    {
+        const int depth = 10_000;
+        var chain = Enumerable.Range(1, depth).Select(i => C(i, i == 1 ? null : i - 1, $$"""{"k{{i}}":{{i}}}""")).ToList();
+        var deepest = 0;
+
+        InheritanceResolver.Walk(chain, NoDefaults, c => c.Id.Value == depth, (_, view) => deepest = view.Properties.Count);
+        var resolved = InheritanceResolver.Resolve([chain[^1]], new CountingLoader(chain).Load, NoDefaults)[new CustomerId(depth)];
+
+        Assert.Equal(depth, deepest);
+        Assert.Equal(depth, resolved.Properties.Count);
+        Assert.Equal(Enumerable.Range(1, depth).Select(i => $"k{i}"), resolved.Properties.Keys);
+    }
+
+    [Fact]
+    public void The_walk_visits_roots_and_siblings_in_id_order_and_emits_only_the_selected()
+    {
+        Customer[] all = [C(5, null), C(3, 5), C(9, 5), C(1, 9), C(2, null), C(4, 2)];
+        var visited = new List<long>();
+
+        InheritanceResolver.Walk(all, NoDefaults, c => c.Id.Value != 9, (c, _) => visited.Add(c.Id.Value));
+
+        Assert.Equal([2, 4, 5, 3, 1], visited);
+    }
+
+    [Fact]
+    public void Materialized_fields_outlive_the_walk()
+    {
+        Customer[] all = [C(1, null, """{"a":1}"""), C(2, 1, """{"b":2}"""), C(3, 1, """{"c":3}""")];
+        var materialized = new Dictionary<long, ComputedFields>();
+
+        InheritanceResolver.Walk(all, NoDefaults, _ => true, (c, view) => materialized[c.Id.Value] = view.Materialize());
+
+        Assert.Equal("""{"a":1}""", Json(materialized[1].Properties));
+        Assert.Equal("""{"a":1,"b":2}""", Json(materialized[2].Properties));
+        Assert.Equal("""{"a":1,"c":3}""", Json(materialized[3].Properties));
+    }
+
+    [Fact]
+    public void A_missing_parent_is_a_corrupt_store()
+    {
+        Customer[] all = [C(1, null), C(2, 1), C(3, 42)];
+
+        Assert.Throws<InvalidOperationException>(() => InheritanceResolver.Resolve([all[2]], new CountingLoader(all).Load, NoDefaults));
+        Assert.Throws<InvalidOperationException>(() => InheritanceResolver.Walk(all, NoDefaults, _ => true, (_, _) => { }));
+    }
+
+    [Fact]
+    public void A_missing_grandparent_is_a_corrupt_store()
+    {
+        Customer[] all = [C(2, 1), C(3, 2)];
+
+        Assert.Throws<InvalidOperationException>(() => InheritanceResolver.Resolve([all[1]], new CountingLoader(all).Load, NoDefaults));
+    }
+
+    [Fact]
+    public void A_cycle_is_a_corrupt_store()
+    {
+        Customer[] cycle = [C(1, 3), C(2, 1), C(3, 2)];
+        Customer[] withTree = [C(10, null), C(11, 10), .. cycle];
+
+        Assert.Throws<InvalidOperationException>(() => InheritanceResolver.Resolve([cycle[0]], new CountingLoader(cycle).Load, NoDefaults));
+        Assert.Throws<InvalidOperationException>(() => InheritanceResolver.Resolve([withTree[1], cycle[1]], new CountingLoader(withTree).Load, NoDefaults));
+        Assert.Throws<InvalidOperationException>(() => InheritanceResolver.Walk(withTree, NoDefaults, _ => true, (_, _) => { }));
+    }
+
+    [Fact]
+    public void A_customer_that_is_its_own_parent_is_a_corrupt_store()
+    {
+        Customer[] all = [C(1, null), C(2, 2)];
+
+        Assert.Throws<InvalidOperationException>(() => InheritanceResolver.Resolve([all[1]], new CountingLoader(all).Load, NoDefaults));
+        Assert.Throws<InvalidOperationException>(() => InheritanceResolver.Walk(all, NoDefaults, _ => true, (_, _) => { }));
+    }
+
+    [Fact]
+    public void A_cycle_below_a_target_ancestor_chain_is_a_corrupt_store()
+    {
+        // 4 -> 3 -> 2 -> 3: the loader finds every parent, but the chain never reaches a root.
+        Customer[] all = [C(2, 3), C(3, 2), C(4, 3)];
+
+        Assert.Throws<InvalidOperationException>(() => InheritanceResolver.Resolve([all[2]], new CountingLoader(all).Load, NoDefaults));
+    }
+
+    // ---- Property: Resolve over random forests equals the naive per-customer fold. ----
+
+    /// <summary>A generated forest: customer i's parent is a generated index (any order of ids), or none.</summary>
+    public sealed record Forest(Node[] Nodes, long[] Ids, bool[] IsTarget, int[][] Defaults)
+    {
+        public override string ToString() =>
+            string.Join("; ", Nodes.Select((n, i) => $"#{Ids[i]}{(IsTarget[i] ? "*" : "")}<-{(n.Parent is { } p ? $"#{Ids[p]}" : "root")} {n}"));
+    }
+
+    /// <summary>One generated customer: parent index (smaller than its own), own layers and tags (as pool indexes).</summary>
+    public sealed record Node(int? Parent, int Group, (int Key, int Value)[] Properties, (int Schema, int Source)[] Mapping, int[] Tags)
+    {
+        public override string ToString() =>
+            $"p{{{string.Join(",", Properties.Select(p => $"{Keys[p.Key]}={Values[p.Value]}"))}}} m{{{string.Join(",", Mapping.Select(m => $"s{m.Schema}={m.Source}"))}}} t[{string.Join(",", Tags)}]";
+    }
+
+    private static readonly string[] Keys = ["a", "b", "a.b", "$x", " ", "ü", "A", "n"];
+
+    private static readonly string[] Values = ["1", "\"x\"", "null", "true", """{"o":1}""", "[1,2]", "12345678901234567890", "1e400", "{}"];
+
+    private static Gen<T[]> Upto<T>(Gen<T> gen, int max) => Gen.Choose(0, max).SelectMany(n => Gen.ArrayOf(gen, n));
+
+    private static readonly Gen<Forest> ForestGen =
+        from size in Gen.Choose(1, 40)
+        from nodes in Gen.CollectToArray(
+            Enumerable.Range(0, size),
+            i =>
+                from hasParent in Gen.Elements(i > 0, i > 0, i > 0, false)
+                from parent in Gen.Choose(0, Math.Max(0, i - 1))
+                from dvg in Gen.Choose(0, 1)
+                from properties in Upto(Gen.Zip(Gen.Choose(0, Keys.Length - 1), Gen.Choose(0, Values.Length - 1)), 4)
+                from mapping in Upto(Gen.Zip(Gen.Choose(0, 3), Gen.Choose(0, 3)), 3)
+                from tags in Upto(Gen.Choose(0, 6), 3)
+                select new Node(hasParent ? parent : null, dvg, properties, mapping, tags))
+        from ids in Gen.Shuffle(Enumerable.Range(1, size * 3).Select(i => (long)i)).Select(all => all.Take(size).ToArray())
+        from isTarget in Gen.ArrayOf(Gen.Elements(true, false), size)
+        from defaults in Gen.ArrayOf(Upto(Gen.Choose(0, 3), 3), 2)
+        select new Forest(nodes, ids, isTarget, defaults);
+
+    [Fact]
+    public void Resolve_over_random_forests_equals_the_naive_fold_of_each_customer()
+    {
+        Prop.ForAll(Arb.From(ForestGen), forest =>
+        {
+            var nodes = forest.Nodes;
+            var groups = new AccessGroupId[nodes.Length];
+            var customers = new Customer[nodes.Length];
+            for (var i = 0; i < nodes.Length; i++)
+            {
+                var node = nodes[i];
+
+                // A child is in its parent's DVG (hierarchy rule 1), so every tree has one DVG.
+                groups[i] = node.Parent is { } p ? groups[p] : new AccessGroupId(node.Group + 1);
+                customers[i] = new Customer(
+                    new CustomerId(forest.Ids[i]),
+                    $"c{i}",
+                    $"c{i}",
+                    forest.Ids[i].ToString("x64", System.Globalization.CultureInfo.InvariantCulture),
+                    false,
+                    [],
+                    node.Tags.Select(t => new GroupTagId(t + 1)).ToImmutableArray(),
+                    OrderedMap<JsonElement>.From(node.Properties.Select(e => KeyValuePair.Create(Keys[e.Key], JsonDocument.Parse(Values[e.Value]).RootElement.Clone()))),
+                    OrderedMap<string>.From(node.Mapping.Select(e => KeyValuePair.Create($"s{e.Schema}", $"ds{e.Source}"))),
+                    new LevelId(1),
+                    groups[i],
+                    node.Parent is { } parent ? new CustomerId(forest.Ids[parent]) : null,
+                    At,
+                    At,
+                    1);
+            }
+
+            OrderedMap<string> Defaults(AccessGroupId group) =>
+                OrderedMap<string>.From(forest.Defaults[group.Value - 1].Select(s => KeyValuePair.Create($"s{s}", $"default{s}-{group.Value}")));
+
+            var targets = customers.Where((_, i) => forest.IsTarget[i]).ToList();
+            var loader = new CountingLoader(customers);
+            var computed = InheritanceResolver.Resolve(targets, loader.Load, Defaults);
+
+            Assert.Equal(targets.Select(t => t.Id.Value).Order(), computed.Keys.Select(k => k.Value).Order());
+            var targetIds = targets.Select(t => t.Id.Value).ToHashSet();
+            Assert.Equal(loader.AllLoaded.Count(), loader.AllLoaded.Distinct().Count());
+            Assert.DoesNotContain(loader.AllLoaded, targetIds.Contains);
+
+            var byIndexId = customers.ToDictionary(c => c.Id);
+            var neededAncestors = new HashSet<long>();
+            var deepest = 0;
+            foreach (var target in targets)
+            {
+                // The naive fold: walk up to the root, then merge root first; the nearer wins, keys keep first position.
+                var path = new List<Customer>();
+                for (Customer? c = target; c is not null; c = c.ParentId is { } p ? byIndexId[p] : null)
+                {
+                    path.Add(c);
+                }
+
+                path.Reverse();
+                deepest = Math.Max(deepest, path.Count - 1);
+                neededAncestors.UnionWith(path.Select(c => c.Id.Value).Where(id => !targetIds.Contains(id)));
+
+                var properties = new List<KeyValuePair<string, string>>();
+                var mapping = Defaults(target.AccessGroupId).Entries.ToList();
+                var tags = new List<GroupTagId>();
+                foreach (var layer in path)
+                {
+                    foreach (var (key, value) in layer.Properties)
+                    {
+                        Put(properties, key, value.GetRawText());
+                    }
+
+                    foreach (var (schema, source) in layer.Mapping)
+                    {
+                        Put(mapping, schema, source);
+                    }
+
+                    foreach (var tag in layer.GroupTags)
+                    {
+                        if (!tags.Contains(tag))
+                        {
+                            tags.Add(tag);
+                        }
+                    }
+                }
+
+                var actual = computed[target.Id];
+                Assert.Equal(properties, actual.Properties.Entries.Select(e => KeyValuePair.Create(e.Key, e.Value.GetRawText())));
+                Assert.Equal(mapping, actual.Mapping.Entries.AsEnumerable());
+                Assert.Equal(tags, actual.GroupTags.AsEnumerable());
+            }
+
+            // Exactly the ancestors that aren't targets are loaded, and never more rounds than the deepest target is deep.
+            Assert.Equal(neededAncestors.Order(), loader.AllLoaded.Order());
+            Assert.True(loader.Calls.Count <= deepest, $"{loader.Calls.Count} loads for a depth of {deepest}");
+        }).Check(PropertyRuns.Settings(200));
+    }
+
+    private static void Put<TValue>(List<KeyValuePair<string, TValue>> entries, string key, TValue value)
+    {
+        var at = entries.FindIndex(e => e.Key == key);
+        if (at >= 0)
+        {
+            entries[at] = KeyValuePair.Create(key, value);
+        }
+        else
+        {
+            entries.Add(KeyValuePair.Create(key, value));
+        }
+    }
+}
