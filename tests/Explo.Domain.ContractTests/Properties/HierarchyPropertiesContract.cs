@@ -59,9 +59,13 @@ public static class PropertyRuns
 /// </summary>
 public abstract class HierarchyPropertiesContract : ContractTestBase
 {
-    private const int SequenceRuns = 100;
     private const int MaxOperations = 30;
-    private const int TreeRuns = 60;
+
+    /// <summary>How many operation sequences a default run checks; a slower adapter may lower it (EXPLO_PBT_RUNS overrides).</summary>
+    protected virtual int SequenceRuns => 100;
+
+    /// <summary>How many random trees a default run checks; a slower adapter may lower it (EXPLO_PBT_RUNS overrides).</summary>
+    protected virtual int TreeRuns => 60;
 
     private const string Production = "Production";
     private const string Development = "Development";
