@@ -1,4 +1,4 @@
-namespace Explo.Domain.ContractTests.Workspace;
+namespace Explo.Domain.ContractTests;
 
 /// <summary>An administrator may choose an API token's secret (the server takes it from EXPLO_API_TOKEN).</summary>
 public abstract class ApiTokenSecretContract : ContractTestBase

@@ -1,5 +1,4 @@
 using Explo.Domain.ContractTests;
-using Explo.Domain.ContractTests.Workspace;
 
 namespace Explo.Domain.Tests.Contract.Workspace;
 

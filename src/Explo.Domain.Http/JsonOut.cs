@@ -1,0 +1,141 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace Explo.Domain.Http;
+
+/// <summary>Writes the API's JSON shapes exactly (snake_case, maps in their stored order).</summary>
+internal static class JsonOut
+{
+    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static async Task Write(HttpContext context, int status, Action<Utf8JsonWriter> body)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer, Options))
+        {
+            writer.WriteStartObject();
+            body(writer);
+            writer.WriteEndObject();
+        }
+
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        context.Response.ContentLength = buffer.WrittenCount;
+        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
+    }
+
+    public static Task Success(HttpContext context, Action<Utf8JsonWriter>? body = null) => Write(context, StatusCodes.Status200OK, w =>
+    {
+        w.WriteNumber("success", 1);
+        body?.Invoke(w);
+    });
+
+    public static Task Error(HttpContext context, int status, string code, string message, IReadOnlyList<Violation>? violations = null) => Write(context, status, w =>
+    {
+        w.WriteNumber("success", 0);
+        w.WriteString("error", message);
+        w.WriteString("error_code", code);
+        if (violations is { Count: > 0 })
+        {
+            w.WriteStartArray("errors");
+            foreach (var v in violations)
+            {
+                w.WriteStartObject();
+                w.WriteString("field", v.Field);
+                w.WriteString("error_code", v.Code);
+                w.WriteString("error", v.Message);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+    });
+
+    public static Task Failure(HttpContext context, Failure failure) => failure switch
+    {
+        ValidationFailed v => Error(context, StatusCodes.Status400BadRequest, v.Code, v.Message, v.Violations),
+        NotFound f => Error(context, StatusCodes.Status404NotFound, f.Code, f.Message),
+        Conflict f => Error(context, StatusCodes.Status409Conflict, f.Code, f.Message),
+        Forbidden f => Error(context, StatusCodes.Status403Forbidden, f.Code, f.Message),
+        Unauthorized f => Error(context, StatusCodes.Status401Unauthorized, f.Code, f.Message),
+        _ => Error(context, StatusCodes.Status500InternalServerError, "internal_error", "The server failed to handle the request."),
+    };
+
+    public static void Customer(Utf8JsonWriter w, string name, CustomerView c)
+    {
+        w.WriteStartObject(name);
+        CustomerFields(w, c);
+        w.WriteEndObject();
+    }
+
+    public static void CustomerFields(Utf8JsonWriter w, CustomerView c)
+    {
+        w.WriteString("token", c.Token);
+        w.WriteString("name", c.Name);
+        w.WriteString("provided_id", c.ProvidedId);
+        w.WriteBoolean("is_demo_group", c.IsDemoGroup);
+        Strings(w, "emails", c.Emails);
+        Strings(w, "group_tags", c.GroupTags);
+        w.WritePropertyName("properties");
+        PropertyMap.WriteTo(w, c.Properties);
+        w.WritePropertyName("computed_properties");
+        PropertyMap.WriteTo(w, c.ComputedProperties);
+        w.WriteString("access_group", c.AccessGroup);
+        Mapping(w, "parent_schema_datasource_mapping", c.Mapping);
+        Mapping(w, "computed_parent_schema_datasource_mapping", c.ComputedMapping);
+        w.WriteString("hierarchy_level", c.HierarchyLevel);
+        if (c.ParentProvidedId is null)
+        {
+            w.WriteNull("parent_provided_id");
+        }
+        else
+        {
+            w.WriteString("parent_provided_id", c.ParentProvidedId);
+        }
+
+        Strings(w, "computed_group_tags", c.ComputedGroupTags);
+        w.WriteNumber("id", c.Id.Value);
+        w.WriteNumber("version", c.Version);
+        w.WriteString("created_at", c.CreatedAt.ToString("O", CultureInfo.InvariantCulture));
+        w.WriteString("updated_at", c.UpdatedAt.ToString("O", CultureInfo.InvariantCulture));
+    }
+
+    public static void UserGroup(Utf8JsonWriter w, UserGroupView g)
+    {
+        w.WriteStartObject("user_group");
+        w.WriteNumber("team_id", g.TeamId);
+        w.WriteString("token", g.Token);
+        w.WriteString("name", g.Name);
+        w.WriteString("provided_id", g.ProvidedId);
+        w.WritePropertyName("properties");
+        PropertyMap.WriteTo(w, g.Properties);
+        w.WriteBoolean("is_demo_group", g.IsDemoGroup);
+        w.WriteString("api_environment_tag", g.ApiEnvironmentTag);
+        w.WriteEndObject();
+    }
+
+    public static void Strings(Utf8JsonWriter w, string name, IEnumerable<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            w.WriteStringValue(value);
+        }
+
+        w.WriteEndArray();
+    }
+
+    private static void Mapping(Utf8JsonWriter w, string name, OrderedMap<string> mapping)
+    {
+        w.WriteStartObject(name);
+        foreach (var (schema, source) in mapping.Entries)
+        {
+            w.WriteString(schema, source);
+        }
+
+        w.WriteEndObject();
+    }
+}
