@@ -319,7 +319,7 @@ public sealed partial class ExploService
 
                 if (!string.Equals(dataSource.SchemaId, schemaId, StringComparison.Ordinal) || !dataSource.AccessGroups.Contains(group.Id))
                 {
-                    return new ValidationFailed("unknown_data_source", FieldNames.DataSourceId, $"Data source {TextChecks.Quote(dataSourceId)} is not a data source of schema {TextChecks.Quote(schemaId)} in data visibility group {TextChecks.Quote(accessGroup)}.");
+                    return new ValidationFailed("unknown_data_source", FieldNames.DataSourceId, $"data_source_id {TextChecks.Quote(dataSourceId)} is not a data source of schema {TextChecks.Quote(schemaId)} in data visibility group {TextChecks.Quote(accessGroup)}.");
                 }
             }
 
