@@ -80,8 +80,8 @@ public sealed partial class ExploService
     public Task<Result<CustomerView>> RefreshCustomerTokenAsync(Caller caller, string currentToken, CancellationToken cancellationToken = default) =>
         Run(caller, Access.Write, cancellationToken, unit => RefreshToken(unit, currentToken));
 
-    private static NotFound CustomerNotFound(string providedId) =>
-        new("customer_not_found", $"No customer has provided_id {TextChecks.Quote(providedId)}.");
+    private static NotFound CustomerNotFound(string providedId, string field = FieldNames.ProvidedId) =>
+        new("customer_not_found", $"No customer has {field} {TextChecks.Quote(providedId)}.");
 
     private static NotFound TokenNotFound() =>
         new("customer_not_found", "No customer has this current_token.");
@@ -175,7 +175,7 @@ public sealed partial class ExploService
 
         if (unit.FindVisible(request.ProvidedId) is not { } existing)
         {
-            return CustomerNotFound(request.ProvidedId);
+            return CustomerNotFound(request.ProvidedId, providedIdField);
         }
 
         if (request.ExpectedVersion is { } expected && expected != existing.Version)
