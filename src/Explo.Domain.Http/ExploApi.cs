@@ -42,12 +42,11 @@ public static class ExploApi
         ArgumentNullException.ThrowIfNull(endpoints);
         foreach (var endpoint in Endpoints)
         {
-            endpoints.MapMethods(endpoint.Path, [endpoint.Method], Guarded(endpoint.Handler, rateLimited: true));
+            // Routing matches with or without the trailing slash; the handlers answer 405 for a path without it.
+            endpoints.MapMethods(endpoint.Path, [endpoint.Method], Guarded(endpoint, rateLimited: true));
             var others = AllMethods.Where(m => m != endpoint.Method).ToArray();
             endpoints.MapMethods(endpoint.Path, others, context => JsonOut.Error(
                 context, StatusCodes.Status405MethodNotAllowed, "method_not_allowed", $"{context.Request.Method} is not allowed on {endpoint.Path}; use {endpoint.Method}."));
-            endpoints.Map(endpoint.Path.TrimEnd('/'), context => JsonOut.Error(
-                context, StatusCodes.Status405MethodNotAllowed, "trailing_slash_required", $"Every path of this API ends in '/': use {endpoint.Path} instead of {context.Request.Path}."));
         }
 
         endpoints.MapGet(ExploPaths.Health, context => JsonOut.Write(context, StatusCodes.Status200OK, w => w.WriteString("status", "ok")));
@@ -86,10 +85,16 @@ public static class ExploApi
     ];
 
     /// <summary>Wraps a handler: authentication header check, rate limit, and a generic 500 that never leaks internals.</summary>
-    private static RequestDelegate Guarded(RequestDelegate handler, bool rateLimited) => async context =>
+    private static RequestDelegate Guarded(Endpoint endpoint, bool rateLimited) => async context =>
     {
         try
         {
+            if (context.Request.Path.Value is not { } path || !path.EndsWith('/'))
+            {
+                await JsonOut.Error(context, StatusCodes.Status405MethodNotAllowed, "trailing_slash_required", $"Every path of this API ends in '/': use {endpoint.Path} instead of {context.Request.Path}.");
+                return;
+            }
+
             if (rateLimited && context.RequestServices.GetService<TokenRateLimiter>() is { } limiter
                 && limiter.TryAcquire(context, out var retryAfter) is false)
             {
@@ -98,7 +103,7 @@ public static class ExploApi
                 return;
             }
 
-            await handler(context);
+            await endpoint.Handler(context);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {

@@ -1,0 +1,151 @@
+using System.Globalization;
+using Explo.Domain;
+using Explo.Domain.Http;
+using Explo.Domain.LiteDb;
+using Explo.Domain.Ports;
+
+namespace Explo.Server;
+
+/// <summary>The server's settings, from the command line (<c>--db</c>, <c>--urls</c>, <c>--rate-limit</c>) and the environment.</summary>
+public sealed record ServerSettings
+{
+    /// <summary>The default address.</summary>
+    public const string DefaultUrls = "http://localhost:5080";
+
+    /// <summary>The database file; <c>explo.db</c> in the working folder by default.</summary>
+    public string DatabasePath { get; init; } = "explo.db";
+
+    /// <summary>The addresses to listen on.</summary>
+    public string Urls { get; init; } = DefaultUrls;
+
+    /// <summary>Requests per minute per API token; null turns rate limiting off.</summary>
+    public int? RateLimitPerMinute { get; init; }
+
+    /// <summary>The secret of the first API token of a new database (from <c>EXPLO_API_TOKEN</c>); random when null.</summary>
+    public string? InitialApiToken { get; init; }
+
+    /// <summary>The service options (clock, token generator, limits); tests replace them.</summary>
+    public ExploServiceOptions ServiceOptions { get; init; } = new();
+
+    /// <summary>Reads the settings from arguments and environment; a usage error names the argument.</summary>
+    /// <param name="args">The command-line arguments.</param>
+    /// <param name="environment">Reads an environment variable.</param>
+    /// <returns>The settings, or the usage error.</returns>
+    public static (ServerSettings? Settings, string? Error) Parse(IReadOnlyList<string> args, Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(environment);
+        var settings = new ServerSettings { InitialApiToken = environment("EXPLO_API_TOKEN") is { Length: > 0 } token ? token : null };
+        for (var i = 0; i < args.Count; i++)
+        {
+            var (name, inline) = args[i].Split('=', 2) is [var n, var v] ? (n, v) : (args[i], null);
+            string Value() => inline ?? (i + 1 < args.Count ? args[++i] : throw new FormatException($"{name} needs a value."));
+            try
+            {
+                switch (name)
+                {
+                    case "--db":
+                        settings = settings with { DatabasePath = Value() };
+                        break;
+                    case "--urls":
+                        settings = settings with { Urls = Value() };
+                        break;
+                    case "--rate-limit":
+                        var raw = Value();
+                        if (!int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var perMinute) || perMinute < 1)
+                        {
+                            return (null, $"--rate-limit must be a whole number of requests per minute, 1 or more; got '{raw}'.");
+                        }
+
+                        settings = settings with { RateLimitPerMinute = perMinute };
+                        break;
+                    default:
+                        return (null, $"Unknown argument '{args[i]}'. Usage: Explo.Server [--db FILE] [--urls URLS] [--rate-limit N]");
+                }
+            }
+            catch (FormatException e)
+            {
+                return (null, e.Message);
+            }
+        }
+
+        return (settings, null);
+    }
+}
+
+/// <summary>The composition root: the LiteDB store, the service and the Explo-compatible endpoints, nothing else.</summary>
+public static class ExploServer
+{
+    /// <summary>Builds the server (not started). On a new database it creates the workspace and its first API token.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="announce">Where the one-time start-up line with a generated token goes.</param>
+    /// <returns>The application.</returns>
+    public static WebApplication Build(ServerSettings settings, TextWriter announce)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(announce);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(settings.Urls);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
+
+        var store = new LiteDbWorkspaceStore(settings.DatabasePath);
+        var service = new ExploService(store, settings.ServiceOptions);
+        try
+        {
+            Bootstrap(service, store, settings, announce);
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+
+        // The container owns the store: it is disposed (and the file closed) after in-flight requests finish.
+        builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton<IWorkspaceStore>(store);
+        builder.Services.AddSingleton<IExploService>(service);
+        builder.Services.AddExploApi(o =>
+        {
+            o.Limits = settings.ServiceOptions.Limits;
+            o.RateLimitPerMinute = settings.RateLimitPerMinute;
+        });
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = settings.ServiceOptions.Limits.MaxRequestBodyBytes + 1);
+
+        var app = builder.Build();
+        app.MapExploApi();
+        return app;
+    }
+
+    private static void Bootstrap(ExploService service, LiteDbWorkspaceStore store, ServerSettings settings, TextWriter announce)
+    {
+        if (store.Read(r => r.Workspace) is not null)
+        {
+            return;
+        }
+
+        var admin = Caller.Administrator();
+        service.InitializeWorkspaceAsync(admin).GetAwaiter().GetResult().Switch(
+            _ => { },
+            f => throw new InvalidOperationException(f.Message),
+            f => throw new InvalidOperationException(f.Message),
+            f => throw new InvalidOperationException(f.Message),
+            f => throw new InvalidOperationException(f.Message),
+            f => throw new InvalidOperationException(f.Message));
+        var created = service.CreateApiTokenAsync(admin, new CreateApiTokenRequest(Workspace.DefaultAccessGroupName, ReadOnly: false, "initial") { Secret = settings.InitialApiToken })
+            .GetAwaiter().GetResult();
+        if (!created.IsSuccess)
+        {
+            throw new InvalidOperationException($"EXPLO_API_TOKEN can't be used: {created.Failure!.Message}");
+        }
+
+        if (settings.InitialApiToken is null)
+        {
+            announce.WriteLine($"Explo API token (read-write, {Workspace.DefaultAccessGroupName}; shown once): {created.SuccessValue.Secret}");
+        }
+        else
+        {
+            announce.WriteLine($"Explo API token (read-write, {Workspace.DefaultAccessGroupName}) taken from EXPLO_API_TOKEN.");
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using Explo.Domain.LiteDb;
+using Explo.Server;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Explo.Domain.Http.Tests;
+
+/// <summary>
+/// The real server composition (<see cref="ExploServer.Build"/>: LiteDB file + service + endpoints) on Kestrel,
+/// on a free loopback port, with a fresh database file in a temporary folder.
+/// </summary>
+public sealed class TestServer : IDisposable
+{
+    private readonly WebApplication _app;
+
+    private TestServer(WebApplication app, string folder, string announced)
+    {
+        _app = app;
+        Folder = folder;
+        Announced = announced;
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        BaseAddress = new Uri(addresses.First().TrimEnd('/') + "/");
+        Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    /// <summary>The server's address, for example <c>http://127.0.0.1:41234/</c>.</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>A client with <see cref="BaseAddress"/> set and no default headers.</summary>
+    public HttpClient Http { get; }
+
+    /// <summary>The temporary folder holding the database file.</summary>
+    public string Folder { get; }
+
+    /// <summary>What the server printed at start-up (the first API token line).</summary>
+    public string Announced { get; }
+
+    /// <summary>The in-process service on the server's own store, for admin set-up and snapshots.</summary>
+    public IExploService Service => _app.Services.GetRequiredService<IExploService>();
+
+    /// <summary>The server's store.</summary>
+    public LiteDbWorkspaceStore Store => _app.Services.GetRequiredService<LiteDbWorkspaceStore>();
+
+    /// <summary>Starts a server; <paramref name="configure"/> adjusts the settings (the URL and database are set here).</summary>
+    public static TestServer Start(Func<ServerSettings, ServerSettings>? configure = null)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "explo-http-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var settings = new ServerSettings { DatabasePath = Path.Combine(folder, "explo.db"), Urls = "http://127.0.0.1:0" };
+        settings = configure?.Invoke(settings) ?? settings;
+        var announce = new StringWriter();
+        var app = ExploServer.Build(settings, announce);
+        app.StartAsync().GetAwaiter().GetResult();
+        return new TestServer(app, folder, announce.ToString());
+    }
+
+    public void Dispose()
+    {
+        Http.Dispose();
+        _app.StopAsync().GetAwaiter().GetResult();
+        ((IDisposable)_app).Dispose();
+        try
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the OS to clean.
+        }
+    }
+}
