@@ -101,7 +101,6 @@ public static class ExploServer
             throw;
         }
 
-        // The container owns the store: it is disposed (and the file closed) after in-flight requests finish.
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton<IWorkspaceStore>(store);
         builder.Services.AddSingleton<IExploService>(service);
@@ -114,6 +113,10 @@ public static class ExploServer
 
         var app = builder.Build();
         app.MapExploApi();
+
+        // Instances handed to the container are not disposed by it: close the file once the server has stopped
+        // (after in-flight requests finished), which also checkpoints LiteDB's log into the file.
+        app.Lifetime.ApplicationStopped.Register(store.Dispose);
         return app;
     }
 
