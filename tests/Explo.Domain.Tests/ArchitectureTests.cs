@@ -16,7 +16,7 @@ public sealed class ArchitectureTests
     }
 
     [Fact]
-    public void The_core_project_references_only_the_OneOf_package_and_no_project()
+    public void The_core_project_references_only_the_OneOf_package_and_no_project_but_its_analyzers()
     {
         var root = new DirectoryInfo(AppContext.BaseDirectory);
         while (!File.Exists(Path.Combine(root.FullName, "Explo.Domain.sln")))
@@ -27,6 +27,12 @@ public sealed class ArchitectureTests
         var project = XDocument.Load(Path.Combine(root.FullName, "src", "Explo.Domain", "Explo.Domain.csproj"));
         var packages = project.Descendants("PackageReference").Select(e => (string?)e.Attribute("Include")).ToList();
         Assert.Equal(["OneOf"], packages);
-        Assert.Empty(project.Descendants("ProjectReference"));
+        var projects = project.Descendants("ProjectReference").ToList();
+        Assert.All(projects, p =>
+        {
+            Assert.Equal("Analyzer", (string?)p.Attribute("OutputItemType"));
+            Assert.Equal("false", (string?)p.Attribute("ReferenceOutputAssembly"));
+        });
+        Assert.Equal(["../../analyzers/Explo.Domain.Analyzers/Explo.Domain.Analyzers.csproj"], projects.Select(p => (string?)p.Attribute("Include")));
     }
 }

@@ -14,6 +14,7 @@ namespace Explo.Domain;
 /// <param name="Label">A free-text label for people.</param>
 /// <param name="CreatedAt">When it was created.</param>
 /// <param name="RevokedAt">When it was revoked; null while valid.</param>
+[Entity]
 public sealed record ApiToken(
     ApiTokenId Id,
     string SecretHash,

@@ -313,7 +313,7 @@ public sealed partial class ExploService
         var current = customer;
         while (current.ParentId is { } parentId && lineage.Add(parentId))
         {
-            current = reader.FindCustomer(parentId) ?? throw new InvalidOperationException($"Customer {parentId.Value} is referenced as a parent but is missing.");
+            current = reader.FindCustomer(parentId) ?? throw Guard.Corrupt($"Customer {parentId.Value} is referenced as a parent but is missing.");
         }
 
         return lineage;

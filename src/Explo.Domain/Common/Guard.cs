@@ -29,4 +29,7 @@ internal static class Guard
     }
 
     public static InvalidOperationException Unreachable(string what) => new($"Unreachable: {what}");
+
+    /// <summary>Broken infrastructure: the store holds data that breaks an invariant it must keep.</summary>
+    public static InvalidOperationException Corrupt(string what) => new($"The store is inconsistent: {what}");
 }

@@ -7,6 +7,7 @@ namespace Explo.Domain;
 /// The customer aggregate: one tenant of the host, with its own properties, mapping, tags and place in the hierarchy.
 /// Immutable: every change goes through the application service, which validates it and stores a new version.
 /// </summary>
+[Entity]
 public sealed class Customer
 {
     /// <summary>

@@ -7,6 +7,7 @@ namespace Explo.Domain;
 /// <param name="SchemaId">The schema it belongs to.</param>
 /// <param name="Name">A name for people.</param>
 /// <param name="AccessGroups">The DVGs that may map to it.</param>
+[Entity]
 public sealed record DataSource(string Id, string SchemaId, string Name, ImmutableArray<AccessGroupId> AccessGroups);
 
 /// <summary>The default data source of one schema for one DVG; it is the base layer of every computed mapping in that DVG.</summary>

@@ -6,6 +6,7 @@ namespace Explo.Domain;
 /// The small, whole-workspace state: hierarchy levels, DVGs, API tokens, group tags and the data-source registry.
 /// Immutable; an admin or tag operation produces a new instance that the store saves whole.
 /// </summary>
+[Entity]
 public sealed class Workspace
 {
     /// <summary>The name of the root level of a new workspace.</summary>
