@@ -146,14 +146,19 @@ public static class InheritanceResolver
         while (frontier.Count > 0)
         {
             var loaded = loadCustomers(frontier);
-            if (loaded.Count != frontier.Count)
-            {
-                throw new InvalidOperationException("A customer's parent is missing from the store; the store is inconsistent.");
-            }
-
             foreach (var customer in loaded)
             {
+                if (!frontier.Remove(customer.Id))
+                {
+                    throw Guard.Corrupt($"asked for ancestors, the store returned customer {customer.Id.Value}, which was not asked for (or twice).");
+                }
+
                 known[customer.Id] = customer;
+            }
+
+            if (frontier.Count > 0)
+            {
+                throw Guard.Corrupt($"customer {frontier.First().Value} is referenced as a parent but is missing.");
             }
 
             frontier = MissingParents(loaded, known);

@@ -5,6 +5,7 @@ namespace Explo.Domain.Inheritance;
 /// own entries (the nearer customer wins), <see cref="Pop"/> undoes the last push exactly. A depth-first walk
 /// therefore applies each customer's layer once, and the cost of a push or pop is the size of that layer,
 /// independent of the depth. Keys keep the position of their first appearance, root first.
+/// Outside the core it is read-only: a walk's callback can read the merged entries but not change them.
 /// </summary>
 /// <typeparam name="TKey">The key type.</typeparam>
 /// <typeparam name="TValue">The value type.</typeparam>
@@ -21,7 +22,7 @@ public sealed class InheritanceScope<TKey, TValue>
 
     /// <summary>Creates an empty scope.</summary>
     /// <param name="comparer">The key comparer; the default one when null.</param>
-    public InheritanceScope(IEqualityComparer<TKey>? comparer = null) => _slots = new Dictionary<TKey, int>(comparer);
+    internal InheritanceScope(IEqualityComparer<TKey>? comparer = null) => _slots = new Dictionary<TKey, int>(comparer);
 
     /// <summary>How many entries the merged view holds.</summary>
     public int Count => _count;
@@ -47,7 +48,7 @@ public sealed class InheritanceScope<TKey, TValue>
     /// <summary>Overlays one layer of entries; existing keys take the new value and keep their position.</summary>
     /// <param name="layer">The entries.</param>
     /// <param name="source">The customer the layer belongs to.</param>
-    public void Push(IEnumerable<KeyValuePair<TKey, TValue>> layer, CustomerId? source)
+    internal void Push(IEnumerable<KeyValuePair<TKey, TValue>> layer, CustomerId? source)
     {
         _marks.Add(_undo.Count);
         foreach (var (key, value) in layer)
@@ -60,7 +61,7 @@ public sealed class InheritanceScope<TKey, TValue>
     /// <param name="keys">The keys.</param>
     /// <param name="value">The value.</param>
     /// <param name="source">The customer the layer belongs to.</param>
-    public void PushKeys(IEnumerable<TKey> keys, TValue value, CustomerId? source)
+    internal void PushKeys(IEnumerable<TKey> keys, TValue value, CustomerId? source)
     {
         _marks.Add(_undo.Count);
         foreach (var key in keys)
@@ -70,7 +71,7 @@ public sealed class InheritanceScope<TKey, TValue>
     }
 
     /// <summary>Undoes the last <see cref="Push"/>.</summary>
-    public void Pop()
+    internal void Pop()
     {
         Guard.That(_marks.Count > 0, "Pop without a matching Push");
         var mark = _marks[^1];
