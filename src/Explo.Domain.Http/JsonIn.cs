@@ -11,6 +11,9 @@ namespace Explo.Domain.Http;
 /// </summary>
 internal sealed class JsonIn
 {
+    /// <summary>Levels a request may wrap around a properties object: the body, the import's customers array, a row.</summary>
+    public const int EnvelopeLevels = 3;
+
     private readonly List<Violation> _violations = [];
 
     private JsonIn(JsonElement root) => Root = root;
@@ -59,14 +62,17 @@ internal sealed class JsonIn
             return (null, Malformed(e));
         }
 
-        if (RuleSets.Request.Validate(new RequestEnvelope(bytes.Length, depth, limits)) is { } tooDeep)
+        // The envelope may wrap the deepest field (properties) in up to three levels (body, customers array, row), so a
+        // too-deep properties value reaches the core's rule, which names the field; deeper bodies stop here.
+        var envelope = limits with { MaxJsonDepth = limits.MaxJsonDepth + EnvelopeLevels };
+        if (RuleSets.Request.Validate(new RequestEnvelope(bytes.Length, depth, envelope)) is { } tooDeep)
         {
             return (null, new Rejection(StatusCodes.Status400BadRequest, tooDeep.Code, tooDeep.Message));
         }
 
         try
         {
-            using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = Math.Max(limits.MaxJsonDepth, 1) + 1 });
+            using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = envelope.MaxJsonDepth + 1 });
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 return (null, new Rejection(StatusCodes.Status400BadRequest, "invalid_body", $"The request body must be a JSON object; it is {Describe(document.RootElement)}."));

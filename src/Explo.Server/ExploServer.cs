@@ -24,6 +24,12 @@ public sealed record ServerSettings
     /// <summary>The secret of the first API token of a new database (from <c>EXPLO_API_TOKEN</c>); random when null.</summary>
     public string? InitialApiToken { get; init; }
 
+    /// <summary>
+    /// True (the default) to create the workspace and its first API token on a new database; false leaves a new
+    /// database empty, for hosts and tests that set it up themselves through the service.
+    /// </summary>
+    public bool Bootstrap { get; init; } = true;
+
     /// <summary>The service options (clock, token generator, limits); tests replace them.</summary>
     public ExploServiceOptions ServiceOptions { get; init; } = new();
 
@@ -122,7 +128,7 @@ public static class ExploServer
 
     private static void Bootstrap(ExploService service, LiteDbWorkspaceStore store, ServerSettings settings, TextWriter announce)
     {
-        if (store.Read(r => r.Workspace) is not null)
+        if (!settings.Bootstrap || store.Read(r => r.Workspace) is not null)
         {
             return;
         }
