@@ -65,23 +65,27 @@ public static class ExploApi
 
     internal static readonly IReadOnlyList<Endpoint> Endpoints =
     [
-        new("POST", ExploPaths.CreateCustomer, CreateCustomer),
-        new("POST", ExploPaths.GetCustomer, GetCustomer),
+        new("POST", ExploPaths.CreateCustomer, Post(CreateRequest, (s, c, r, t) => s.GetOrCreateCustomerAsync(c, r, t), (w, r) =>
+        {
+            w.WriteBoolean("new_customer", r.IsNew);
+            JsonOut.Customer(w, "customer", r.Customer);
+        })),
+        new("POST", ExploPaths.GetCustomer, Post(b => b.RequiredString("provided_id"), (s, c, id, t) => s.GetCustomerAsync(c, id, t), WriteCustomer)),
         new("GET", ExploPaths.ListCustomersV2, ListCustomersV2),
         new("GET", ExploPaths.ListCustomersV1, ListCustomersV1),
-        new("POST", ExploPaths.UpdateCustomer, UpdateCustomer),
-        new("DELETE", ExploPaths.DeleteCustomer, DeleteCustomer),
-        new("POST", ExploPaths.RefreshCustomerToken, RefreshCustomerToken),
+        new("POST", ExploPaths.UpdateCustomer, Post(UpdateRequest, (s, c, r, t) => s.UpdateCustomerAsync(c, r, t), WriteCustomer)),
+        new("DELETE", ExploPaths.DeleteCustomer, Post(DeleteRequest, (s, c, r, t) => s.DeleteCustomerAsync(c, r, t), WriteDeleted)),
+        new("POST", ExploPaths.RefreshCustomerToken, Post(CurrentToken, (s, c, token, t) => s.RefreshCustomerTokenAsync(c, token, t), WriteCustomer)),
         new("GET", ExploPaths.GroupTags, ListGroupTags),
-        new("POST", ExploPaths.CreateGroupTag, CreateGroupTag),
-        new("POST", ExploPaths.RenameGroupTag, RenameGroupTag),
-        new("POST", ExploPaths.DeleteGroupTag, DeleteGroupTag),
-        new("POST", ExploPaths.CreateUserGroup, CreateUserGroup),
-        new("POST", ExploPaths.EmbedCreateUserGroup, CreateUserGroup),
-        new("POST", ExploPaths.UpdateUserGroup, UpdateUserGroup),
-        new("DELETE", ExploPaths.DeleteUserGroup, DeleteUserGroup),
-        new("POST", ExploPaths.RefreshUserGroupToken, RefreshUserGroupToken),
-        new("POST", ExploPaths.ImportCustomers, ImportCustomers),
+        new("POST", ExploPaths.CreateGroupTag, Post(b => b.RequiredString("name"), (s, c, name, t) => s.CreateGroupTagAsync(c, name, t), WriteGroupTag)),
+        new("POST", ExploPaths.RenameGroupTag, Post(b => (Name: b.RequiredString("name"), NewName: b.RequiredString("new_name")), (s, c, r, t) => s.RenameGroupTagAsync(c, r.Name, r.NewName, t), WriteGroupTag)),
+        new("POST", ExploPaths.DeleteGroupTag, Post(b => b.RequiredString("name"), (s, c, name, t) => s.DeleteGroupTagAsync(c, name, t), (_, _) => { })),
+        new("POST", ExploPaths.CreateUserGroup, Post(CreateUserGroupRequest, (s, c, r, t) => s.GetOrCreateUserGroupAsync(c, r, t), WriteGetOrCreateUserGroup)),
+        new("POST", ExploPaths.EmbedCreateUserGroup, Post(CreateUserGroupRequest, (s, c, r, t) => s.GetOrCreateUserGroupAsync(c, r, t), WriteGetOrCreateUserGroup)),
+        new("POST", ExploPaths.UpdateUserGroup, Post(UpdateUserGroupRequest, (s, c, r, t) => s.UpdateUserGroupAsync(c, r, t), JsonOut.UserGroup)),
+        new("DELETE", ExploPaths.DeleteUserGroup, Post(DeleteRequest, (s, c, r, t) => s.DeleteUserGroupAsync(c, r, t), WriteDeleted)),
+        new("POST", ExploPaths.RefreshUserGroupToken, Post(CurrentToken, (s, c, token, t) => s.RefreshUserGroupTokenAsync(c, token, t), JsonOut.UserGroup)),
+        new("POST", ExploPaths.ImportCustomers, Post(ImportRequest, (s, c, r, t) => s.ImportCustomersAsync(c, r.Rows, new ImportOptions { Atomic = r.Atomic }, t), WriteImport)),
     ];
 
     /// <summary>Wraps a handler: authentication header check, rate limit, and a generic 500 that never leaks internals.</summary>
@@ -169,6 +173,29 @@ public static class ExploApi
             ? JsonOut.Success(context, w => write(w, result.SuccessValue))
             : JsonOut.Failure(context, result.Failure!);
 
+    /// <summary>
+    /// A handler for an endpoint with a JSON body: read and parse the body (every wrong type reported at once),
+    /// call the service with the caller from the header, and answer the result in the API's shape.
+    /// </summary>
+    private static RequestDelegate Post<TRequest, TResult>(
+        Func<JsonIn, TRequest> parse,
+        Func<IExploService, Caller, TRequest, CancellationToken, Task<Result<TResult>>> call,
+        Action<Utf8JsonWriter, TResult> write) => async context =>
+    {
+        if (await Body(context) is not { } body)
+        {
+            return;
+        }
+
+        var request = parse(body);
+        if (await Rejected(context, body))
+        {
+            return;
+        }
+
+        await Respond(context, await call(Service(context), CallerOf(context), request, context.RequestAborted), write);
+    };
+
     private static CreateCustomerRequest CreateRequest(JsonIn body) => new(body.RequiredString("provided_id"))
     {
         Name = body.String("name"),
@@ -181,42 +208,92 @@ public static class ExploApi
         ParentProvidedId = body.String("parent_provided_id"),
     };
 
-    private static async Task CreateCustomer(HttpContext context)
+    private static UpdateCustomerRequest UpdateRequest(JsonIn body) => new(body.RequiredString("provided_id"))
     {
-        if (await Body(context) is not { } body)
+        NewProvidedId = body.String("new_provided_id"),
+        Name = body.String("name"),
+        Mapping = body.Mapping("mapping"),
+        IsDemoGroup = body.Bool("is_demo_group"),
+        Properties = body.Object("properties"),
+        Emails = body.StringArray("emails"),
+        GroupTags = body.StringArray("group_tags"),
+        HierarchyLevelName = body.String("hierarchy_level_name"),
+        ParentProvidedId = body.NullableString("parent_provided_id"),
+        ExpectedVersion = body.Long("expected_version"),
+    };
+
+    private static DeleteCustomerRequest DeleteRequest(JsonIn body) => new(body.RequiredString("current_token"), body.Bool("cascade") ?? false);
+
+    private static string CurrentToken(JsonIn body) => body.RequiredString("current_token");
+
+    private static CreateUserGroupRequest CreateUserGroupRequest(JsonIn body) => new(body.RequiredString("user_group_id"))
+    {
+        Name = body.String("name"),
+        Mapping = body.Mapping("mapping"),
+        IsDemoGroup = body.Bool("is_demo_group"),
+        Properties = body.Object("properties"),
+    };
+
+    private static UpdateUserGroupRequest UpdateUserGroupRequest(JsonIn body) => new(body.RequiredString("user_group_id"))
+    {
+        NewUserGroupId = body.String("new_user_group_id"),
+        Name = body.String("name"),
+        Mapping = body.Mapping("mapping"),
+        IsDemoGroup = body.Bool("is_demo_group"),
+        Properties = body.Object("properties"),
+    };
+
+    private static (List<CreateCustomerRequest> Rows, bool Atomic) ImportRequest(JsonIn body)
+    {
+        var rows = body.Objects("customers");
+        if (rows is null)
         {
-            return;
+            body.Require("customers", "an array of customer objects");
         }
 
-        var request = CreateRequest(body);
-        if (await Rejected(context, body))
+        var requests = new List<CreateCustomerRequest>();
+        for (var i = 0; rows is not null && i < rows.Count; i++)
         {
-            return;
+            requests.Add(CreateRequest(rows[i]));
+            body.Absorb($"customers[{i}]", rows[i]);
         }
 
-        var result = await Service(context).GetOrCreateCustomerAsync(CallerOf(context), request, context.RequestAborted);
-        await Respond(context, result, (w, r) =>
-        {
-            w.WriteBoolean("new_customer", r.IsNew);
-            JsonOut.Customer(w, "customer", r.Customer);
-        });
+        return (requests, body.Bool("atomic") ?? false);
     }
 
-    private static async Task GetCustomer(HttpContext context)
+    private static void WriteCustomer(Utf8JsonWriter w, CustomerView customer) => JsonOut.Customer(w, "customer", customer);
+
+    private static void WriteDeleted(Utf8JsonWriter w, DeleteResult deleted) => JsonOut.Strings(w, "deleted_provided_ids", deleted.DeletedProvidedIds);
+
+    private static void WriteGroupTag(Utf8JsonWriter w, GroupTagView tag)
     {
-        if (await Body(context) is not { } body)
+        w.WriteStartObject("group_tag");
+        w.WriteString("name", tag.Name);
+        w.WriteEndObject();
+    }
+
+    private static void WriteGetOrCreateUserGroup(Utf8JsonWriter w, UserGroupResult result)
+    {
+        w.WriteBoolean("new_user_group", result.IsNew);
+        JsonOut.UserGroup(w, result.UserGroup);
+    }
+
+    private static void WriteImport(Utf8JsonWriter w, ImportResult result)
+    {
+        w.WriteNumber("created", result.Created);
+        w.WriteNumber("existing", result.Existing);
+        w.WriteStartArray("errors");
+        foreach (var error in result.Errors)
         {
-            return;
+            w.WriteStartObject();
+            w.WriteNumber("row", error.Row);
+            w.WriteString("provided_id", error.ProvidedId);
+            w.WriteString("kind", error.Failure.GetType().Name);
+            JsonOut.FailureFields(w, error.Failure);
+            w.WriteEndObject();
         }
 
-        var providedId = body.RequiredString("provided_id");
-        if (await Rejected(context, body))
-        {
-            return;
-        }
-
-        var result = await Service(context).GetCustomerAsync(CallerOf(context), providedId, context.RequestAborted);
-        await Respond(context, result, (w, c) => JsonOut.Customer(w, "customer", c));
+        w.WriteEndArray();
     }
 
     private static CustomerFilter FilterOf(HttpContext context) => new()
@@ -224,6 +301,19 @@ public static class ExploApi
         ParentProvidedId = context.Request.Query.TryGetValue("parent_provided_id", out var parent) ? parent.ToString() : null,
         HierarchyLevelName = context.Request.Query.TryGetValue("hierarchy_level_name", out var level) ? level.ToString() : null,
     };
+
+    private static void WriteCustomers(Utf8JsonWriter w, IEnumerable<CustomerView> customers)
+    {
+        w.WriteStartArray("customers");
+        foreach (var customer in customers)
+        {
+            w.WriteStartObject();
+            JsonOut.CustomerFields(w, customer);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
 
     private static async Task ListCustomersV2(HttpContext context)
     {
@@ -242,113 +332,16 @@ public static class ExploApi
         {
             w.WriteNumber("total_count", p.TotalCount);
             w.WriteStartObject("results");
-            w.WriteStartArray("customers");
-            foreach (var customer in p.Customers)
-            {
-                w.WriteStartObject();
-                JsonOut.CustomerFields(w, customer);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
+            WriteCustomers(w, p.Customers);
             w.WriteEndObject();
         });
     }
 
-    private static async Task ListCustomersV1(HttpContext context)
-    {
-        var result = await Service(context).ListCustomersAsync(CallerOf(context), FilterOf(context), context.RequestAborted);
-        await Respond(context, result, (w, customers) =>
-        {
-            w.WriteStartArray("customers");
-            foreach (var customer in customers)
-            {
-                w.WriteStartObject();
-                JsonOut.CustomerFields(w, customer);
-                w.WriteEndObject();
-            }
+    private static async Task ListCustomersV1(HttpContext context) =>
+        await Respond(context, await Service(context).ListCustomersAsync(CallerOf(context), FilterOf(context), context.RequestAborted), WriteCustomers);
 
-            w.WriteEndArray();
-        });
-    }
-
-    private static async Task UpdateCustomer(HttpContext context)
-    {
-        if (await Body(context) is not { } body)
-        {
-            return;
-        }
-
-        var request = new UpdateCustomerRequest(body.RequiredString("provided_id"))
-        {
-            NewProvidedId = body.String("new_provided_id"),
-            Name = body.String("name"),
-            Mapping = body.Mapping("mapping"),
-            IsDemoGroup = body.Bool("is_demo_group"),
-            Properties = body.Object("properties"),
-            Emails = body.StringArray("emails"),
-            GroupTags = body.StringArray("group_tags"),
-            HierarchyLevelName = body.String("hierarchy_level_name"),
-            ParentProvidedId = body.NullableString("parent_provided_id"),
-            ExpectedVersion = body.Long("expected_version"),
-        };
-        if (await Rejected(context, body))
-        {
-            return;
-        }
-
-        var result = await Service(context).UpdateCustomerAsync(CallerOf(context), request, context.RequestAborted);
-        await Respond(context, result, (w, c) => JsonOut.Customer(w, "customer", c));
-    }
-
-    private static async Task<DeleteCustomerRequest?> DeleteRequest(HttpContext context)
-    {
-        if (await Body(context) is not { } body)
-        {
-            return null;
-        }
-
-        var request = new DeleteCustomerRequest(body.RequiredString("current_token"), body.Bool("cascade") ?? false);
-        return await Rejected(context, body) ? null : request;
-    }
-
-    private static async Task DeleteCustomer(HttpContext context)
-    {
-        if (await DeleteRequest(context) is not { } request)
-        {
-            return;
-        }
-
-        var result = await Service(context).DeleteCustomerAsync(CallerOf(context), request, context.RequestAborted);
-        await Respond(context, result, (w, d) => JsonOut.Strings(w, "deleted_provided_ids", d.DeletedProvidedIds));
-    }
-
-    private static async Task<string?> CurrentToken(HttpContext context)
-    {
-        if (await Body(context) is not { } body)
-        {
-            return null;
-        }
-
-        var token = body.RequiredString("current_token");
-        return await Rejected(context, body) ? null : token;
-    }
-
-    private static async Task RefreshCustomerToken(HttpContext context)
-    {
-        if (await CurrentToken(context) is not { } token)
-        {
-            return;
-        }
-
-        var result = await Service(context).RefreshCustomerTokenAsync(CallerOf(context), token, context.RequestAborted);
-        await Respond(context, result, (w, c) => JsonOut.Customer(w, "customer", c));
-    }
-
-    private static async Task ListGroupTags(HttpContext context)
-    {
-        var result = await Service(context).ListGroupTagsAsync(CallerOf(context), context.RequestAborted);
-        await Respond(context, result, (w, tags) =>
+    private static async Task ListGroupTags(HttpContext context) =>
+        await Respond(context, await Service(context).ListGroupTagsAsync(CallerOf(context), context.RequestAborted), (w, tags) =>
         {
             w.WriteStartArray("group_tags");
             foreach (var tag in tags)
@@ -360,197 +353,6 @@ public static class ExploApi
 
             w.WriteEndArray();
         });
-    }
-
-    private static void GroupTag(Utf8JsonWriter w, GroupTagView tag)
-    {
-        w.WriteStartObject("group_tag");
-        w.WriteString("name", tag.Name);
-        w.WriteEndObject();
-    }
-
-    private static async Task CreateGroupTag(HttpContext context)
-    {
-        if (await Body(context) is not { } body)
-        {
-            return;
-        }
-
-        var name = body.RequiredString("name");
-        if (await Rejected(context, body))
-        {
-            return;
-        }
-
-        await Respond(context, await Service(context).CreateGroupTagAsync(CallerOf(context), name, context.RequestAborted), GroupTag);
-    }
-
-    private static async Task RenameGroupTag(HttpContext context)
-    {
-        if (await Body(context) is not { } body)
-        {
-            return;
-        }
-
-        var name = body.RequiredString("name");
-        var newName = body.RequiredString("new_name");
-        if (await Rejected(context, body))
-        {
-            return;
-        }
-
-        await Respond(context, await Service(context).RenameGroupTagAsync(CallerOf(context), name, newName, context.RequestAborted), GroupTag);
-    }
-
-    private static async Task DeleteGroupTag(HttpContext context)
-    {
-        if (await Body(context) is not { } body)
-        {
-            return;
-        }
-
-        var name = body.RequiredString("name");
-        if (await Rejected(context, body))
-        {
-            return;
-        }
-
-        await Respond(context, await Service(context).DeleteGroupTagAsync(CallerOf(context), name, context.RequestAborted), (_, _) => { });
-    }
-
-    private static async Task CreateUserGroup(HttpContext context)
-    {
-        if (await Body(context) is not { } body)
-        {
-            return;
-        }
-
-        var request = new CreateUserGroupRequest(body.RequiredString("user_group_id"))
-        {
-            Name = body.String("name"),
-            Mapping = body.Mapping("mapping"),
-            IsDemoGroup = body.Bool("is_demo_group"),
-            Properties = body.Object("properties"),
-        };
-        if (await Rejected(context, body))
-        {
-            return;
-        }
-
-        var result = await Service(context).GetOrCreateUserGroupAsync(CallerOf(context), request, context.RequestAborted);
-        await Respond(context, result, (w, r) =>
-        {
-            w.WriteBoolean("new_user_group", r.IsNew);
-            JsonOut.UserGroup(w, r.UserGroup);
-        });
-    }
-
-    private static async Task UpdateUserGroup(HttpContext context)
-    {
-        if (await Body(context) is not { } body)
-        {
-            return;
-        }
-
-        var request = new UpdateUserGroupRequest(body.RequiredString("user_group_id"))
-        {
-            NewUserGroupId = body.String("new_user_group_id"),
-            Name = body.String("name"),
-            Mapping = body.Mapping("mapping"),
-            IsDemoGroup = body.Bool("is_demo_group"),
-            Properties = body.Object("properties"),
-        };
-        if (await Rejected(context, body))
-        {
-            return;
-        }
-
-        await Respond(context, await Service(context).UpdateUserGroupAsync(CallerOf(context), request, context.RequestAborted), JsonOut.UserGroup);
-    }
-
-    private static async Task DeleteUserGroup(HttpContext context)
-    {
-        if (await DeleteRequest(context) is not { } request)
-        {
-            return;
-        }
-
-        var result = await Service(context).DeleteUserGroupAsync(CallerOf(context), request, context.RequestAborted);
-        await Respond(context, result, (w, d) => JsonOut.Strings(w, "deleted_provided_ids", d.DeletedProvidedIds));
-    }
-
-    private static async Task RefreshUserGroupToken(HttpContext context)
-    {
-        if (await CurrentToken(context) is not { } token)
-        {
-            return;
-        }
-
-        await Respond(context, await Service(context).RefreshUserGroupTokenAsync(CallerOf(context), token, context.RequestAborted), JsonOut.UserGroup);
-    }
-
-    private static async Task ImportCustomers(HttpContext context)
-    {
-        if (await Body(context) is not { } body)
-        {
-            return;
-        }
-
-        var rows = body.Objects("customers");
-        var atomic = body.Bool("atomic") ?? false;
-        var requests = new List<CreateCustomerRequest>();
-        for (var i = 0; rows is not null && i < rows.Count; i++)
-        {
-            requests.Add(CreateRequest(rows[i]));
-            body.Absorb($"customers[{i}]", rows[i]);
-        }
-
-        if (rows is null && body.Violations.Count == 0)
-        {
-            await JsonOut.Failure(context, new ValidationFailed("invalid_type", "customers", "customers must be an array of customer objects."));
-            return;
-        }
-
-        if (await Rejected(context, body))
-        {
-            return;
-        }
-
-        var result = await Service(context).ImportCustomersAsync(CallerOf(context), requests, new ImportOptions { Atomic = atomic }, context.RequestAborted);
-        await Respond(context, result, (w, r) =>
-        {
-            w.WriteNumber("created", r.Created);
-            w.WriteNumber("existing", r.Existing);
-            w.WriteStartArray("errors");
-            foreach (var error in r.Errors)
-            {
-                w.WriteStartObject();
-                w.WriteNumber("row", error.Row);
-                w.WriteString("provided_id", error.ProvidedId);
-                w.WriteString("error_code", error.Failure.Code);
-                w.WriteString("error", error.Failure.Message);
-                w.WriteString("kind", error.Failure.GetType().Name);
-                if (error.Failure is ValidationFailed invalid)
-                {
-                    w.WriteStartArray("errors");
-                    foreach (var v in invalid.Violations)
-                    {
-                        w.WriteStartObject();
-                        w.WriteString("field", v.Field);
-                        w.WriteString("error_code", v.Code);
-                        w.WriteString("error", v.Message);
-                        w.WriteEndObject();
-                    }
-
-                    w.WriteEndArray();
-                }
-
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-        });
-    }
 
     /// <summary>Per-token fixed one-minute windows; off unless <see cref="ExploHttpOptions.RateLimitPerMinute"/> is set.</summary>
     internal sealed class TokenRateLimiter : IDisposable

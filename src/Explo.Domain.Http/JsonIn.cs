@@ -330,6 +330,15 @@ internal sealed class JsonIn
         return rows;
     }
 
+    /// <summary>Records that a required field is missing or null.</summary>
+    public void Require(string field, string expected)
+    {
+        if (!TryGet(field, out _) && !_violations.Any(v => v.Field == field))
+        {
+            _violations.Add(new Violation("invalid_type", field, $"{field} must be {expected}; it is missing."));
+        }
+    }
+
     /// <summary>Adds the violations of a nested reader under a prefix.</summary>
     public void Absorb(string prefix, JsonIn nested) =>
         _violations.AddRange(nested.Violations.Select(v => v with { Field = $"{prefix}.{v.Field}" }));

@@ -36,6 +36,15 @@ internal static class JsonOut
     public static Task Error(HttpContext context, int status, string code, string message, IReadOnlyList<Violation>? violations = null) => Write(context, status, w =>
     {
         w.WriteNumber("success", 0);
+        ErrorFields(w, code, message, violations);
+    });
+
+    /// <summary>The error fields of a failure: <c>error</c>, <c>error_code</c> and, for a validation failure, <c>errors</c>.</summary>
+    public static void FailureFields(Utf8JsonWriter w, Failure failure) =>
+        ErrorFields(w, failure.Code, failure.Message, (failure as ValidationFailed)?.Violations);
+
+    private static void ErrorFields(Utf8JsonWriter w, string code, string message, IReadOnlyList<Violation>? violations)
+    {
         w.WriteString("error", message);
         w.WriteString("error_code", code);
         if (violations is { Count: > 0 })
@@ -52,7 +61,7 @@ internal static class JsonOut
 
             w.WriteEndArray();
         }
-    });
+    }
 
     public static Task Failure(HttpContext context, Failure failure) => failure switch
     {
