@@ -36,14 +36,22 @@ internal sealed class JsonIn
 
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+        try
         {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > limits.MaxRequestBodyBytes)
+            int read;
+            while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
             {
-                return (null, TooLarge(buffer.Length, limits));
+                buffer.Write(chunk, 0, read);
+                if (buffer.Length > limits.MaxRequestBodyBytes)
+                {
+                    return (null, TooLarge(buffer.Length, limits));
+                }
             }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // The host's own body limit stopped the read first.
+            return (null, TooLarge(Math.Max(buffer.Length, limits.MaxRequestBodyBytes + 1L), limits));
         }
 
         var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);

@@ -1,0 +1,142 @@
+using System.Net;
+using System.Text;
+
+namespace Explo.Domain.Http.Tests.Wire;
+
+/// <summary>Every kind of bad input gets its status and a sentence naming the field, and changes nothing.</summary>
+public sealed class BadInputTests : WireTestBase
+{
+    [Fact]
+    public async Task Malformed_json_is_a_400_that_says_where()
+    {
+        var body = await Rejected(HttpStatusCode.BadRequest, "malformed_json", () => Post("api/create_customer/", """{"provided_id": "acme",}"""));
+        Assert.Contains("line 1", (string)body["error"]!, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"provided_id": "acme", "emails": "x"}""", "emails")]
+    [InlineData("""{"provided_id": "acme", "properties": []}""", "properties")]
+    [InlineData("""{"provided_id": "acme", "is_demo_group": "yes"}""", "is_demo_group")]
+    [InlineData("""{"provided_id": "acme", "mapping": {"40": true}}""", "mapping.40")]
+    [InlineData("""{"provided_id": 42}""", "provided_id")]
+    [InlineData("""{"provided_id": "acme", "group_tags": ["a", 1]}""", "group_tags[1]")]
+    public async Task A_wrong_type_is_a_400_naming_the_field(string json, string field)
+    {
+        var body = await Rejected(HttpStatusCode.BadRequest, "invalid_type", () => Post("api/create_customer/", json), mentions: field);
+        Assert.Equal(field, (string?)body["errors"]![0]!["field"]);
+    }
+
+    [Fact]
+    public async Task Several_wrong_fields_are_reported_together()
+    {
+        var body = await Rejected(HttpStatusCode.BadRequest, "invalid_type", () => Post("api/update_customer/", """{"provided_id": "acme", "emails": 1, "name": false, "properties": "x"}"""));
+        Assert.Equal(["emails", "name", "properties"], body["errors"]!.AsArray().Select(e => (string)e!["field"]!).Order());
+    }
+
+    [Fact]
+    public async Task A_rule_violation_is_a_400_with_the_rule_code_and_every_violation()
+    {
+        var body = await Rejected(HttpStatusCode.BadRequest, "invalid_email", () => Post("api/create_customer/", """{"provided_id": "acme", "emails": ["nope"], "hierarchy_level_name": "Nope"}"""));
+        Assert.Equal(["invalid_email", "unknown_hierarchy_level"], body["errors"]!.AsArray().Select(e => (string)e!["error_code"]!));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   \n ")]
+    public async Task An_empty_body_is_a_400(string json)
+    {
+        await Rejected(HttpStatusCode.BadRequest, "empty_body", () => Post("api/get_customer/", json));
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_an_object_is_a_400()
+    {
+        await Rejected(HttpStatusCode.BadRequest, "invalid_body", () => Post("api/create_customer/", """[{"provided_id": "acme"}]"""), mentions: "JSON object");
+    }
+
+    [Fact]
+    public async Task A_body_over_one_mebibyte_is_a_413_with_or_without_content_length()
+    {
+        var big = "{\"provided_id\": \"acme\", \"name\": \"" + new string('x', 1024 * 1024) + "\"}";
+        await Rejected(HttpStatusCode.RequestEntityTooLarge, "request_body_too_large", () => Post("api/create_customer/", big));
+
+        // Chunked: no Content-Length, so the limit is enforced while reading.
+        await Rejected(HttpStatusCode.RequestEntityTooLarge, "request_body_too_large", async () =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "api/create_customer/");
+            request.Headers.TryAddWithoutValidation("Explo-Authorization", "Token " + Writer);
+            request.Content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(big)));
+            request.Headers.TransferEncodingChunked = true;
+            var response = await Server.Http.SendAsync(request);
+            return (response.StatusCode, System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync()), response);
+        });
+    }
+
+    [Fact]
+    public async Task Json_nested_beyond_the_envelope_limit_is_a_400()
+    {
+        var deep = """{"provided_id": "acme", "x": """ + new string('[', 80) + new string(']', 80) + "}";
+        await Rejected(HttpStatusCode.BadRequest, "json_too_deep", () => Post("api/create_customer/", deep), mentions: "nested");
+    }
+
+    [Fact]
+    public async Task Properties_nested_beyond_64_levels_name_the_property()
+    {
+        var deep = """{"provided_id": "acme", "properties": {"deep": """ + new string('[', 64) + new string(']', 64) + "}}";
+        await Rejected(HttpStatusCode.BadRequest, "properties_too_deep", () => Post("api/create_customer/", deep), mentions: "deep");
+    }
+
+    [Fact]
+    public async Task A_path_without_its_trailing_slash_is_a_405_naming_the_right_path()
+    {
+        await Rejected(HttpStatusCode.MethodNotAllowed, "trailing_slash_required", () => Post("api/get_customer", """{"provided_id": "acme"}"""), mentions: "/api/get_customer/");
+    }
+
+    [Fact]
+    public async Task A_wrong_method_is_a_405_naming_the_right_one()
+    {
+        await Rejected(HttpStatusCode.MethodNotAllowed, "method_not_allowed", () => Send(HttpMethod.Get, "api/create_customer/"), mentions: "POST");
+    }
+
+    [Theory]
+    [InlineData("page_size=1001", "invalid_page_size")]
+    [InlineData("pageSize=0", "invalid_page_size")]
+    [InlineData("page_size=abc", "invalid_page_size")]
+    [InlineData("page_size=99999999999999", "invalid_page_size")]
+    [InlineData("page=0", "invalid_page")]
+    [InlineData("hierarchy_level_name=Nope", "unknown_hierarchy_level")]
+    public async Task Bad_paging_and_filters_are_a_400_naming_the_parameter(string query, string code)
+    {
+        await Rejected(HttpStatusCode.BadRequest, code, () => Send(HttpMethod.Get, "v2/api/customers/?" + query));
+    }
+
+    [Fact]
+    public async Task A_missing_or_unknown_token_is_a_401_and_a_read_only_token_writing_is_a_403()
+    {
+        await Rejected(HttpStatusCode.Unauthorized, "missing_api_token", () => Send(HttpMethod.Post, "api/create_customer/", """{"provided_id": "acme"}""", authorize: false));
+        await Rejected(HttpStatusCode.Unauthorized, "invalid_api_token", () => Post("api/create_customer/", """{"provided_id": "acme"}""", token: "not-a-token"));
+        await Rejected(HttpStatusCode.Forbidden, "read_only_token", () => Post("api/create_customer/", """{"provided_id": "acme"}""", token: ReadOnly));
+    }
+
+    [Fact]
+    public async Task Unknown_customers_are_404_and_taken_names_are_409()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await Post("api/create_group_tag/", """{"name": "sales"}""")).Status);
+        await Rejected(HttpStatusCode.NotFound, "customer_not_found", () => Post("api/get_customer/", """{"provided_id": "nobody"}"""), mentions: "nobody");
+        await Rejected(HttpStatusCode.Conflict, "group_tag_exists", () => Post("api/create_group_tag/", """{"name": "sales"}"""), mentions: "sales");
+    }
+
+    [Fact]
+    public async Task Health_and_openapi_answer()
+    {
+        var (status, body, response) = await Send(HttpMethod.Get, "healthz", authorize: false);
+        response.Dispose();
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("ok", (string?)body!["status"]);
+
+        (status, body, response) = await Send(HttpMethod.Get, "openapi/v1.json", authorize: false);
+        response.Dispose();
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("3.0.3", (string?)body!["openapi"]);
+    }
+}
