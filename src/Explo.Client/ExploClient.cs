@@ -34,6 +34,32 @@ public sealed class ExploClient : IExploService, IDisposable
     {
     }
 
+    /// <summary>Creates a client of its own for an API root address, holding an API token for <see cref="Caller"/>.</summary>
+    /// <param name="baseAddress">The API's root.</param>
+    /// <param name="apiToken">The API token's secret.</param>
+    public ExploClient(Uri baseAddress, string apiToken)
+        : this(baseAddress)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(apiToken);
+        Caller = Caller.WithApiToken(apiToken);
+    }
+
+    /// <summary>Uses an existing <see cref="HttpClient"/>, holding an API token for <see cref="Caller"/>; does not dispose it.</summary>
+    /// <param name="http">The client, with the API's root as its base address.</param>
+    /// <param name="apiToken">The API token's secret.</param>
+    public ExploClient(HttpClient http, string apiToken)
+        : this(http, ownsHttp: false)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(apiToken);
+        Caller = Caller.WithApiToken(apiToken);
+    }
+
+    /// <summary>
+    /// The caller for the token this client was configured with (<c>client.GetCustomerAsync(client.Caller, "acme")</c>);
+    /// a caller with no token when none was given. Any call may still pass another caller.
+    /// </summary>
+    public Caller Caller { get; } = Caller.WithApiToken(null);
+
     private ExploClient(HttpClient http, bool ownsHttp)
     {
         _http = http ?? throw new ArgumentNullException(nameof(http));

@@ -62,6 +62,20 @@ public sealed class ExploClientTests
         Assert.Equal("""{"provided_id":"acme"}""", handler.LastBody);
     }
 
+    [Fact]
+    public async Task A_client_configured_with_a_token_offers_it_as_its_caller()
+    {
+        var handler = new CountingHandler { Body = """{"success":1,"group_tags":[{"name":"a"}]}""" };
+        using var http = new HttpClient(handler) { BaseAddress = new Uri("http://127.0.0.1:9/") };
+        using var client = new ExploClient(http, "configured-token");
+
+        var tags = await client.ListGroupTagsAsync(client.Caller);
+
+        Assert.Equal(["a"], tags.SuccessValue.Select(t => t.Name));
+        Assert.Equal("Token configured-token", handler.LastAuthorization);
+        Assert.Null(handler.LastBody);
+    }
+
     private sealed class CountingHandler : HttpMessageHandler
     {
         public int Calls { get; private set; }

@@ -19,6 +19,7 @@ public sealed class BadInputTests : WireTestBase
     [InlineData("""{"provided_id": "acme", "is_demo_group": "yes"}""", "is_demo_group")]
     [InlineData("""{"provided_id": "acme", "mapping": {"40": true}}""", "mapping.40")]
     [InlineData("""{"provided_id": 42}""", "provided_id")]
+    [InlineData("""{"provided_id": "acme", "unknown_field": {"x": 1}, "emails": "x"}""", "emails")]
     [InlineData("""{"provided_id": "acme", "group_tags": ["a", 1]}""", "group_tags[1]")]
     public async Task A_wrong_type_is_a_400_naming_the_field(string json, string field)
     {

@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Explo.Domain.LiteDb;
+
+namespace Explo.Domain.Http.Tests.Wire;
+
+/// <summary>The real server as a child process: start-up, clean shutdown on SIGTERM, and usage errors.</summary>
+public sealed class ServerProcessTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "explo-server-process", Guid.NewGuid().ToString("N"));
+
+    public ServerProcessTests() => Directory.CreateDirectory(_folder);
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the OS.
+        }
+    }
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    private static Process Start(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Explo.Server.dll"));
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment.Remove("EXPLO_API_TOKEN");
+        return Process.Start(info)!;
+    }
+
+    private static async Task<string> LineMatching(Process process, string pattern)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        {
+            if (System.Text.RegularExpressions.Regex.Match(line, pattern) is { Success: true } match)
+            {
+                return match.Value;
+            }
+        }
+
+        throw new InvalidOperationException("the server exited early: " + await process.StandardError.ReadToEndAsync());
+    }
+
+    [Fact]
+    public async Task The_server_prints_its_token_serves_and_stops_cleanly_on_SIGTERM()
+    {
+        var db = Path.Combine(_folder, "explo.db");
+        var port = FreePort();
+        using var server = Start("--db", db, "--urls", $"http://127.0.0.1:{port}");
+        try
+        {
+            var token = await LineMatching(server, "[0-9a-f]{64}");
+            await LineMatching(server, "Application started");
+
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+            using var request = new HttpRequestMessage(HttpMethod.Post, "api/create_customer/") { Content = new StringContent("""{"provided_id":"acme"}""") };
+            request.Headers.Add("Explo-Authorization", "Token " + token);
+            using var response = await http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+            using (var kill = Process.Start("kill", ["-TERM", server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await server.WaitForExitAsync(timeout.Token);
+            Assert.Equal(0, server.ExitCode);
+        }
+        finally
+        {
+            if (!server.HasExited)
+            {
+                server.Kill();
+            }
+        }
+
+        // The file was closed: a new store opens it at once and finds the customer.
+        using var store = new LiteDbWorkspaceStore(db);
+        Assert.NotNull(store.Read(r => r.FindCustomerByProvidedId("acme")));
+    }
+
+    [Fact]
+    public async Task A_bad_argument_is_a_usage_error_with_exit_code_2()
+    {
+        using var server = Start("--rate-limit", "abc");
+        var error = await server.StandardError.ReadToEndAsync();
+        await server.WaitForExitAsync();
+
+        Assert.Equal(2, server.ExitCode);
+        Assert.Contains("--rate-limit", error, StringComparison.Ordinal);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task A_second_server_on_the_same_file_fails_with_exit_code_1_naming_the_file()
+    {
+        var db = Path.Combine(_folder, "shared.db");
+        using var first = Start("--db", db, "--urls", $"http://127.0.0.1:{FreePort()}");
+        try
+        {
+            await LineMatching(first, "Application started");
+            using var second = Start("--db", db, "--urls", $"http://127.0.0.1:{FreePort()}");
+            var error = await second.StandardError.ReadToEndAsync();
+            await second.WaitForExitAsync();
+
+            Assert.Equal(1, second.ExitCode);
+            Assert.Contains(db, error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            first.Kill();
+            await first.WaitForExitAsync();
+        }
+    }
+}
