@@ -136,6 +136,13 @@ namespace Explo.Domain.Analyzers
                 return;
             }
 
+            // new Random().Next(): the creation is reported already.
+            if (context.Operation is IInvocationOperation { Instance: IObjectCreationOperation creation }
+                && SymbolEqualityComparer.Default.Equals(creation.Type, type))
+            {
+                return;
+            }
+
             var name = member is IMethodSymbol { MethodKind: MethodKind.Constructor } ? "new " + type.Name : type.Name + "." + member.Name;
             context.ReportDiagnostic(Diagnostic.Create(Descriptors.ImpureRule, context.Operation.Syntax.GetLocation(), rule.Name, $"{what} with '{name}'"));
         }
