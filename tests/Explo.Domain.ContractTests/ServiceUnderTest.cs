@@ -15,5 +15,8 @@ public sealed class ServiceUnderTest : IDisposable
 
     public Action? OnDispose { get; init; }
 
+    /// <summary>Closes and reopens the store (a file store), or null when the adapter can't.</summary>
+    public Action? Reopen { get; init; }
+
     public void Dispose() => OnDispose?.Invoke();
 }

@@ -12,3 +12,11 @@ public sealed class LiteDbHierarchyPropertiesContract : HierarchyPropertiesContr
 
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => LiteDbServiceFactory.Create(options);
 }
+
+/// <summary>The model-based test on LiteDB, closing and reopening the file at random points.</summary>
+public sealed class LiteDbModelBasedContract : ModelBasedContract
+{
+    protected override int Runs => 40;
+
+    protected override ServiceUnderTest CreateService(ExploServiceOptions options) => LiteDbServiceFactory.Create(options);
+}

@@ -8,13 +8,14 @@ internal static class LiteDbServiceFactory
     public static ServiceUnderTest Create(ExploServiceOptions options)
     {
         var folder = new TempDatabase();
-        var store = new LiteDbWorkspaceStore(folder.PathOf());
+        var store = new ReopenableStore(folder.PathOf());
         var service = new ExploService(store, options);
         return new ServiceUnderTest
         {
             Api = service,
             Admin = service,
             EventCount = store.CountEvents,
+            Reopen = store.Reopen,
             OnDispose = () =>
             {
                 store.Dispose();

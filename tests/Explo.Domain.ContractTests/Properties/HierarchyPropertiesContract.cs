@@ -3,44 +3,9 @@ using System.Text;
 using System.Text.Json;
 using FsCheck;
 using FsCheck.Fluent;
-using Microsoft.FSharp.Core;
+using Explo.Domain.Testing;
 
 namespace Explo.Domain.ContractTests.Properties;
-
-/// <summary>
-/// How property tests run: the test's default number of cases, or the value of the environment variable
-/// <c>EXPLO_PBT_RUNS</c> when it is set to a positive number (for long soak runs in CI or by hand); and, when
-/// <c>EXPLO_PBT_REPLAY</c> is set to the "seed,gamma" or "seed,gamma,size" that a failure reports, that one case again.
-/// </summary>
-public static class PropertyRuns
-{
-    /// <summary>The environment variable that sets the number of runs.</summary>
-    public const string RunsVariable = "EXPLO_PBT_RUNS";
-
-    /// <summary>The environment variable that replays a reported failure.</summary>
-    public const string ReplayVariable = "EXPLO_PBT_REPLAY";
-
-    /// <summary>The number of runs.</summary>
-    public static int Count(int defaultRuns) =>
-        int.TryParse(Environment.GetEnvironmentVariable(RunsVariable), NumberStyles.None, CultureInfo.InvariantCulture, out var runs) && runs > 0
-            ? runs
-            : defaultRuns;
-
-    /// <summary>A configuration that runs <see cref="Count"/> cases, throws on failure (with the shrunk case and the seed) and is quiet on success.</summary>
-    public static Config Settings(int defaultRuns)
-    {
-        var config = Config.QuickThrowOnFailure.WithMaxTest(Count(defaultRuns)).WithQuietOnSuccess(true);
-        var replay = Environment.GetEnvironmentVariable(ReplayVariable)?.Trim(' ', '(', ')').Split(',', StringSplitOptions.TrimEntries);
-        if (replay is { Length: 2 or 3 })
-        {
-            var rnd = new Rnd(ulong.Parse(replay[0], CultureInfo.InvariantCulture), ulong.Parse(replay[1], CultureInfo.InvariantCulture));
-            var size = replay.Length == 3 ? FSharpOption<int>.Some(int.Parse(replay[2], CultureInfo.InvariantCulture)) : FSharpOption<int>.None;
-            config = config.WithReplay(FSharpOption<Replay>.Some(new Replay(rnd, size)));
-        }
-
-        return config;
-    }
-}
 
 /// <summary>
 /// Property-based contract of the hierarchy: random trees and random operation sequences, run through the port
@@ -96,14 +61,14 @@ public abstract class HierarchyPropertiesContract : ContractTestBase
     public void Random_operation_sequences_keep_every_hierarchy_invariant()
     {
         Prop.ForAll(Arb.From(ScenarioGen, ShrinkScenario), scenario => RunCase(session => session.RunScenario(scenario)))
-            .Check(PropertyRuns.Settings(SequenceRuns));
+            .Check(RunSettings.Config(SequenceRuns));
     }
 
     [Fact]
     public void Random_trees_show_the_root_to_leaf_fold_on_every_read_path()
     {
         Prop.ForAll(Arb.From(TreeGen, ShrinkTree), tree => RunCase(session => session.RunTree(tree)))
-            .Check(PropertyRuns.Settings(TreeRuns));
+            .Check(RunSettings.Config(TreeRuns));
     }
 
     /// <summary>Runs one generated case on a fresh store of the adapter under test, and disposes it.</summary>

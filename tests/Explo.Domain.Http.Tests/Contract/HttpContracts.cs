@@ -72,3 +72,10 @@ public sealed class HttpHierarchyPropertiesContract : HierarchyPropertiesContrac
 
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => HttpServiceFactory.Create(options);
 }
+
+public sealed class HttpModelBasedContract : ModelBasedContract
+{
+    protected override int Runs => 25;
+
+    protected override ServiceUnderTest CreateService(ExploServiceOptions options) => HttpServiceFactory.Create(options);
+}

@@ -7,3 +7,8 @@ public sealed class InMemoryHierarchyPropertiesContract : HierarchyPropertiesCon
 {
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => InMemoryServiceFactory.Create(options);
 }
+
+public sealed class InMemoryModelBasedContract : ModelBasedContract
+{
+    protected override ServiceUnderTest CreateService(ExploServiceOptions options) => InMemoryServiceFactory.Create(options);
+}

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Text.Json;
-using Explo.Domain.ContractTests.Properties;
 using Explo.Domain.Inheritance;
 using FsCheck;
 using FsCheck.Fluent;
@@ -522,7 +521,7 @@ public sealed class InheritanceResolverTests
             // Exactly the ancestors that aren't targets are loaded, and never more rounds than the deepest target is deep.
             Assert.Equal(neededAncestors.Order(), loader.AllLoaded.Order());
             Assert.True(loader.Calls.Count <= deepest, $"{loader.Calls.Count} loads for a depth of {deepest}");
-        }).Check(PropertyRuns.Settings(200));
+        }).Check(Explo.Domain.Testing.RunSettings.Config(200));
     }
 
     private static void Put<TValue>(List<KeyValuePair<string, TValue>> entries, string key, TValue value)

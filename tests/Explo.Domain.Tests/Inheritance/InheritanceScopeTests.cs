@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Explo.Domain.ContractTests.Properties;
 using Explo.Domain.Inheritance;
 using FsCheck;
 using FsCheck.Fluent;
@@ -261,6 +260,6 @@ public sealed class InheritanceScopeTests
                 Assert.Equal(stack.Count, scope.Depth);
                 Assert.Equal(expected, Contents(scope));
             }
-        }).Check(PropertyRuns.Settings(100));
+        }).Check(Explo.Domain.Testing.RunSettings.Config(100));
     }
 }

@@ -1,0 +1,23 @@
+using Explo.Domain.Ports;
+
+namespace Explo.Domain.LiteDb.Tests;
+
+/// <summary>A LiteDB store that a test can close and reopen between units of work (the file stays).</summary>
+internal sealed class ReopenableStore(string path) : IWorkspaceStore, IDisposable
+{
+    private LiteDbWorkspaceStore _inner = new(path);
+
+    public int CountEvents() => _inner.CountEvents();
+
+    public void Reopen()
+    {
+        _inner.Dispose();
+        _inner = new LiteDbWorkspaceStore(path);
+    }
+
+    public T Read<T>(Func<IWorkspaceReader, T> query) => _inner.Read(query);
+
+    public T Write<T>(Func<IWorkspaceReader, WriteDecision<T>> work) => _inner.Write(work);
+
+    public void Dispose() => _inner.Dispose();
+}
