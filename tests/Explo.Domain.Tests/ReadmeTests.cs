@@ -9,12 +9,20 @@ public sealed class ReadmeTests
     }
 
     [Fact]
-    public void The_readme_shows_the_example_exactly_as_it_is_compiled()
+    public void The_readme_testing_example_runs()
+    {
+        ReadmeTestingExample.Run();
+    }
+
+    [Theory]
+    [InlineData("ReadmeExample.cs", "README-EXAMPLE")]
+    [InlineData("ReadmeTestingExample.cs", "README-TESTING")]
+    public void The_readme_shows_the_example_exactly_as_it_is_compiled(string file, string marker)
     {
         var root = FindRepositoryRoot();
-        var source = File.ReadAllLines(Path.Combine(root, "tests", "Explo.Domain.Tests", "ReadmeExample.cs"));
-        var start = Array.FindIndex(source, l => l.Contains("README-EXAMPLE-START", StringComparison.Ordinal));
-        var end = Array.FindIndex(source, l => l.Contains("README-EXAMPLE-END", StringComparison.Ordinal));
+        var source = File.ReadAllLines(Path.Combine(root, "tests", "Explo.Domain.Tests", file));
+        var start = Array.FindIndex(source, l => l.Contains(marker + "-START", StringComparison.Ordinal));
+        var end = Array.FindIndex(source, l => l.Contains(marker + "-END", StringComparison.Ordinal));
         Assert.True(start >= 0 && end > start);
         var example = source[(start + 1)..end].Select(l => l.Trim()).ToList();
 
