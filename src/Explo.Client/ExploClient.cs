@@ -117,10 +117,7 @@ public sealed class ExploClient : IExploService, IDisposable
         {
             w.WriteString("provided_id", request.ProvidedId);
             Wire.OptionalString(w, "new_provided_id", request.NewProvidedId);
-            Wire.OptionalString(w, "name", request.Name);
-            Wire.OptionalMapping(w, "mapping", request.Mapping);
-            Wire.OptionalBool(w, "is_demo_group", request.IsDemoGroup);
-            Wire.OptionalProperties(w, "properties", request.Properties);
+            Wire.WriteShared(w, request.Name, request.Mapping, request.IsDemoGroup, request.Properties);
             Wire.OptionalStrings(w, "emails", request.Emails);
             Wire.OptionalStrings(w, "group_tags", request.GroupTags);
             Wire.OptionalString(w, "hierarchy_level_name", request.HierarchyLevelName);
@@ -203,10 +200,7 @@ public sealed class ExploClient : IExploService, IDisposable
         return Send(caller, HttpMethod.Post, "api/create_user_group/", w =>
         {
             w.WriteString("user_group_id", request.UserGroupId);
-            Wire.OptionalString(w, "name", request.Name);
-            Wire.OptionalMapping(w, "mapping", request.Mapping);
-            Wire.OptionalBool(w, "is_demo_group", request.IsDemoGroup);
-            Wire.OptionalProperties(w, "properties", request.Properties);
+            Wire.WriteShared(w, request.Name, request.Mapping, request.IsDemoGroup, request.Properties);
         }, e => new UserGroupResult(Wire.Bool(e, "new_user_group"), Wire.UserGroup(e.GetProperty("user_group"))), cancellationToken);
     }
 
@@ -218,10 +212,7 @@ public sealed class ExploClient : IExploService, IDisposable
         {
             w.WriteString("user_group_id", request.UserGroupId);
             Wire.OptionalString(w, "new_user_group_id", request.NewUserGroupId);
-            Wire.OptionalString(w, "name", request.Name);
-            Wire.OptionalMapping(w, "mapping", request.Mapping);
-            Wire.OptionalBool(w, "is_demo_group", request.IsDemoGroup);
-            Wire.OptionalProperties(w, "properties", request.Properties);
+            Wire.WriteShared(w, request.Name, request.Mapping, request.IsDemoGroup, request.Properties);
         }, UserGroupOf, cancellationToken);
     }
 
@@ -325,7 +316,14 @@ public sealed class ExploClient : IExploService, IDisposable
             return AdminRequired();
         }
 
+        if (caller.Secret is { Length: > 0 } unsafeSecret && unsafeSecret.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            // No header can carry it, and no token has such a secret.
+            return new Unauthorized("invalid_api_token", "The API token is unknown or has been revoked.");
+        }
+
         using var request = new HttpRequestMessage(method, new Uri(_base, path));
+        var where = $"{method} {request.RequestUri!.AbsolutePath}";
         if (!string.IsNullOrEmpty(caller.Secret))
         {
             request.Headers.TryAddWithoutValidation("Explo-Authorization", "Token " + caller.Secret);
@@ -351,11 +349,12 @@ public sealed class ExploClient : IExploService, IDisposable
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(bytes);
+            // Answers wrap properties (up to the limit, 64 by default) in a few levels of envelope.
+            document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 256 });
         }
         catch (JsonException e)
         {
-            throw new ExploClientException($"{method} {path} answered {status} with a body that is not JSON.", status, e);
+            throw new ExploClientException($"{where} answered {status} with a body that is not JSON.", status, e);
         }
 
         using (document)
@@ -369,13 +368,13 @@ public sealed class ExploClient : IExploService, IDisposable
                 }
                 catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException)
                 {
-                    throw new ExploClientException($"{method} {path} answered {status} with a body of an unexpected shape.", status, e);
+                    throw new ExploClientException($"{where} answered {status} with a body of an unexpected shape.", status, e);
                 }
             }
 
             return Wire.Failure(status, root) is { } failure
                 ? Result<T>.Fail(failure)
-                : throw new ExploClientException($"{method} {path} answered {status}: {Wire.String(root, "error") ?? "no message"}", status);
+                : throw new ExploClientException($"{where} answered {status}: {Wire.String(root, "error") ?? "no message"}", status);
         }
     }
 }

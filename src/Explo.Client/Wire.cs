@@ -106,18 +106,24 @@ internal static class Wire
                 .ToList());
         }
 
-        return new ValidationFailed(code, string.Empty, message);
+        return new ValidationFailed(code, "body", message);
     }
 
-    public static void WriteCreate(Utf8JsonWriter w, CreateCustomerRequest r, string idField = "provided_id")
+    /// <summary>The fields customers and user groups share: name, mapping, is_demo_group, properties (each only when given).</summary>
+    public static void WriteShared(Utf8JsonWriter w, string? name, OrderedMap<string>? mapping, bool? isDemoGroup, OrderedMap<JsonElement>? properties)
     {
-        w.WriteString(idField, r.ProvidedId);
-        OptionalString(w, "name", r.Name);
-        OptionalMapping(w, "mapping", r.Mapping);
-        OptionalBool(w, "is_demo_group", r.IsDemoGroup);
+        OptionalString(w, "name", name);
+        OptionalMapping(w, "mapping", mapping);
+        OptionalBool(w, "is_demo_group", isDemoGroup);
+        OptionalProperties(w, "properties", properties);
+    }
+
+    public static void WriteCreate(Utf8JsonWriter w, CreateCustomerRequest r)
+    {
+        w.WriteString("provided_id", r.ProvidedId);
+        WriteShared(w, r.Name, r.Mapping, r.IsDemoGroup, r.Properties);
         OptionalStrings(w, "emails", r.Emails);
         OptionalStrings(w, "group_tags", r.GroupTags);
-        OptionalProperties(w, "properties", r.Properties);
         OptionalString(w, "hierarchy_level_name", r.HierarchyLevelName);
         OptionalString(w, "parent_provided_id", r.ParentProvidedId);
     }
