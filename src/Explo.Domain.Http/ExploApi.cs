@@ -45,8 +45,11 @@ public static class ExploApi
             // Routing matches with or without the trailing slash; the handlers answer 405 for a path without it.
             endpoints.MapMethods(endpoint.Path, [endpoint.Method], Guarded(endpoint, rateLimited: true));
             var others = AllMethods.Where(m => m != endpoint.Method).ToArray();
-            endpoints.MapMethods(endpoint.Path, others, context => JsonOut.Error(
-                context, StatusCodes.Status405MethodNotAllowed, "method_not_allowed", $"{context.Request.Method} is not allowed on {endpoint.Path}; use {endpoint.Method}."));
+            endpoints.MapMethods(endpoint.Path, others, context =>
+            {
+                context.Response.Headers.Allow = endpoint.Method;
+                return JsonOut.Error(context, StatusCodes.Status405MethodNotAllowed, "method_not_allowed", $"{context.Request.Method} is not allowed on {endpoint.Path}; use {endpoint.Method}.");
+            });
         }
 
         endpoints.MapGet(ExploPaths.Health, context => JsonOut.Write(context, StatusCodes.Status200OK, w => w.WriteString("status", "ok")));
@@ -139,8 +142,15 @@ public static class ExploApi
             return null;
         }
 
-        const string scheme = "Token ";
-        return header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? header[scheme.Length..].Trim() : header;
+        // "Token <secret>"; a bare "Token" carries no secret, which is a missing token, not an unknown one.
+        const string scheme = "Token";
+        if (header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) && (header.Length == scheme.Length || char.IsWhiteSpace(header[scheme.Length])))
+        {
+            var secret = header[scheme.Length..].Trim();
+            return secret.Length == 0 ? null : secret;
+        }
+
+        return header;
     }
 
     /// <summary>Reads the body, or answers the rejection (and returns null).</summary>

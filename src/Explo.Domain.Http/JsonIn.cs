@@ -31,7 +31,7 @@ internal sealed class JsonIn
         var declared = context.Request.ContentLength;
         if (declared is { } length && length > limits.MaxRequestBodyBytes)
         {
-            return (null, TooLarge(length, limits));
+            return (null, TooLarge(context, length, limits));
         }
 
         using var buffer = new MemoryStream();
@@ -44,14 +44,14 @@ internal sealed class JsonIn
                 buffer.Write(chunk, 0, read);
                 if (buffer.Length > limits.MaxRequestBodyBytes)
                 {
-                    return (null, TooLarge(buffer.Length, limits));
+                    return (null, TooLarge(context, buffer.Length, limits));
                 }
             }
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             // The host's own body limit stopped the read first.
-            return (null, TooLarge(Math.Max(buffer.Length, limits.MaxRequestBodyBytes + 1L), limits));
+            return (null, TooLarge(context, Math.Max(buffer.Length, limits.MaxRequestBodyBytes + 1L), limits));
         }
 
         var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
@@ -97,8 +97,10 @@ internal sealed class JsonIn
     /// <summary>An empty body object, for requests that carry none (GET).</summary>
     public static JsonIn Empty() => new(JsonDocument.Parse("{}").RootElement.Clone());
 
-    private static Rejection TooLarge(long size, ExploLimits limits)
+    /// <summary>The 413 rejection; the connection closes after it, as the rest of the body is never read.</summary>
+    private static Rejection TooLarge(HttpContext context, long size, ExploLimits limits)
     {
+        context.Response.Headers.Connection = "close";
         var violation = RuleSets.Request.Check(new RequestEnvelope(size, 0, limits))[0];
         return new Rejection(StatusCodes.Status413PayloadTooLarge, violation.Code, violation.Message);
     }

@@ -115,7 +115,9 @@ public static class ExploServer
             o.Limits = settings.ServiceOptions.Limits;
             o.RateLimitPerMinute = settings.RateLimitPerMinute;
         });
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = settings.ServiceOptions.Limits.MaxRequestBodyBytes + 1);
+        // The adapter enforces the body limit itself (413 request_body_too_large); Kestrel's limit is only a backstop,
+        // with room to spare, as Kestrel counts chunked framing too.
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = (2L * settings.ServiceOptions.Limits.MaxRequestBodyBytes) + (64 * 1024));
 
         var app = builder.Build();
         app.MapExploApi();

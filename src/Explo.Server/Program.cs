@@ -20,3 +20,9 @@ catch (ExploStoreException e)
     Console.Error.WriteLine(e.Message);
     return 1;
 }
+catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+{
+    // Kestrel can't bind (the address is in use): one line, no stack trace.
+    Console.Error.WriteLine(e.Message);
+    return 1;
+}

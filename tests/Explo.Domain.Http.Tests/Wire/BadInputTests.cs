@@ -74,6 +74,32 @@ public sealed class BadInputTests : WireTestBase
     }
 
     [Fact]
+    public async Task A_chunked_body_just_under_the_limit_is_accepted()
+    {
+        var name = new string('x', 1000);
+        var padding = new string(' ', 1024 * 1024 - 200 - name.Length);
+        var body = "{\"provided_id\": \"acme\", \"name\": \"" + name + "\"}" + padding;
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/create_customer/");
+        request.Headers.TryAddWithoutValidation("Explo-Authorization", "Token " + Writer);
+        request.Content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(body)));
+        request.Headers.TransferEncodingChunked = true;
+        using var response = await Server.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_bare_token_scheme_is_a_missing_token()
+    {
+        await Rejected(HttpStatusCode.Unauthorized, "missing_api_token", async () =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "api/group_tags/");
+            request.Headers.TryAddWithoutValidation("Explo-Authorization", "Token");
+            var response = await Server.Http.SendAsync(request);
+            return (response.StatusCode, System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync()), response);
+        });
+    }
+
+    [Fact]
     public async Task Json_nested_beyond_the_envelope_limit_is_a_400()
     {
         var deep = """{"provided_id": "acme", "x": """ + new string('[', 80) + new string(']', 80) + "}";
@@ -97,6 +123,11 @@ public sealed class BadInputTests : WireTestBase
     public async Task A_wrong_method_is_a_405_naming_the_right_one()
     {
         await Rejected(HttpStatusCode.MethodNotAllowed, "method_not_allowed", () => Send(HttpMethod.Get, "api/create_customer/"), mentions: "POST");
+        var (_, _, response) = await Send(HttpMethod.Get, "api/create_customer/");
+        using (response)
+        {
+            Assert.Equal("POST", string.Join(",", response.Content.Headers.Allow));
+        }
     }
 
     [Theory]

@@ -1,0 +1,1 @@
+return await Explo.Cli.ExploCli.RunAsync(args, Console.Out, Console.Error);
