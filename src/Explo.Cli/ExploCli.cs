@@ -33,7 +33,7 @@ public static class ExploCli
 
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
         catch (UsageException e)
         {

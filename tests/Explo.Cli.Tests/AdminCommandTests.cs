@@ -1,0 +1,89 @@
+using System.Text.Json;
+
+namespace Explo.Cli.Tests;
+
+public sealed class AdminCommandTests : CliTestBase
+{
+    [Fact]
+    public async Task Init_creates_the_workspace_once()
+    {
+        Assert.Contains("Created a workspace", await Ok("init"), StringComparison.Ordinal);
+        Assert.Contains("already holds a workspace", await Ok("init"), StringComparison.Ordinal);
+        Assert.True(File.Exists(Db));
+    }
+
+    [Fact]
+    public async Task Levels_can_be_added_below_another_renamed_and_listed()
+    {
+        await Ok("levels", "add", "Team", "--after", "Customer");
+        await Ok("levels", "add", "Seat");
+        await Ok("levels", "rename", "Seat", "Chair");
+
+        var levels = JsonDocument.Parse(await Ok("levels", "list", "--json")).RootElement.EnumerateArray().Select(l => l.GetProperty("name").GetString()).ToList();
+        Assert.Equal(["Customer", "Team", "User", "Chair"], levels);
+        Assert.Contains("Team", await Ok("levels", "list"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Access_groups_and_tokens_are_managed_and_secrets_shown_once()
+    {
+        await Ok("dvg", "add", "Development");
+        Assert.Equal("Production\nDevelopment\n", (await Ok("dvg", "list")).Replace("\r", string.Empty));
+
+        var created = await Ok("token", "create", "--dvg", "Development", "--read-only", "--label", "ci");
+        var secret = created.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1].Trim();
+        Assert.Matches("^[0-9a-f]{64}$", secret);
+
+        var listed = await Ok("token", "list", "--json");
+        Assert.DoesNotContain(secret, listed, StringComparison.Ordinal);
+        var token = JsonDocument.Parse(listed).RootElement[0];
+        Assert.Equal("Development", token.GetProperty("access_group").GetString());
+        Assert.True(token.GetProperty("read_only").GetBoolean());
+
+        await Ok("token", "revoke", token.GetProperty("id").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Contains("revoked", await Ok("token", "list"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Tags_are_added_renamed_listed_and_removed()
+    {
+        await Ok("tags", "add", "vip");
+        await Ok("tags", "add", "ünï tag");
+        await Ok("tags", "rename", "vip", "gold");
+        Assert.Equal(["gold", "ünï tag"], JsonDocument.Parse(await Ok("tags", "list", "--json")).RootElement.EnumerateArray().Select(t => t.GetProperty("name").GetString()));
+        await Ok("tags", "remove", "gold");
+        Assert.Equal("ünï tag", (await Ok("tags", "list")).Trim());
+    }
+
+    [Fact]
+    public async Task A_domain_failure_exits_1_with_one_sentence_on_stderr_and_changes_nothing()
+    {
+        await Ok("tags", "add", "vip");
+        var run = await Explo("tags", "add", "vip");
+
+        Assert.Equal(1, run.Exit);
+        Assert.Equal("A group tag named 'vip' already exists.", run.Err.Trim());
+        Assert.Equal("vip", (await Ok("tags", "list")).Trim());
+    }
+
+    [Theory]
+    [InlineData("frobnicate")]
+    [InlineData("levels", "add")]
+    [InlineData("token", "create")]
+    [InlineData("token", "revoke", "not-a-number")]
+    public async Task A_usage_error_exits_2(params string[] args)
+    {
+        var run = await Explo(args);
+        Assert.Equal(2, run.Exit);
+        Assert.False(string.IsNullOrWhiteSpace(run.Err));
+    }
+
+    [Fact]
+    public async Task A_file_held_by_another_store_is_a_clear_error()
+    {
+        using var holder = new Explo.Domain.LiteDb.LiteDbWorkspaceStore(Db);
+        var run = await Explo("tags", "list");
+        Assert.Equal(1, run.Exit);
+        Assert.Contains(Db, run.Err, StringComparison.Ordinal);
+    }
+}
