@@ -308,6 +308,20 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
 
     private sealed class Reader(LiteDbWorkspaceStore store) : IWorkspaceReader
     {
+        // Predicates with a fixed text and the value as a parameter: LiteDB compiles an expression once per distinct
+        // text, so Query.EQ(field, value), which puts the value in the text, compiled anew on every call (~0.6 ms).
+        private const string ByProvidedId = "$." + CustomerDocument.ProvidedId + " = @0";
+        private const string ByToken = "$." + CustomerDocument.Token + " = @0";
+        private const string ByParent = "$." + CustomerDocument.Parent + " = @0";
+        private const string ByLevel = "$." + CustomerDocument.Level + " = @0";
+        private const string ByGroup = "$." + CustomerDocument.Group + " = @0";
+        private const string ByTag = "$." + CustomerDocument.Tags + "[*] ANY = @0";
+        private const string ByIds = "$._id IN @0";
+        private const string ByGroupPrefix = "$." + CustomerDocument.GroupKey + " LIKE @0";
+        private const string ByLevelGroupPrefix = "$." + CustomerDocument.LevelGroupKey + " LIKE @0";
+
+        private static BsonExpression Where(string predicate, BsonValue value) => BsonExpression.Create(predicate, value);
+
         private ILiteCollection<BsonDocument> Customers => store._customers;
 
         public Workspace? Workspace => store._workspace;
@@ -320,16 +334,17 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
         public IReadOnlyList<Customer> FindCustomers(IReadOnlyCollection<CustomerId> ids) =>
             ids.Count == 0
                 ? []
-                : Customers.Find(Query.In("_id", ids.Select(i => new BsonValue(i.Value)))).Select(CustomerDocument.FromDocument).ToList();
+                : Customers.Find(Where(ByIds, new BsonArray(ids.Select(i => new BsonValue(i.Value))))).Select(CustomerDocument.FromDocument).ToList();
 
-        public Customer? FindCustomerByProvidedId(string providedId) =>
-            Customers.FindOne(Query.EQ(CustomerDocument.ProvidedId, providedId)) is { } d ? CustomerDocument.FromDocument(d) : null;
+        public Customer? FindCustomerByProvidedId(string providedId) => FindOneBy(ByProvidedId, providedId);
 
-        public Customer? FindCustomerByToken(string token) =>
-            Customers.FindOne(Query.EQ(CustomerDocument.Token, token)) is { } d ? CustomerDocument.FromDocument(d) : null;
+        public Customer? FindCustomerByToken(string token) => FindOneBy(ByToken, token);
+
+        private Customer? FindOneBy(string predicate, BsonValue value) =>
+            Customers.Find(Where(predicate, value)).FirstOrDefault() is { } d ? CustomerDocument.FromDocument(d) : null;
 
         public IReadOnlyList<Customer> GetChildren(CustomerId parentId) =>
-            Customers.Find(Query.EQ(CustomerDocument.Parent, parentId.Value))
+            Customers.Find(Where(ByParent, parentId.Value))
                 .Select(CustomerDocument.FromDocument)
                 .OrderBy(c => c.Id.Value)
                 .ToList();
@@ -340,7 +355,7 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
             Plan(query).Skip(skip).Limit(take).ToEnumerable().Select(CustomerDocument.FromDocument).ToList();
 
         public IReadOnlyList<Customer> CustomersWithGroupTag(GroupTagId tagId) =>
-            Customers.Find(BsonExpression.Create("$.tags[*] ANY = @0", new BsonValue(tagId.Value)))
+            Customers.Find(Where(ByTag, tagId.Value))
                 .Select(CustomerDocument.FromDocument)
                 .OrderBy(c => c.Id.Value)
                 .ToList();
@@ -357,15 +372,15 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
             var q = Customers.Query();
             if (query.ParentId is { } parent)
             {
-                q = q.Where(Query.EQ(CustomerDocument.Parent, parent.Value));
+                q = q.Where(Where(ByParent, parent.Value));
                 if (query.LevelId is { } level)
                 {
-                    q = q.Where(Query.EQ(CustomerDocument.Level, level.Value));
+                    q = q.Where(Where(ByLevel, level.Value));
                 }
 
                 if (query.AccessGroupId is { } group)
                 {
-                    q = q.Where(Query.EQ(CustomerDocument.Group, group.Value));
+                    q = q.Where(Where(ByGroup, group.Value));
                 }
 
                 return q.OrderBy("_id");
@@ -374,13 +389,13 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
             if (query.AccessGroupId is { } dvg)
             {
                 return query.LevelId is { } level
-                    ? q.Where(Query.StartsWith(CustomerDocument.LevelGroupKey, CustomerDocument.LevelGroupPrefix(level, dvg))).OrderBy(CustomerDocument.LevelGroupKey)
-                    : q.Where(Query.StartsWith(CustomerDocument.GroupKey, CustomerDocument.GroupPrefix(dvg))).OrderBy(CustomerDocument.GroupKey);
+                    ? q.Where(Where(ByLevelGroupPrefix, CustomerDocument.LevelGroupPrefix(level, dvg) + "%")).OrderBy(CustomerDocument.LevelGroupKey)
+                    : q.Where(Where(ByGroupPrefix, CustomerDocument.GroupPrefix(dvg) + "%")).OrderBy(CustomerDocument.GroupKey);
             }
 
             if (query.LevelId is { } onlyLevel)
             {
-                return q.Where(Query.EQ(CustomerDocument.Level, onlyLevel.Value)).OrderBy("_id");
+                return q.Where(Where(ByLevel, onlyLevel.Value)).OrderBy("_id");
             }
 
             return q.OrderBy("_id");
