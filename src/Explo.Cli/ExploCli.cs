@@ -20,10 +20,18 @@ public static class ExploCli
     /// <param name="output">Standard output.</param>
     /// <param name="error">Standard error.</param>
     /// <returns>The exit code.</returns>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error) => RunAsync(args, output, error, null);
+
+    /// <summary>Runs a command line, drawing tables, trees and progress bars on <paramref name="terminal"/> when given.</summary>
+    /// <param name="args">The arguments.</param>
+    /// <param name="output">Standard output.</param>
+    /// <param name="error">Standard error.</param>
+    /// <param name="terminal">An interactive console (progress bars are drawn only there), or null.</param>
+    /// <returns>The exit code.</returns>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, IAnsiConsole? terminal)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var cli = new Commands(output, error);
+        var cli = new Commands(output, error, terminal);
         var parse = cli.Root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -60,14 +68,19 @@ public static class ExploCli
         private readonly TextWriter _output;
         private readonly TextWriter _error;
         private readonly IAnsiConsole _console;
+        private readonly IAnsiConsole? _terminal;
+
+        /// <summary>Files with more rows than this get a progress bar (on an interactive terminal).</summary>
+        private const int ProgressThreshold = 5_000;
         private readonly Option<string> _db = new("--db") { Description = "The database file.", DefaultValueFactory = _ => "explo.db", Recursive = true };
         private readonly Option<bool> _json = new("--json") { Description = "Print JSON for scripts." };
 
-        public Commands(TextWriter output, TextWriter error)
+        public Commands(TextWriter output, TextWriter error, IAnsiConsole? terminal)
         {
             _output = output;
             _error = error;
-            _console = AnsiConsole.Create(new AnsiConsoleSettings
+            _terminal = terminal;
+            _console = terminal ?? AnsiConsole.Create(new AnsiConsoleSettings
             {
                 Out = new AnsiConsoleOutput(output),
                 Ansi = AnsiSupport.No,
@@ -335,7 +348,34 @@ public static class ExploCli
 
                 var caller = Caller.Administrator(parse.GetValue(dvg));
                 var started = DateTime.UtcNow;
-                var result = await service.ImportCustomersAsync(caller, readable.Select(r => r.Request!).ToList(), new ImportOptions { Atomic = isAtomic });
+                var requests = readable.Select(r => r.Request!).ToList();
+                Result<ImportResult> result;
+                if (_terminal is not null && requests.Count > ProgressThreshold)
+                {
+                    result = await _terminal.Progress()
+                        .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                        .StartAsync(async context =>
+                        {
+                            var task = context.AddTask("checking rows", maxValue: requests.Count);
+                            var outcome = await service.ImportCustomersAsync(caller, requests, new ImportOptions
+                            {
+                                Atomic = isAtomic,
+                                Progress = done =>
+                                {
+                                    task.Value = done;
+                                    var rate = done / Math.Max((DateTime.UtcNow - started).TotalSeconds, 0.001);
+                                    task.Description = $"checked {done:N0} rows ({rate:N0} rows/s)";
+                                },
+                            });
+                            task.Description = "written";
+                            task.StopTask();
+                            return outcome;
+                        });
+                }
+                else
+                {
+                    result = await service.ImportCustomersAsync(caller, requests, new ImportOptions { Atomic = isAtomic });
+                }
                 if (!result.IsSuccess && result.Failure is ValidationFailed failed && isAtomic)
                 {
                     foreach (var v in failed.Violations)

@@ -194,3 +194,27 @@ public sealed class DataCommandTests : CliTestBase
         Assert.Equal(2, (await Explo("import", Write("x.txt", "hello"))).Exit);
     }
 }
+
+public sealed class ProgressTests : CliTestBase
+{
+    [Fact]
+    public async Task A_large_import_on_a_terminal_draws_a_progress_bar_with_the_rate()
+    {
+        var rows = string.Concat(Enumerable.Range(0, 6_000).Select(i => $"{{\"provided_id\": \"c{i}\"}}\n"));
+        var file = Write("big.ndjson", rows);
+        var screen = new StringWriter();
+        var terminal = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+        {
+            Out = new Spectre.Console.AnsiConsoleOutput(screen),
+            Interactive = Spectre.Console.InteractionSupport.Yes,
+            Ansi = Spectre.Console.AnsiSupport.Yes,
+        });
+
+        var exit = await ExploCli.RunAsync(["--db", Db, "import", file], new StringWriter(), new StringWriter(), terminal);
+
+        Assert.Equal(0, exit);
+        var drawn = screen.ToString();
+        Assert.Contains("rows/s", drawn, StringComparison.Ordinal);
+        Assert.Contains("100%", drawn, StringComparison.Ordinal);
+    }
+}

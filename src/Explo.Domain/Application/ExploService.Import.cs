@@ -10,6 +10,7 @@ public sealed partial class ExploService
     {
         Guard.NotNull(customers);
         var atomic = options?.Atomic ?? false;
+        var progress = options?.Progress;
         return Run<ImportResult>(caller, Access.Write, cancellationToken, unit =>
         {
             var (order, cyclic) = ParentsFirst(customers);
@@ -22,9 +23,14 @@ public sealed partial class ExploService
                     $"parent_provided_id {TextChecks.Quote(customers[row].ParentProvidedId ?? string.Empty)}: the parents named within this import form a cycle, so this row never reaches an existing customer.")));
             }
 
-            int created = 0, existing = 0;
+            int created = 0, existing = 0, done = 0;
             foreach (var row in order)
             {
+                if (++done % 1000 == 0)
+                {
+                    progress?.Invoke(done);
+                }
+
                 var outcome = GetOrCreateCore(unit, Guard.NotNull(customers[row]), FieldNames.ProvidedId);
                 if (!outcome.IsSuccess)
                 {
@@ -40,6 +46,7 @@ public sealed partial class ExploService
                 }
             }
 
+            progress?.Invoke(done);
             errors.Sort((a, b) => a.Row.CompareTo(b.Row));
             if (atomic && errors.Count > 0)
             {

@@ -5,6 +5,12 @@ public sealed record ImportOptions
 {
     /// <summary>True to import all rows or none: any invalid row fails the whole import and nothing is stored.</summary>
     public bool Atomic { get; init; }
+
+    /// <summary>
+    /// Called with the number of rows checked so far (every 1,000 rows and at the end), from the thread running the
+    /// import, for a progress display. It must be quick and must not call the service.
+    /// </summary>
+    public Action<int>? Progress { get; init; }
 }
 
 /// <summary>One row an import could not take.</summary>
