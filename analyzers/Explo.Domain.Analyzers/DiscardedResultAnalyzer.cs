@@ -17,6 +17,7 @@ namespace Explo.Domain.Analyzers
             context.EnableConcurrentExecution();
             context.RegisterOperationAction(CheckStatement, OperationKind.ExpressionStatement);
             context.RegisterOperationAction(CheckDiscard, OperationKind.SimpleAssignment);
+            context.RegisterOperationAction(CheckDiscardLocal, OperationKind.VariableDeclarator);
         }
 
         private static void CheckStatement(OperationAnalysisContext context)
@@ -39,14 +40,28 @@ namespace Explo.Domain.Analyzers
             }
         }
 
-        private static void Report(OperationAnalysisContext context, IOperation value)
+        /// <summary><c>var _ = M();</c> declares a local named '_' that nothing reads: a discard too.</summary>
+        private static void CheckDiscardLocal(OperationAnalysisContext context)
         {
-            while (value is IConversionOperation { IsImplicit: true } conversion)
+            var declarator = (IVariableDeclaratorOperation)context.Operation;
+            if (declarator.Symbol.Name == "_" && declarator.GetVariableInitializer() is { } initializer)
             {
-                value = conversion.Operand;
+                Report(context, initializer.Value);
+            }
+        }
+
+        private static void Report(OperationAnalysisContext context, IOperation operation)
+        {
+            var value = Unwrap(operation);
+
+            // holder?.Make(): the call is the conditional access's WhenNotNull part; report the whole expression.
+            var reported = value;
+            while (value is IConditionalAccessOperation conditional)
+            {
+                value = Unwrap(conditional.WhenNotNull);
             }
 
-            var awaited = value is IAwaitOperation await ? await.Operation : value;
+            var awaited = value is IAwaitOperation await ? Unwrap(await.Operation) : value;
             if (awaited is not IInvocationOperation invocation)
             {
                 return;
@@ -58,11 +73,28 @@ namespace Explo.Domain.Analyzers
                 return;
             }
 
+            // await M().ConfigureAwait(false): the result comes from M.
+            var source = invocation;
+            while (source.TargetMethod.Name == "ConfigureAwait" && Unwrap(source.Instance) is IInvocationOperation inner)
+            {
+                source = inner;
+            }
+
             context.ReportDiagnostic(Diagnostic.Create(
                 Descriptors.DiscardedResult,
-                invocation.Syntax.GetLocation(),
+                (reported is IConditionalAccessOperation ? reported : invocation).Syntax.GetLocation(),
                 type!.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat),
-                invocation.TargetMethod.Name));
+                source.TargetMethod.Name));
+        }
+
+        private static IOperation? Unwrap(IOperation? value)
+        {
+            while (value is IConversionOperation { IsImplicit: true } conversion)
+            {
+                value = conversion.Operand;
+            }
+
+            return value;
         }
     }
 }

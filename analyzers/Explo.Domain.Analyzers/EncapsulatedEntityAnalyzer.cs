@@ -36,24 +36,40 @@ namespace Explo.Domain.Analyzers
 
             foreach (var member in type.GetMembers())
             {
-                if (member.DeclaredAccessibility != Accessibility.Public || member.IsImplicitlyDeclared)
-                {
-                    continue;
-                }
-
-                string? problem = member switch
-                {
-                    IPropertySymbol { SetMethod: { DeclaredAccessibility: Accessibility.Public, IsInitOnly: false } } p => $"a public setter on '{p.Name}'",
-                    IFieldSymbol { IsConst: false, IsReadOnly: false } f => $"the public mutable field '{f.Name}'",
-                    IPropertySymbol p when PureRuleAnalyzer.IsMutableCollection(p.Type) => $"the public mutable collection '{p.Name}' ({p.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)})",
-                    IFieldSymbol f when PureRuleAnalyzer.IsMutableCollection(f.Type) => $"the public mutable collection '{f.Name}' ({f.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)})",
-                    _ => null,
-                };
-                if (problem is not null && member.Locations.Length > 0)
+                if (Problem(member) is { } problem && member.Locations.Length > 0)
                 {
                     context.ReportDiagnostic(Diagnostic.Create(Descriptors.ExposedState, member.Locations[0], type.Name, problem));
                 }
             }
+
+            // Public state inherited from a base class that is not an entity itself (a base entity is checked on its own).
+            for (var current = type.BaseType; current is not null && current.SpecialType != SpecialType.System_Object && !symbols.IsEntity(current); current = current.BaseType)
+            {
+                foreach (var member in current.GetMembers())
+                {
+                    if (Problem(member) is { } problem && type.Locations.Length > 0)
+                    {
+                        context.ReportDiagnostic(Diagnostic.Create(Descriptors.ExposedState, type.Locations[0], type.Name, problem + " (inherited from " + current.Name + ")"));
+                    }
+                }
+            }
+        }
+
+        private static string? Problem(ISymbol member)
+        {
+            if (member.DeclaredAccessibility != Accessibility.Public || member.IsImplicitlyDeclared)
+            {
+                return null;
+            }
+
+            return member switch
+            {
+                IPropertySymbol { SetMethod: { DeclaredAccessibility: Accessibility.Public, IsInitOnly: false } } p => $"a public setter on '{p.Name}'",
+                IFieldSymbol { IsConst: false, IsReadOnly: false } f => $"the public mutable field '{f.Name}'",
+                IPropertySymbol p when PureRuleAnalyzer.IsMutableCollection(p.Type) => $"the public mutable collection '{p.Name}' ({p.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)})",
+                IFieldSymbol f when PureRuleAnalyzer.IsMutableCollection(f.Type) => $"the public mutable collection '{f.Name}' ({f.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)})",
+                _ => null,
+            };
         }
     }
 }

@@ -44,7 +44,7 @@ namespace Explo.Domain.Analyzers
                 return;
             }
 
-            var property = FindCode(type);
+            var property = FindCode(type, symbols);
             if (property is null)
             {
                 return;
@@ -75,21 +75,51 @@ namespace Explo.Domain.Analyzers
             codes.Add((code, type, literal.GetLocation()));
         }
 
-        /// <summary>The Code property the rule actually uses: its own, or the nearest base class's.</summary>
-        private static IPropertySymbol? FindCode(INamedTypeSymbol type)
+        /// <summary>
+        /// The Code property the rule actually uses: the implementation of IRule&lt;T&gt;.Code (explicit ones too), or the
+        /// most derived override of it.
+        /// </summary>
+        private static IPropertySymbol? FindCode(INamedTypeSymbol type, Symbols symbols)
         {
-            for (var current = type; current is not null; current = current.BaseType)
+            foreach (var implemented in type.AllInterfaces)
             {
-                foreach (var member in current.GetMembers("Code"))
+                if (!SymbolEqualityComparer.Default.Equals(implemented.OriginalDefinition, symbols.Rule))
                 {
-                    if (member is IPropertySymbol { IsAbstract: false } property)
+                    continue;
+                }
+
+                var code = implemented.GetMembers("Code").OfType<IPropertySymbol>().FirstOrDefault();
+                if (code is null || type.FindImplementationForInterfaceMember(code) is not IPropertySymbol implementation)
+                {
+                    continue;
+                }
+
+                for (var current = type; current is not null; current = current.BaseType)
+                {
+                    foreach (var member in current.GetMembers())
                     {
-                        return property;
+                        if (member is IPropertySymbol { IsAbstract: false } property && Overrides(property, implementation))
+                        {
+                            return property;
+                        }
                     }
                 }
             }
 
             return null;
+        }
+
+        private static bool Overrides(IPropertySymbol property, IPropertySymbol implementation)
+        {
+            for (IPropertySymbol? current = property; current is not null; current = current.OverriddenProperty)
+            {
+                if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, implementation.OriginalDefinition))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static LiteralExpressionSyntax? LiteralOf(PropertyDeclarationSyntax property)
@@ -115,11 +145,15 @@ namespace Explo.Domain.Analyzers
                     continue;
                 }
 
-                foreach (var rule in rules)
+                // One diagnostic per literal: rules that inherit one literal from a common base share its diagnostic.
+                foreach (var site in rules.GroupBy(r => r.Location))
                 {
-                    var others = string.Join(", ", rules.Where(r => !SymbolEqualityComparer.Default.Equals(r.Rule, rule.Rule)).Select(r => r.Rule.Name));
-                    context.ReportDiagnostic(Diagnostic.Create(Descriptors.RuleCode, rule.Location, rule.Rule.Name,
-                        $"code '{group.Key}' is also used by {others}; every rule needs its own code"));
+                    var here = string.Join(", ", site.Select(r => r.Rule.Name));
+                    var others = string.Join(", ", rules.Where(r => !site.Contains(r)).Select(r => r.Rule.Name));
+                    var message = others.Length > 0
+                        ? $"code '{group.Key}' is also used by {others}; every rule needs its own code"
+                        : $"code '{group.Key}' is inherited by every one of these rules; every rule needs its own code";
+                    context.ReportDiagnostic(Diagnostic.Create(Descriptors.RuleCode, site.Key, here, message));
                 }
             }
         }

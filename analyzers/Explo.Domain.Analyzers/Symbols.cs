@@ -22,14 +22,14 @@ namespace Explo.Domain.Analyzers
 
         public static Symbols From(Compilation compilation) => new Symbols(compilation);
 
-        /// <summary>A class implementing IRule&lt;T&gt; (directly or through a base class).</summary>
+        /// <summary>A class or struct implementing IRule&lt;T&gt; (directly or through a base class).</summary>
         public bool IsRule(INamedTypeSymbol? type) =>
-            Rule is not null && type is { TypeKind: TypeKind.Class }
+            Rule is not null && type is { TypeKind: TypeKind.Class or TypeKind.Struct }
             && Any(type.AllInterfaces, i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, Rule));
 
-        /// <summary>A class implementing the application service port.</summary>
+        /// <summary>A class or struct implementing the application service port.</summary>
         public bool IsUseCase(INamedTypeSymbol? type) =>
-            Service is not null && type is { TypeKind: TypeKind.Class }
+            Service is not null && type is { TypeKind: TypeKind.Class or TypeKind.Struct }
             && Any(type.AllInterfaces, i => SymbolEqualityComparer.Default.Equals(i, Service));
 
         /// <summary>A type marked [Entity].</summary>

@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using System.Text;
+using Explo.Domain.Analyzers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -8,83 +8,97 @@ using Microsoft.CodeAnalysis.Text;
 namespace Explo.Domain.Analyzers.Tests;
 
 /// <summary>
-/// An offline analyzer test harness: compiles a snippet against the running runtime's trusted platform assemblies
-/// (which include the core and OneOf), checks it has no compiler errors, runs analyzers, and compares the
-/// diagnostics with the spans marked <c>[|...|]</c> in the snippet.
+/// Compiles a source snippet offline (the running runtime's framework assemblies, plus the core and OneOf) and runs
+/// every analyzer of the package on it. In a snippet, <c>[|...|]</c> marks where the test's rule must report and
+/// <c>{|EXD00N:...|}</c> where another rule must; nothing else may be reported. The snippet must compile without errors.
 /// </summary>
 internal static class AnalyzerHarness
 {
-    public const string Header = "using System; using System.Collections.Generic; using System.Linq; using System.Threading.Tasks; using Explo.Domain; using Explo.Domain.Rules;\n";
+    public const string SnippetAssembly = "Explo.Domain.Snippet";
 
-    private static readonly ImmutableArray<MetadataReference> AllReferences = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
-        .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-        .DistinctBy(Path.GetFileName)
-        .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
-        .ToImmutableArray();
+    public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Preview);
 
-    /// <summary>The references without the core's own assembly (for compiling something named Explo.Domain).</summary>
-    public static ImmutableArray<MetadataReference> ReferencesWithoutCore { get; } = AllReferences
-        .Where(r => !string.Equals(Path.GetFileNameWithoutExtension(r.Display), "Explo.Domain", StringComparison.Ordinal))
-        .ToImmutableArray();
+    /// <summary>The SDK's implicit usings for a class library (ImplicitUsings=enable).</summary>
+    public const string ImplicitUsings = """
+        global using System;
+        global using System.Collections.Generic;
+        global using System.IO;
+        global using System.Linq;
+        global using System.Net.Http;
+        global using System.Threading;
+        global using System.Threading.Tasks;
+        """;
 
-    /// <summary>Asserts the analyzer reports exactly the marked spans (with its own id and a message), nothing else.</summary>
-    public static async Task Verify(DiagnosticAnalyzer analyzer, string snippet, bool asCore = false, string assemblyName = "Explo.Domain.Snippet", bool withCore = true)
+    public static readonly ImmutableArray<DiagnosticAnalyzer> Analyzers = [
+        new CoreInfrastructureAnalyzer(), new PureRuleAnalyzer(), new RuleCodeAnalyzer(),
+        new DiscardedResultAnalyzer(), new NoThrowAnalyzer(), new EncapsulatedEntityAnalyzer()];
+
+    /// <summary>The shared framework's assemblies, taken from the trusted platform assemblies of this process.</summary>
+    public static readonly ImmutableArray<MetadataReference> Framework = [..
+        ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+            .Where(path => Path.GetDirectoryName(path) == Path.GetDirectoryName(typeof(object).Assembly.Location))
+            .Select(path => MetadataReference.CreateFromFile(path))];
+
+    public static readonly MetadataReference Core = MetadataReference.CreateFromFile(typeof(ExploService).Assembly.Location);
+
+    public static readonly MetadataReference OneOf = MetadataReference.CreateFromFile(typeof(OneOf.OneOf<int>).Assembly.Location);
+
+    /// <summary>Asserts that the analyzers report exactly the marked spans (default id: <paramref name="id"/>).</summary>
+    public static async Task VerifyAsync(string id, string markedSource, string assemblyName = SnippetAssembly, bool referenceCore = true, bool asCore = false)
     {
-        var header = withCore ? Header : "using System;\n";
-        var (source, expected) = Unmark(header + snippet);
-        var compilation = Compile(assemblyName, [CSharpSyntaxTree.ParseText(source, path: "Snippet.cs")], withCore ? AllReferences : ReferencesWithoutCore);
-        var diagnostics = await Analyze(compilation, analyzer, asCore);
+        var (source, expected) = Parse(markedSource, id);
+        var tree = CSharpSyntaxTree.ParseText(source, ParseOptions, path: "Snippet.cs");
+        var extra = source.Contains("UseCaseBase", StringComparison.Ordinal) ? UseCaseBase() : "";
+        var compilation = Compile([tree, CSharpSyntaxTree.ParseText(ImplicitUsings + extra, ParseOptions, path: "Usings.cs")],
+            assemblyName, referenceCore ? [.. Framework, Core, OneOf] : Framework);
+        var actual = await AnalyzeAsync(compilation, asCore);
 
-        var id = analyzer.SupportedDiagnostics.Single().Id;
-        Assert.All(diagnostics, d =>
-        {
-            Assert.Equal(id, d.Id);
-            Assert.False(string.IsNullOrWhiteSpace(d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
-        });
-        var actual = diagnostics.Select(d => Describe(source, d.Location.SourceSpan)).Order().ToList();
-        Assert.Equal(expected.Select(s => Describe(source, s)).Order(), actual);
+        Assert.All(actual, d => Assert.Equal(tree, d.Location.SourceTree));
+        Assert.All(actual, d => Assert.False(string.IsNullOrWhiteSpace(d.GetMessage()) || d.GetMessage().Contains("{0}", StringComparison.Ordinal), d.GetMessage()));
+        var found = actual.Select(d => (d.Id, d.Location.SourceSpan, Text: source[d.Location.SourceSpan.Start..d.Location.SourceSpan.End]))
+            .OrderBy(d => d.SourceSpan.Start).ToList();
+        var wanted = expected.Select(e => (e.Id, e.Span, Text: source[e.Span.Start..e.Span.End])).OrderBy(d => d.Span.Start).ToList();
+        Assert.Equal(string.Join("\n", wanted), string.Join("\n", found));
     }
 
-    public static CSharpCompilation Compile(string assemblyName, IEnumerable<SyntaxTree> trees, IEnumerable<MetadataReference> references)
+    public static CSharpCompilation Compile(IEnumerable<SyntaxTree> trees, string assemblyName, IEnumerable<MetadataReference> references)
     {
-        var compilation = CSharpCompilation.Create(
-            assemblyName,
-            trees,
-            references,
+        var compilation = CSharpCompilation.Create(assemblyName, trees, references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
         var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
-        Assert.True(errors.Count == 0, "the snippet does not compile:\n" + string.Join("\n", errors));
+        Assert.True(errors.Count == 0, "The snippet does not compile:\n" + string.Join("\n", errors));
         return compilation;
     }
 
-    public static async Task<ImmutableArray<Diagnostic>> Analyze(Compilation compilation, DiagnosticAnalyzer analyzer, bool asCore) =>
-        await Analyze(compilation, [analyzer], asCore);
-
-    public static async Task<ImmutableArray<Diagnostic>> Analyze(Compilation compilation, ImmutableArray<DiagnosticAnalyzer> analyzers, bool asCore)
+    /// <summary>Every analyzer diagnostic, compilation-end ones included; with <paramref name="asCore"/>, the project sets ExploDomainCore=true.</summary>
+    public static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(Compilation compilation, bool asCore = false)
     {
-        var options = new AnalyzerOptions([], new GlobalOptionsProvider(asCore));
-        return await compilation.WithAnalyzers(analyzers, options).GetAnalyzerDiagnosticsAsync();
+        var options = new AnalyzerOptions([], new GlobalOptionsProvider(asCore ? new() { ["build_property.ExploDomainCore"] = "true" } : []));
+        return await compilation.WithAnalyzers(Analyzers, options).GetAnalyzerDiagnosticsAsync();
     }
 
-    private static string Describe(string source, TextSpan span) => $"{span.Start}..{span.End}: {source.Substring(span.Start, span.Length)}";
-
-    /// <summary>Removes the [| |] markers and returns the spans they enclosed.</summary>
-    private static (string Source, List<TextSpan> Spans) Unmark(string marked)
+    /// <summary>Strips the markers; returns the source and the expected (id, span) pairs.</summary>
+    private static (string Source, List<(string Id, TextSpan Span)> Expected) Parse(string marked, string id)
     {
-        var text = new StringBuilder();
-        var spans = new List<TextSpan>();
-        var open = new Stack<int>();
+        var text = new System.Text.StringBuilder();
+        var open = new Stack<(int Start, string Id)>();
+        var expected = new List<(string, TextSpan)>();
         for (var i = 0; i < marked.Length; i++)
         {
             if (marked.AsSpan(i).StartsWith("[|"))
             {
-                open.Push(text.Length);
+                open.Push((text.Length, id));
                 i++;
             }
-            else if (marked.AsSpan(i).StartsWith("|]"))
+            else if (marked.AsSpan(i).StartsWith("{|") && marked.IndexOf(':', i) is var colon and > 0)
             {
-                var start = open.Pop();
-                spans.Add(TextSpan.FromBounds(start, text.Length));
+                open.Push((text.Length, marked[(i + 2)..colon]));
+                i = colon;
+            }
+            else if (marked.AsSpan(i).StartsWith("|]") || marked.AsSpan(i).StartsWith("|}"))
+            {
+                var (start, which) = open.Pop();
+                expected.Add((which, TextSpan.FromBounds(start, text.Length)));
                 i++;
             }
             else
@@ -94,25 +108,33 @@ internal static class AnalyzerHarness
         }
 
         Assert.Empty(open);
-        return (text.ToString(), spans);
+        return (text.ToString(), expected);
     }
 
-    /// <summary>Global analyzer options: <c>build_property.ExploDomainCore</c> when compiling as the core.</summary>
-    private sealed class GlobalOptionsProvider(bool asCore) : AnalyzerConfigOptionsProvider
+    /// <summary>An abstract use case class implementing every member of IExploService explicitly (no throw).</summary>
+    private static string UseCaseBase()
     {
-        private readonly Options _global = new(asCore ? new Dictionary<string, string> { ["build_property.ExploDomainCore"] = "true" } : []);
+        var probe = CSharpCompilation.Create("Probe", [], [.. Framework, Core, OneOf]);
+        var service = probe.GetTypeByMetadataName("Explo.Domain.IExploService")!;
+        var format = SymbolDisplayFormat.FullyQualifiedFormat.AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+        var members = service.GetMembers().OfType<IMethodSymbol>().Select(m =>
+            $"{m.ReturnType.ToDisplayString(format)} global::Explo.Domain.IExploService.{m.Name}("
+            + string.Join(", ", m.Parameters.Select(p => $"{p.Type.ToDisplayString(format)} {p.Name}")) + ") => null!;");
+        return "\npublic abstract class UseCaseBase : global::Explo.Domain.IExploService\n{\n" + string.Join("\n", members) + "\n}\n";
+    }
 
-        public override AnalyzerConfigOptions GlobalOptions => _global;
+    private sealed class GlobalOptionsProvider(Dictionary<string, string> values) : AnalyzerConfigOptionsProvider
+    {
+        public override AnalyzerConfigOptions GlobalOptions { get; } = new Options(values);
 
-        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => Options.Empty;
+        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => new Options([]);
 
-        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => Options.Empty;
+        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => new Options([]);
 
         private sealed class Options(Dictionary<string, string> values) : AnalyzerConfigOptions
         {
-            public static Options Empty { get; } = new([]);
-
-            public override bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value) => values.TryGetValue(key, out value);
+            public override bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value) =>
+                values.TryGetValue(key, out value);
         }
     }
 }
