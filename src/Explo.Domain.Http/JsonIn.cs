@@ -94,9 +94,6 @@ internal sealed class JsonIn
         }
     }
 
-    /// <summary>An empty body object, for requests that carry none (GET).</summary>
-    public static JsonIn Empty() => new(JsonDocument.Parse("{}").RootElement.Clone());
-
     /// <summary>The 413 rejection; the connection closes after it, as the rest of the body is never read.</summary>
     private static Rejection TooLarge(HttpContext context, long size, ExploLimits limits)
     {

@@ -215,4 +215,20 @@ public sealed class LiteDbStoreTests : IDisposable
         Assert.Equal(0, store.Read(r => r.LastCustomerId));
         Assert.Equal(0, store.CountEvents());
     }
+
+    [Fact]
+    public async Task Events_are_stored_with_the_change_in_order_and_read_back()
+    {
+        using var store = new LiteDbWorkspaceStore(_folder.PathOf());
+        var service = Service(store);
+        var created = (await service.GetOrCreateCustomerAsync(_admin, new CreateCustomerRequest("acme"))).SuccessValue.Customer;
+        await service.RefreshCustomerTokenAsync(_admin, created.Token);
+
+        var events = store.ReadEvents();
+
+        Assert.Equal(["workspace_initialized", "customer_created", "customer_token_rotated"], events.Select(e => e.Kind));
+        Assert.Equal(events.Select(e => e.Sequence).Order(), events.Select(e => e.Sequence));
+        Assert.Contains("\"provided_id\":\"acme\"", events[1].Json, StringComparison.Ordinal);
+        Assert.DoesNotContain(created.Token, string.Concat(events.Select(e => e.Json)), StringComparison.Ordinal);
+    }
 }

@@ -202,16 +202,6 @@ public sealed class Customer
         return fields;
     }
 
-    /// <summary>True when every stored field, timestamps and version included, equals the other's.</summary>
-    /// <param name="other">The other customer.</param>
-    /// <returns>Whether they are the same state.</returns>
-    public bool SameStateAs(Customer other) =>
-        Id == Guard.NotNull(other).Id
-        && DifferingFields(other).Count == 0
-        && CreatedAt == other.CreatedAt
-        && UpdatedAt == other.UpdatedAt
-        && Version == other.Version;
-
     /// <inheritdoc />
     public override string ToString() => $"Customer {ProvidedId} (#{Id}, v{Version})";
 }
