@@ -74,6 +74,9 @@ internal static class CustomerDocument
     public static string LevelGroupKeyOf(LevelId level, AccessGroupId group, long id) =>
         string.Create(CultureInfo.InvariantCulture, $"{level.Value:D10}:{group.Value:D10}:{id:D19}");
 
+    public static string LevelPrefix(LevelId level) =>
+        string.Create(CultureInfo.InvariantCulture, $"{level.Value:D10}:");
+
     public static string LevelGroupPrefix(LevelId level, AccessGroupId group) =>
         string.Create(CultureInfo.InvariantCulture, $"{level.Value:D10}:{group.Value:D10}:");
 }
