@@ -124,19 +124,29 @@ public sealed class LiteDbStoreTests : IDisposable
             Assert.True((await service.GetOrCreateCustomerAsync(_admin, new CreateCustomerRequest("bob") { ParentProvidedId = "acme", HierarchyLevelName = "User" })).IsSuccess);
         }
 
-        // Make it the file version 1 wrote: the same documents, the single-field level and DVG indexes, user version 1.
+        // Make it the file version 1 wrote: the same customers, the single-field level and DVG indexes, one document
+        // per event, user version 1.
         using (var raw = new LiteDatabase(new ConnectionString { Filename = _folder.PathOf() }))
         {
             var customers = raw.GetCollection("customers");
             customers.EnsureIndex("level", "$.level");
             customers.EnsureIndex("dvg", "$.dvg");
+            var events = raw.GetCollection("events");
+            var flat = events.FindAll().SelectMany(d => d["events"].AsArray).ToList();
+            events.DeleteAll();
+            events.InsertBulk(flat.Select((e, i) => new BsonDocument { ["_id"] = (long)i + 1, ["kind"] = e["kind"], ["at"] = e["at"], ["data"] = e["data"] }));
             raw.UserVersion = 1;
         }
 
         using (var store = new LiteDbWorkspaceStore(_folder.PathOf()))
         {
-            var users = await Service(store).ListCustomersAsync(_admin, new CustomerFilter { HierarchyLevelName = "User" });
+            var service = Service(store);
+            var users = await service.ListCustomersAsync(_admin, new CustomerFilter { HierarchyLevelName = "User" });
             Assert.Equal(["bob"], users.SuccessValue.Select(c => c.ProvidedId));
+            Assert.Equal(["workspace_initialized", "customer_created", "customer_created"], store.ReadEvents().Select(e => e.Kind));
+            Assert.True((await service.GetOrCreateCustomerAsync(_admin, new CreateCustomerRequest("carol"))).IsSuccess);
+            Assert.Equal([1L, 2, 3, 4], store.ReadEvents().Select(e => e.Sequence));
+            Assert.Equal(4, store.CountEvents());
         }
 
         using var reopened = new LiteDatabase(new ConnectionString { Filename = _folder.PathOf() });
@@ -246,6 +256,29 @@ public sealed class LiteDbStoreTests : IDisposable
         Assert.Equal(0, store.Read(r => r.CountCustomers(new Ports.CustomerQuery())));
         Assert.Equal(0, store.Read(r => r.LastCustomerId));
         Assert.Equal(0, store.CountEvents());
+    }
+
+    [Fact]
+    public async Task The_events_of_a_large_import_keep_one_sequence_across_documents_and_reopening()
+    {
+        using (var store = new LiteDbWorkspaceStore(_folder.PathOf()))
+        {
+            var service = Service(store);
+            var rows = Enumerable.Range(0, 2_500).Select(i => new CreateCustomerRequest($"c{i}")).ToList();
+            Assert.Equal(2_500, (await service.ImportCustomersAsync(_admin, rows)).SuccessValue.Created);
+            Assert.Equal(2_501, store.CountEvents());
+        }
+
+        using (var store = new LiteDbWorkspaceStore(_folder.PathOf()))
+        {
+            // A new service with the system's token generator (the test generator would start its sequence again).
+            Assert.True((await new ExploService(store).GetOrCreateCustomerAsync(_admin, new CreateCustomerRequest("last"))).IsSuccess);
+            var events = store.ReadEvents();
+            Assert.Equal(Enumerable.Range(1, 2_502).Select(i => (long)i), events.Select(e => e.Sequence));
+            Assert.Equal("workspace_initialized", events[0].Kind);
+            Assert.Contains("\"provided_id\":\"c2499\"", events[2_500].Json, StringComparison.Ordinal);
+            Assert.Contains("\"provided_id\":\"last\"", events[^1].Json, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -23,6 +23,11 @@ public sealed partial class ExploService
                     $"parent_provided_id {TextChecks.Quote(customers[row].ParentProvidedId ?? string.Empty)}: the parents named within this import form a cycle, so this row never reaches an existing customer.")));
             }
 
+            // Two batch lookups instead of two store queries per row: every provided id and parent the rows name, and
+            // a token for every row that names no existing customer.
+            unit.Prefetch(customers.SelectMany(c => new[] { c.ProvidedId, c.ParentProvidedId }));
+            unit.ReserveTokens(customers.Count(c => string.IsNullOrEmpty(c.ProvidedId) || unit.FindByProvidedId(c.ProvidedId) is null));
+
             int created = 0, existing = 0, done = 0;
             foreach (var row in order)
             {

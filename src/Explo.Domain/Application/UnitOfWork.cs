@@ -14,6 +14,8 @@ internal sealed class UnitOfWork
     private readonly List<DomainEvent> _events = [];
     private readonly Dictionary<string, Customer> _stagedByProvidedId = new(StringComparer.Ordinal);
     private readonly HashSet<string> _stagedTokens = new(StringComparer.Ordinal);
+    private readonly Queue<string> _reservedTokens = new();
+    private Dictionary<string, Customer?>? _prefetched;
     private readonly bool _workspaceIsNew;
     private Workspace? _newWorkspace;
     private long _nextCustomerId;
@@ -87,7 +89,75 @@ internal sealed class UnitOfWork
 
     /// <summary>A customer by provided id in any DVG, including customers staged earlier in this unit of work.</summary>
     public Customer? FindByProvidedId(string providedId) =>
-        _stagedByProvidedId.TryGetValue(providedId, out var staged) ? staged : Reader.FindCustomerByProvidedId(providedId);
+        _stagedByProvidedId.TryGetValue(providedId, out var staged) ? staged
+        : _prefetched is not null && _prefetched.TryGetValue(providedId, out var known) ? known
+        : Reader.FindCustomerByProvidedId(providedId);
+
+    /// <summary>
+    /// Looks up many provided ids in one batch (a bulk path calls this first), so the lookups that follow in this unit
+    /// of work are answered from memory instead of one store query each. Staged customers still take precedence.
+    /// </summary>
+    public void Prefetch(IEnumerable<string?> providedIds)
+    {
+        var wanted = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var providedId in providedIds)
+        {
+            if (!string.IsNullOrEmpty(providedId) && !_stagedByProvidedId.ContainsKey(providedId))
+            {
+                wanted.Add(providedId);
+            }
+        }
+
+        _prefetched ??= new Dictionary<string, Customer?>(wanted.Count, StringComparer.Ordinal);
+        foreach (var providedId in wanted)
+        {
+            _prefetched[providedId] = null;
+        }
+
+        // A store that never held a customer (the first import into a new file) has none of them: no query needed.
+        if (Reader.LastCustomerId == 0)
+        {
+            return;
+        }
+
+        foreach (var customer in Reader.FindCustomersByProvidedIds(wanted))
+        {
+            _prefetched[customer.ProvidedId] = customer;
+        }
+    }
+
+    /// <summary>
+    /// Draws up to <paramref name="count"/> new dashboard tokens and checks them against the store in one batch, so
+    /// that many creations in this unit of work don't each query the store (<see cref="NewCustomerToken"/> hands them out).
+    /// </summary>
+    public void ReserveTokens(int count)
+    {
+        var fresh = new HashSet<string>(StringComparer.Ordinal);
+        for (var round = 0; round < 4 && fresh.Count < count; round++)
+        {
+            var batch = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = fresh.Count; i < count; i++)
+            {
+                var token = Options.TokenGenerator.NewToken();
+                if (!_stagedTokens.Contains(token) && !fresh.Contains(token))
+                {
+                    batch.Add(token);
+                }
+            }
+
+            if (Reader.LastCustomerId > 0)
+            {
+                batch.ExceptWith(Reader.FindTokensInUse(batch));
+            }
+
+            fresh.UnionWith(batch);
+        }
+
+        foreach (var token in fresh)
+        {
+            _reservedTokens.Enqueue(token);
+        }
+    }
 
     /// <summary>A customer by token, if the caller may see it.</summary>
     public Customer? FindVisibleByToken(string token) =>
@@ -96,6 +166,14 @@ internal sealed class UnitOfWork
     /// <summary>A new dashboard token no customer has.</summary>
     public string NewCustomerToken()
     {
+        while (_reservedTokens.TryDequeue(out var reserved))
+        {
+            if (!_stagedTokens.Contains(reserved))
+            {
+                return reserved;
+            }
+        }
+
         for (var attempt = 0; attempt < 16; attempt++)
         {
             var token = Options.TokenGenerator.NewToken();

@@ -23,8 +23,11 @@ public static class PropertyMap
     public static OrderedMap<JsonElement> Parse(string json)
     {
         Guard.NotNull(json);
-        using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 256 });
-        return FromJsonObject(document.RootElement);
+
+        // One unpooled document whose elements are the values: no copy per value (stores parse every customer they read).
+        var root = JsonElement.Parse(json, new JsonDocumentOptions { MaxDepth = 256 });
+        Guard.That(root.ValueKind == JsonValueKind.Object, "Properties must be a JSON object");
+        return Members(root);
     }
 
     /// <summary>Copies the members of a JSON object into a property map (values are detached from their document).</summary>
@@ -33,8 +36,13 @@ public static class PropertyMap
     public static OrderedMap<JsonElement> FromJsonObject(JsonElement jsonObject)
     {
         Guard.That(jsonObject.ValueKind == JsonValueKind.Object, "Properties must be a JSON object");
-        return OrderedMap<JsonElement>.From(jsonObject.EnumerateObject().Select(p => KeyValuePair.Create(p.Name, p.Value.Clone())));
+
+        // One copy of the whole object; its members' values share it.
+        return Members(jsonObject.Clone());
     }
+
+    private static OrderedMap<JsonElement> Members(JsonElement detachedObject) =>
+        OrderedMap<JsonElement>.From(detachedObject.EnumerateObject().Select(p => KeyValuePair.Create(p.Name, p.Value)));
 
     /// <summary>Builds a property map from .NET values, each serialized to JSON.</summary>
     /// <param name="pairs">Key and value pairs.</param>

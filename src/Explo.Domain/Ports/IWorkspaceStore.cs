@@ -59,6 +59,48 @@ public interface IWorkspaceReader
     /// <returns>The customer or null.</returns>
     Customer? FindCustomerByToken(string token);
 
+    /// <summary>
+    /// Finds customers by exact provided ids (across all DVGs): the ones that exist, in any order. Bulk paths use it to
+    /// look many ids up at once; a store with a cheaper batch lookup than one query per id should implement it.
+    /// </summary>
+    /// <param name="providedIds">The provided ids (distinct).</param>
+    /// <returns>The customers found.</returns>
+    IReadOnlyList<Customer> FindCustomersByProvidedIds(IReadOnlyCollection<string> providedIds)
+    {
+        Guard.NotNull(providedIds);
+        var found = new List<Customer>();
+        foreach (var providedId in providedIds)
+        {
+            if (FindCustomerByProvidedId(providedId) is { } customer)
+            {
+                found.Add(customer);
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// Which of some dashboard tokens a stored customer holds. Bulk paths use it to check many new tokens at once; a
+    /// store with a cheaper batch lookup than one query per token should implement it.
+    /// </summary>
+    /// <param name="tokens">The tokens (distinct).</param>
+    /// <returns>The tokens in use.</returns>
+    IReadOnlySet<string> FindTokensInUse(IReadOnlyCollection<string> tokens)
+    {
+        Guard.NotNull(tokens);
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var token in tokens)
+        {
+            if (FindCustomerByToken(token) is not null)
+            {
+                used.Add(token);
+            }
+        }
+
+        return used;
+    }
+
     /// <summary>The direct children of a customer, in creation order.</summary>
     /// <param name="parentId">The parent.</param>
     /// <returns>The children.</returns>
