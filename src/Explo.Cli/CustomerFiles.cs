@@ -30,20 +30,30 @@ internal static class CustomerFiles
             var other => throw new UsageException($"Unknown format '{other}'; use json, ndjson or csv (or a file ending in one of them)."),
         };
 
-    public static List<FileRow> Read(string text, string format) => format switch
+    /// <summary>Reads the rows of a file's UTF-8 content (a byte order mark is skipped).</summary>
+    public static List<FileRow> Read(byte[] utf8, string format)
     {
-        "json" => ReadJson(text),
-        "ndjson" => ReadNdjson(text),
-        _ => ReadCsv(text),
-    };
+        var content = new ReadOnlyMemory<byte>(utf8);
+        if (content.Span.StartsWith(Encoding.UTF8.Preamble))
+        {
+            content = content[Encoding.UTF8.Preamble.Length..];
+        }
 
-    private static List<FileRow> ReadJson(string text)
+        return format switch
+        {
+            "json" => ReadJson(content),
+            "ndjson" => ReadNdjson(content),
+            _ => ReadCsv(Encoding.UTF8.GetString(content.Span)),
+        };
+    }
+
+    private static List<FileRow> ReadJson(ReadOnlyMemory<byte> utf8)
     {
         var rows = new List<FileRow>();
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 256 });
+            document = JsonDocument.Parse(utf8, new JsonDocumentOptions { MaxDepth = 256 });
         }
         catch (JsonException e)
         {
@@ -70,22 +80,32 @@ internal static class CustomerFiles
         return rows;
     }
 
-    private static List<FileRow> ReadNdjson(string text)
+    private static List<FileRow> ReadNdjson(ReadOnlyMemory<byte> utf8)
     {
-        // Lines are independent: parse them on every core, then keep the file's order.
-        var lines = text.Split('\n');
-        var parsed = new FileRow?[lines.Length];
-        Parallel.For(0, lines.Length, i =>
+        // Find the lines (parsed straight from the file's bytes), then parse them on every core in the file's order.
+        var lines = new List<(int Start, int Length)>();
+        var span = utf8.Span;
+        for (var start = 0; start <= span.Length;)
         {
-            var line = lines[i].AsSpan().Trim();
-            if (line.IsEmpty)
+            var end = span[start..].IndexOf((byte)'\n');
+            var length = end < 0 ? span.Length - start : end;
+            lines.Add((start, length));
+            start += length + 1;
+        }
+
+        var parsed = new FileRow?[lines.Count];
+        Parallel.For(0, lines.Count, i =>
+        {
+            var line = utf8.Slice(lines[i].Start, lines[i].Length);
+            var trimmed = line.Span.Trim(" \t\r"u8);
+            if (trimmed.IsEmpty)
             {
                 return;
             }
 
             try
             {
-                using var document = JsonDocument.Parse(line.ToString(), new JsonDocumentOptions { MaxDepth = 256 });
+                using var document = JsonDocument.Parse(line, new JsonDocumentOptions { MaxDepth = 256 });
                 parsed[i] = FromObject(document.RootElement, i + 1);
             }
             catch (JsonException)

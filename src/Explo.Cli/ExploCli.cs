@@ -337,7 +337,7 @@ public static class ExploCli
                     throw new UsageException($"The file '{path}' does not exist.");
                 }
 
-                var rows = CustomerFiles.Read(await File.ReadAllTextAsync(path), CustomerFiles.FormatOf(path, parse.GetValue(format)));
+                var rows = CustomerFiles.Read(await File.ReadAllBytesAsync(path), CustomerFiles.FormatOf(path, parse.GetValue(format)));
                 var problems = rows.Where(r => r.Request is null).Select(r => (r.Line, Field: "row", Reason: r.Error!)).ToList();
                 var readable = rows.Where(r => r.Request is not null).ToList();
                 var isAtomic = parse.GetValue(atomic);

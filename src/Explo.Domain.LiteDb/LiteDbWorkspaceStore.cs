@@ -35,6 +35,7 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
     private Workspace? _workspace;
     private long _lastCustomerId;
     private long _lastEventSequence;
+    private bool _hasGroupIndex;
     private bool _disposed;
 
     /// <summary>Opens (or creates) the database file.</summary>
@@ -58,7 +59,8 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
             _meta = _db.GetCollection(MetaCollection, BsonAutoId.ObjectId);
             _events = _db.GetCollection(EventsCollection, BsonAutoId.Int64);
             OpenSchema();
-            _workspace = _meta.FindById(WorkspaceKey) is { } w ? WorkspaceJson.Read(w["json"].AsString) : null;
+            _workspace = StoredWorkspace();
+            _hasGroupIndex = _db.GetCollection("$indexes").Exists(BsonExpression.Create("collection = @0 AND name = @1", CustomerDocument.Collection, CustomerDocument.GroupKey));
             _lastCustomerId = _meta.FindById(CountersKey) is { } c ? c["last_customer_id"].AsInt64 : 0;
             _lastEventSequence = _events.Query().OrderByDescending("_id").Limit(1).FirstOrDefault() is { } e
                 ? e["_id"].AsInt64 + e[EventList].AsArray.Count - 1
@@ -127,6 +129,7 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
                 _workspace = changes.Workspace ?? _workspace;
                 _lastCustomerId = lastCustomerId;
                 _lastEventSequence = lastEventSequence;
+                _hasGroupIndex |= changes.Workspace is { AccessGroups.Length: > 1 };
                 return decision.Result;
             }
             finally
@@ -195,6 +198,12 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
         if (changes.Workspace is { } workspace)
         {
             _meta.Upsert(new BsonDocument { ["_id"] = WorkspaceKey, ["json"] = WorkspaceJson.Write(workspace) });
+
+            // The DVG index is built when a second DVG appears (in this transaction, so it rolls back with it).
+            if (!_hasGroupIndex && workspace.AccessGroups.Length > 1)
+            {
+                EnsureGroupIndex(_customers);
+            }
         }
 
         foreach (var id in changes.DeletedCustomers)
@@ -327,19 +336,26 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
             c.EnsureIndex(LegacyLevelIndex, "$." + CustomerDocument.Level);
             c.EnsureIndex(LegacyGroupIndex, "$." + CustomerDocument.Group);
             c.EnsureIndex(CustomerDocument.Tags, "$." + CustomerDocument.Tags + "[*]");
-            c.EnsureIndex(CustomerDocument.GroupKey, "$." + CustomerDocument.GroupKey);
+            EnsureGroupIndex(c);
             c.EnsureIndex(CustomerDocument.LevelGroupKey, "$." + CustomerDocument.LevelGroupKey);
         },
 
         // Version 2 drops the single-field level and DVG indexes: the ordered keys g and lg answer every query they
         // answered, and each index costs about as much on every insert as the document itself (a bulk import of
         // 100,000 customers spent a fifth of its time keeping these two);
-        // and stores the events of a change together (see Apply); version 1 stored one document per event, which
-        // becomes a document holding that one event, under the same sequence.
+        // likewise the DVG + id index while the workspace has one DVG (every customer is in it, so a page of it is a
+        // page of the primary key; the index is built when a second DVG is added). It also stores the events of a
+        // change together (see Apply); version 1 stored one document per event, which becomes a document holding that
+        // one event, under the same sequence.
         store =>
         {
             store._customers.DropIndex(LegacyLevelIndex);
             store._customers.DropIndex(LegacyGroupIndex);
+            if ((store.StoredWorkspace()?.AccessGroups.Length ?? 1) <= 1)
+            {
+                store._customers.DropIndex(CustomerDocument.GroupKey);
+            }
+
             var single = store._events.FindAll().Where(d => !d.ContainsKey(EventList)).ToList();
             store._events.Update(single.Select(d => new BsonDocument
             {
@@ -349,6 +365,11 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
             }));
         },
     ];
+
+    private static void EnsureGroupIndex(ILiteCollection<BsonDocument> customers) =>
+        customers.EnsureIndex(CustomerDocument.GroupKey, "$." + CustomerDocument.GroupKey);
+
+    private Workspace? StoredWorkspace() => _meta.FindById(WorkspaceKey) is { } w ? WorkspaceJson.Read(w["json"].AsString) : null;
 
     private const string LegacyLevelIndex = "level";
     private const string LegacyGroupIndex = "dvg";
@@ -451,7 +472,8 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
 
         /// <summary>
         /// The index-backed query for a filter, in id order: a parent's children by the parent index (other parts of
-        /// the filter checked on those few documents); a DVG (and level) by an ordered range of the composite keys; a
+        /// the filter checked on those few documents); a DVG (and level) by an ordered range of the composite keys (a
+        /// DVG alone, while it is the only one, by the primary key); a
         /// level across every DVG (only the unscoped administrator asks) by the range of that level's composite keys,
         /// sorted by id; otherwise the primary key.
         /// </summary>
@@ -476,9 +498,15 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
 
             if (query.AccessGroupId is { } dvg)
             {
-                return query.LevelId is { } level
-                    ? q.Where(Where(ByLevelGroupPrefix, CustomerDocument.LevelGroupPrefix(level, dvg) + "%")).OrderBy(CustomerDocument.LevelGroupKey)
-                    : q.Where(Where(ByGroupPrefix, CustomerDocument.GroupPrefix(dvg) + "%")).OrderBy(CustomerDocument.GroupKey);
+                if (query.LevelId is { } level)
+                {
+                    return q.Where(Where(ByLevelGroupPrefix, CustomerDocument.LevelGroupPrefix(level, dvg) + "%")).OrderBy(CustomerDocument.LevelGroupKey);
+                }
+
+                // Without the DVG index the workspace has one DVG, so every customer is in it.
+                return store._hasGroupIndex
+                    ? q.Where(Where(ByGroupPrefix, CustomerDocument.GroupPrefix(dvg) + "%")).OrderBy(CustomerDocument.GroupKey)
+                    : q.OrderBy("_id");
             }
 
             if (query.LevelId is { } onlyLevel)

@@ -206,20 +206,55 @@ public sealed class LiteDbStoreTests : IDisposable
     [InlineData("g LIKE '0000000003:%'", "INDEX SEEK (+RANGE SCAN)(g LIKE \"0000000003:%\")")]
     [InlineData("lg LIKE '0000000002:0000000003:%'", "INDEX SEEK (+RANGE SCAN)(lg LIKE \"0000000002:0000000003:%\")")]
     [InlineData("lg LIKE '0000000002:%'", "INDEX SEEK (+RANGE SCAN)(lg LIKE \"0000000002:%\")")]
-    public void Every_lookup_the_service_makes_is_an_index_seek(string where, string mode)
+    public async Task Every_lookup_the_service_makes_is_an_index_seek(string where, string mode)
     {
         using var store = new LiteDbWorkspaceStore(_folder.PathOf());
+        Assert.True((await Service(store).AddAccessGroupAsync(_admin, "Staging")).IsSuccess);
         var plan = System.Text.Json.Nodes.JsonNode.Parse(store.Explain(where))!;
         Assert.Equal(mode, (string?)plan["index"]!["mode"]);
     }
 
     [Fact]
-    public void A_page_of_one_access_group_is_an_ordered_index_range_without_a_sort()
+    public async Task A_page_of_one_access_group_is_an_ordered_index_range_without_a_sort()
     {
         using var store = new LiteDbWorkspaceStore(_folder.PathOf());
+        Assert.True((await Service(store).AddAccessGroupAsync(_admin, "Staging")).IsSuccess);
         var plan = store.Explain("g LIKE '0000000003:%'", "g");
         Assert.Contains("RANGE SCAN", plan, StringComparison.Ordinal);
         Assert.DoesNotContain("orderBy", plan, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_dvg_index_is_built_when_a_second_dvg_appears_and_pages_stay_per_dvg()
+    {
+        using (var store = new LiteDbWorkspaceStore(_folder.PathOf()))
+        {
+            var service = Service(store);
+            foreach (var id in new[] { "a1", "a2", "a3" })
+            {
+                Assert.True((await service.GetOrCreateCustomerAsync(_admin, new CreateCustomerRequest(id))).IsSuccess);
+            }
+
+            // One DVG: no DVG index; its page is the primary key's order.
+            Assert.Contains("FULL INDEX SCAN(_id)", store.Explain("g LIKE '0000000003:%'"), StringComparison.Ordinal);
+            Assert.Equal(["a1", "a2", "a3"], await PageOf(service, Caller.Administrator("Production")));
+
+            Assert.True((await service.AddAccessGroupAsync(_admin, "Staging")).IsSuccess);
+            Assert.True((await service.GetOrCreateCustomerAsync(Caller.Administrator("Staging"), new CreateCustomerRequest("s1"))).IsSuccess);
+            Assert.True((await service.GetOrCreateCustomerAsync(_admin, new CreateCustomerRequest("a4"))).IsSuccess);
+
+            Assert.Contains("RANGE SCAN", store.Explain("g LIKE '0000000003:%'"), StringComparison.Ordinal);
+            Assert.Equal(["a1", "a2", "a3", "a4"], await PageOf(service, Caller.Administrator("Production")));
+            Assert.Equal(["s1"], await PageOf(service, Caller.Administrator("Staging")));
+        }
+
+        // Reopened, the store knows the index is there.
+        using var reopened = new LiteDbWorkspaceStore(_folder.PathOf());
+        Assert.Equal(["s1"], await PageOf(Service(reopened), Caller.Administrator("Staging")));
+        Assert.Contains("RANGE SCAN", reopened.Explain("g LIKE '0000000003:%'"), StringComparison.Ordinal);
+
+        static async Task<IEnumerable<string>> PageOf(ExploService service, Caller caller) =>
+            (await service.ListCustomerPageAsync(caller, new CustomerPageRequest { PageSize = 10 })).SuccessValue.Customers.Select(c => c.ProvidedId);
     }
 
     [Fact]

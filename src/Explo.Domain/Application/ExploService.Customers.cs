@@ -111,11 +111,22 @@ public sealed partial class ExploService
     /// <summary>Get-or-create without building a view: the customer and whether it is new (also used by imports).</summary>
     private static Result<(Customer Customer, bool IsNew)> GetOrCreateCore(UnitOfWork unit, CreateCustomerRequest request, string providedIdField)
     {
+        var decision = DecideGetOrCreate(unit, request, providedIdField);
+        return decision.Outcome ?? Create(unit, request, decision);
+    }
+
+    /// <summary>
+    /// What a get-or-create would do, without changing the unit of work: the existing customer, a failure, or a create
+    /// (with the level and parent it looked up). It reads only the unit's lookups and the immutable workspace, so an
+    /// import may decide many rows at once on several threads, then apply the decisions in order.
+    /// </summary>
+    private static CreateDecision DecideGetOrCreate(UnitOfWork unit, CreateCustomerRequest request, string providedIdField)
+    {
         if (!string.IsNullOrEmpty(request.ProvidedId) && unit.FindByProvidedId(request.ProvidedId) is { } existing)
         {
-            return unit.Principal.Sees(existing)
+            return new(unit.Principal.Sees(existing)
                 ? (existing, false)
-                : new Conflict("provided_id_taken", $"{providedIdField} {TextChecks.Quote(request.ProvidedId)} is already used by a customer in another data visibility group.");
+                : new Conflict("provided_id_taken", $"{providedIdField} {TextChecks.Quote(request.ProvidedId)} is already used by a customer in another data visibility group."), null, null);
         }
 
         var workspace = unit.Workspace;
@@ -140,11 +151,12 @@ public sealed partial class ExploService
             Workspace = workspace,
             Limits = unit.Limits,
         };
-        if (RuleSets.Customer.Validate(proposal) is { } invalid)
-        {
-            return invalid;
-        }
+        return RuleSets.Customer.Validate(proposal) is { } invalid ? new(invalid, null, null) : new(null, level, parent);
+    }
 
+    /// <summary>Creates the customer a <see cref="DecideGetOrCreate"/> decided to create, and stages it with its event.</summary>
+    private static Result<(Customer Customer, bool IsNew)> Create(UnitOfWork unit, CreateCustomerRequest request, CreateDecision decision)
+    {
         var customer = new Customer(
             unit.AllocateCustomerId(),
             request.ProvidedId!,
@@ -152,12 +164,12 @@ public sealed partial class ExploService
             unit.NewCustomerToken(),
             request.IsDemoGroup ?? false,
             EmailAddresses.Distinct(request.Emails ?? []),
-            TagIds(workspace, request.GroupTags),
+            TagIds(unit.Workspace, request.GroupTags),
             request.Properties ?? PropertyMap.Empty,
             request.Mapping ?? OrderedMap<string>.Empty,
-            level!.Id,
+            decision.Level!.Id,
             unit.Principal.CreateIn,
-            parent?.Id,
+            decision.Parent?.Id,
             unit.Now,
             unit.Now,
             1);
@@ -165,6 +177,9 @@ public sealed partial class ExploService
         unit.Emit(new CustomerCreated(customer.Id, customer.ProvidedId, customer.AccessGroupId, customer.ParentId) { OccurredAt = unit.Now });
         return (customer, true);
     }
+
+    /// <summary>A get-or-create decision: a final <paramref name="Outcome"/>, or (when null) a create at this level under this parent.</summary>
+    private readonly record struct CreateDecision(Result<(Customer Customer, bool IsNew)>? Outcome, HierarchyLevel? Level, Customer? Parent);
 
     private static Result<CustomerView> Update(UnitOfWork unit, UpdateCustomerRequest request, string providedIdField, string newProvidedIdField)
     {

@@ -13,7 +13,7 @@ public sealed partial class ExploService
         var progress = options?.Progress;
         return Run<ImportResult>(caller, Access.Write, cancellationToken, unit =>
         {
-            var (order, cyclic) = ParentsFirst(customers);
+            var (order, generations, cyclic) = ParentsFirst(customers);
             var errors = new List<ImportRowError>();
             foreach (var row in cyclic)
             {
@@ -28,26 +28,54 @@ public sealed partial class ExploService
             unit.Prefetch(customers.SelectMany(c => new[] { c.ProvidedId, c.ParentProvidedId }));
             unit.ReserveTokens(customers.Count(c => string.IsNullOrEmpty(c.ProvidedId) || unit.FindByProvidedId(c.ProvidedId) is null));
 
+            // Rows are taken a generation at a time (roots of the batch, then their children, ...). The rows of one
+            // generation are decided together, on every core (deciding reads the unit's lookups, which hold still), then
+            // applied in order. A row whose own or parent's provided id an earlier row of its generation created is
+            // decided again at its turn, so the outcome is exactly that of taking the rows one by one.
             int created = 0, existing = 0, done = 0;
-            foreach (var row in order)
+            var stagedNow = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var generation in generations)
             {
-                if (++done % 1000 == 0)
+                var rows = order.GetRange(generation.Start, generation.Count);
+                var decisions = new CreateDecision[rows.Count];
+                if (rows.Count >= ParallelDecisionThreshold)
                 {
-                    progress?.Invoke(done);
-                }
-
-                var outcome = GetOrCreateCore(unit, Guard.NotNull(customers[row]), FieldNames.ProvidedId);
-                if (!outcome.IsSuccess)
-                {
-                    errors.Add(new ImportRowError(row, customers[row].ProvidedId, outcome.Failure!));
-                }
-                else if (outcome.SuccessValue.IsNew)
-                {
-                    created++;
+                    Parallel.For(0, rows.Count, i => decisions[i] = DecideGetOrCreate(unit, Guard.NotNull(customers[rows[i]]), FieldNames.ProvidedId));
                 }
                 else
                 {
-                    existing++;
+                    for (var i = 0; i < rows.Count; i++)
+                    {
+                        decisions[i] = DecideGetOrCreate(unit, Guard.NotNull(customers[rows[i]]), FieldNames.ProvidedId);
+                    }
+                }
+
+                stagedNow.Clear();
+                for (var i = 0; i < rows.Count; i++)
+                {
+                    if (++done % 1000 == 0)
+                    {
+                        progress?.Invoke(done);
+                    }
+
+                    var request = customers[rows[i]];
+                    var stale = (request.ProvidedId is { } id && stagedNow.Contains(id))
+                        || (request.ParentProvidedId is { } parent && stagedNow.Contains(parent));
+                    var decision = stale ? DecideGetOrCreate(unit, request, FieldNames.ProvidedId) : decisions[i];
+                    var outcome = decision.Outcome ?? Create(unit, request, decision);
+                    if (!outcome.IsSuccess)
+                    {
+                        errors.Add(new ImportRowError(rows[i], request.ProvidedId, outcome.Failure!));
+                    }
+                    else if (outcome.SuccessValue.IsNew)
+                    {
+                        created++;
+                        stagedNow.Add(request.ProvidedId);
+                    }
+                    else
+                    {
+                        existing++;
+                    }
                 }
             }
 
@@ -71,11 +99,15 @@ public sealed partial class ExploService
             : [new Violation(error.Failure.Code, $"{prefix}.{FieldNames.ProvidedId}", $"row {error.Row} ({TextChecks.Quote(error.ProvidedId)}): {error.Failure.Message}")];
     }
 
+    /// <summary>Generations of at least this many rows are decided on several threads.</summary>
+    private const int ParallelDecisionThreshold = 512;
+
     /// <summary>
     /// Orders the rows so a parent named by another row comes first (parents may follow children in a file), keeping the
-    /// file's order otherwise; rows whose in-batch parents form a cycle are returned apart.
+    /// file's order otherwise, in generations: first the rows whose parent is not in the batch, then their children, and
+    /// so on (each generation a contiguous range of the order). Rows whose in-batch parents form a cycle are returned apart.
     /// </summary>
-    private static (List<int> Order, List<int> Cyclic) ParentsFirst(IReadOnlyList<CreateCustomerRequest> rows)
+    private static (List<int> Order, List<(int Start, int Count)> Generations, List<int> Cyclic) ParentsFirst(IReadOnlyList<CreateCustomerRequest> rows)
     {
         var firstRow = new Dictionary<string, int>(rows.Count, StringComparer.Ordinal);
         for (var i = 0; i < rows.Count; i++)
@@ -86,13 +118,13 @@ public sealed partial class ExploService
             }
         }
 
-        var waiting = new int[rows.Count];
+        var waiting = new bool[rows.Count];
         var dependents = new Dictionary<int, List<int>>();
         for (var i = 0; i < rows.Count; i++)
         {
             if (rows[i].ParentProvidedId is { } parent && firstRow.TryGetValue(parent, out var parentRow) && parentRow != i)
             {
-                waiting[i] = 1;
+                waiting[i] = true;
                 if (!dependents.TryGetValue(parentRow, out var list))
                 {
                     dependents[parentRow] = list = [];
@@ -103,17 +135,29 @@ public sealed partial class ExploService
         }
 
         var order = new List<int>(rows.Count);
-        var ready = new Queue<int>(Enumerable.Range(0, rows.Count).Where(i => waiting[i] == 0));
-        while (ready.TryDequeue(out var row))
+        var generations = new List<(int Start, int Count)>();
+        for (var row = 0; row < rows.Count; row++)
         {
-            order.Add(row);
-            if (dependents.TryGetValue(row, out var children))
+            if (!waiting[row])
             {
-                foreach (var child in children)
+                order.Add(row);
+            }
+        }
+
+        // Each pass appends the children of the previous generation, in the order of their parents.
+        for (var start = 0; start < order.Count;)
+        {
+            var end = order.Count;
+            generations.Add((start, end - start));
+            for (var i = start; i < end; i++)
+            {
+                if (dependents.TryGetValue(order[i], out var children))
                 {
-                    ready.Enqueue(child);
+                    order.AddRange(children);
                 }
             }
+
+            start = end;
         }
 
         var placed = new bool[rows.Count];
@@ -122,6 +166,6 @@ public sealed partial class ExploService
             placed[row] = true;
         }
 
-        return (order, Enumerable.Range(0, rows.Count).Where(i => !placed[i]).ToList());
+        return (order, generations, Enumerable.Range(0, rows.Count).Where(i => !placed[i]).ToList());
     }
 }

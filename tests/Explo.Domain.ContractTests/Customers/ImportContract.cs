@@ -27,6 +27,34 @@ public abstract class ImportContract : ContractTestBase
     }
 
     [Fact]
+    public async Task A_large_batch_with_repeated_ids_has_the_outcome_of_taking_its_rows_one_by_one()
+    {
+        // Enough rows in one generation to be decided together: a repeated id is an existing customer at its second
+        // row, unless its first row was invalid, in which case the second creates it; children attach to that one.
+        var rows = new List<CreateCustomerRequest>();
+        for (var i = 0; i < 700; i++)
+        {
+            rows.Add(Row($"r{i}", props: $$"""{"i": {{i}}}"""));
+        }
+
+        rows[10] = new CreateCustomerRequest("dup-bad") { Emails = ["not-an-address"] };
+        rows[20] = Row("dup-bad", props: """{"second": true}""");
+        rows[30] = Row("r5", props: """{"ignored": true}""");
+        rows.Add(Row("kid", "dup-bad", "User"));
+
+        var import = (await Api.ImportCustomersAsync(Writer, rows)).SuccessValue;
+
+        Assert.Equal(699, import.Created); // 700 roots, less the invalid row and the repeat of r5, plus the child
+        Assert.Equal(1, import.Existing);
+        Assert.Equal([10], import.Errors.Select(e => e.Row));
+        Assert.Equal("""{"second":true}""", PropertyMap.ToJson((await Get("dup-bad")).Properties));
+        Assert.Equal("""{"i":5}""", PropertyMap.ToJson((await Get("r5")).Properties));
+        Assert.Equal("dup-bad", (await Get("kid")).ParentProvidedId);
+        var ids = (await Api.ListCustomersAsync(Writer, new CustomerFilter())).SuccessValue.Select(c => c.ProvidedId).ToList();
+        Assert.Equal(rows.Where((r, i) => i is not (10 or 30)).Select(r => r.ProvidedId), ids); // creation order = row order
+    }
+
+    [Fact]
     public async Task Existing_customers_are_counted_and_left_unchanged()
     {
         var acme = await Create("acme", with: r => r with { Name = "Acme Inc" });
