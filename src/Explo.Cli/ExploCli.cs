@@ -514,7 +514,7 @@ public static class ExploCli
         {
             var id = new Argument<string?>("provided-id") { Description = "The root of the tree to draw (default: every root).", Arity = ArgumentArity.ZeroOrOne };
             var depth = new Option<int?>("--depth") { Description = "How many levels to draw." };
-            var command = new Command("tree", "Draw the hierarchy as a tree.") { id, depth };
+            var command = new Command("tree", "Draw the hierarchy as a tree.") { id, depth, _json };
             command.SetAction((parse, _) => With(parse, async (_, service) =>
             {
                 var all = Ok(await service.ListCustomersAsync(Admin, new CustomerFilter()));
@@ -523,6 +523,25 @@ public static class ExploCli
                     ? [Ok(await service.GetCustomerAsync(Admin, start))]
                     : all.Where(c => c.ParentProvidedId is null).ToList();
                 var maxDepth = parse.GetValue(depth) ?? int.MaxValue;
+                if (maxDepth < 1)
+                {
+                    throw new UsageException($"--depth must be at least 1; got {maxDepth}.");
+                }
+
+                if (parse.GetValue(_json))
+                {
+                    // Nested objects for scripts: each node with its level, DVG and children (down to --depth).
+                    object Node(CustomerView customer, int level) => new
+                    {
+                        customer.ProvidedId,
+                        customer.HierarchyLevel,
+                        customer.AccessGroup,
+                        Children = level < maxDepth ? children[customer.ProvidedId].Select(c => Node(c, level + 1)).ToList() : [],
+                    };
+                    Json(roots.Select(r => Node(r, 1)));
+                    return 0;
+                }
+
                 var tree = new Spectre.Console.Tree(Markup.Escape(Path.GetFileName(parse.GetValue(_db)!)));
                 void Add(IHasTreeNodes node, CustomerView customer, int level)
                 {
@@ -631,9 +650,33 @@ public static class ExploCli
             command.SetAction((parse, _) => With(parse, async (store, service) =>
             {
                 var all = Ok(await service.ListCustomersAsync(Admin, new CustomerFilter()));
+                // Each customer's depth once: walk up to the first ancestor whose depth is known, then fill the path
+                // in (linear in the customers, and no recursion on a chain 10,000 levels deep).
                 var byId = all.ToDictionary(c => c.ProvidedId, StringComparer.Ordinal);
-                int Depth(CustomerView c) => c.ParentProvidedId is { } p ? 1 + Depth(byId[p]) : 1;
-                var depth = all.Count == 0 ? 0 : all.Max(Depth);
+                var depthOf = new Dictionary<string, int>(all.Count, StringComparer.Ordinal);
+                var path = new Stack<string>();
+                foreach (var c in all)
+                {
+                    var at = c;
+                    while (!depthOf.ContainsKey(at.ProvidedId))
+                    {
+                        path.Push(at.ProvidedId);
+                        if (at.ParentProvidedId is not { } parent)
+                        {
+                            break;
+                        }
+
+                        at = byId[parent];
+                    }
+
+                    var known = depthOf.TryGetValue(at.ProvidedId, out var d) ? d : 0;
+                    while (path.TryPop(out var next))
+                    {
+                        depthOf[next] = ++known;
+                    }
+                }
+
+                var depth = depthOf.Count == 0 ? 0 : depthOf.Values.Max();
                 var size = new FileInfo(store.FilePath).Length;
                 var perLevel = all.GroupBy(c => c.HierarchyLevel).ToDictionary(g => g.Key, g => g.Count());
                 var perGroup = all.GroupBy(c => c.AccessGroup).ToDictionary(g => g.Key, g => g.Count());

@@ -148,6 +148,11 @@ public sealed class DataCommandTests : CliTestBase
         Assert.Contains("acme (Customer, Production)", tree, StringComparison.Ordinal);
         Assert.Contains("bob (User, Production)", tree, StringComparison.Ordinal);
         Assert.DoesNotContain("bob", await Ok("tree", "acme", "--depth", "1"), StringComparison.Ordinal);
+        var nodes = JsonDocument.Parse(await Ok("tree", "--json")).RootElement;
+        Assert.Equal(["acme", "globex"], nodes.EnumerateArray().Select(n => n.GetProperty("provided_id").GetString()));
+        Assert.Equal("bob", nodes[0].GetProperty("children")[0].GetProperty("provided_id").GetString());
+        Assert.Equal(0, JsonDocument.Parse(await Ok("tree", "acme", "--depth", "1", "--json")).RootElement[0].GetProperty("children").GetArrayLength());
+        Assert.Equal(2, (await Explo("tree", "--depth", "0")).Exit);
 
         Assert.Equal(["acme", "bob"], (await Ok("find", "--property", "region=eu")).Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Equal(["globex"], (await Ok("find", "--property", "region=\"us\"")).Split('\n', StringSplitOptions.RemoveEmptyEntries));
