@@ -10,7 +10,7 @@ namespace Explo.Domain.Inheritance;
 public sealed record ComputedFields(OrderedMap<JsonElement> Properties, OrderedMap<string> Mapping, ImmutableArray<GroupTagId> GroupTags);
 
 /// <summary>
-/// The live view of one customer's computed fields during a walk of <see cref="InheritanceResolver.Walk"/>:
+/// The live view of one customer's computed fields during a walk of <see cref="O:Explo.Domain.Inheritance.InheritanceResolver.Walk"/>:
 /// valid only inside the callback, it reads the merged entries in place without copying them.
 /// </summary>
 public sealed class ComputedView

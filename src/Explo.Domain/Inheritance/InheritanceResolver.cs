@@ -69,25 +69,64 @@ public static class InheritanceResolver
         }
 
         roots.Sort(ById);
+        var visited = Walk(roots, c => children.TryGetValue(c.Id, out var kids) ? kids : [], defaultMapping, emit, visit);
+        if (visited != ids.Count)
+        {
+            throw new InvalidOperationException("The parent links of the customers form a cycle; the store is inconsistent.");
+        }
+    }
+
+    /// <summary>
+    /// Walks the trees under some roots depth-first, reading each customer's children from <paramref name="childrenOf"/>
+    /// (for example a store's parent index, or an adjacency the caller keeps), and calls <paramref name="visit"/> with the
+    /// live computed view of each customer selected by <paramref name="emit"/>. Nothing is retained per customer: the
+    /// memory used is the entries and the pending siblings of one root-to-leaf path, so a whole tree of any size streams
+    /// through in memory that grows with its depth.
+    /// </summary>
+    /// <param name="roots">The customers to start from (root customers, or any customers whose ancestors are not wanted), in visiting order.</param>
+    /// <param name="childrenOf">A customer's direct children, in the order to visit them (id order for the API's order).</param>
+    /// <param name="defaultMapping">The default mapping of a DVG.</param>
+    /// <param name="emit">Which customers to report.</param>
+    /// <param name="visit">Receives each reported customer and its view (valid only during the call).</param>
+    /// <returns>How many customers were walked.</returns>
+    /// <exception cref="InvalidOperationException">A child does not name the customer it is listed under as its parent (a corrupt store).</exception>
+    public static int Walk(
+        IEnumerable<Customer> roots,
+        Func<Customer, IReadOnlyList<Customer>> childrenOf,
+        Func<AccessGroupId, OrderedMap<string>> defaultMapping,
+        Func<Customer, bool> emit,
+        Action<Customer, ComputedView> visit)
+    {
+        Guard.NotNull(roots);
+        Guard.NotNull(childrenOf);
+        Guard.NotNull(defaultMapping);
+        Guard.NotNull(emit);
+        Guard.NotNull(visit);
 
         var properties = new InheritanceScope<string, JsonElement>(StringComparer.Ordinal);
         var mapping = new InheritanceScope<string, string>(StringComparer.Ordinal);
         var tags = new InheritanceScope<GroupTagId, bool>();
         var view = new ComputedView(properties, mapping, tags);
-        var stack = new Stack<(Customer Customer, int NextChild)>();
+        var stack = new Stack<(Customer Customer, IReadOnlyList<Customer> Children, int NextChild)>();
         var visited = 0;
 
         foreach (var root in roots)
         {
-            mapping.Push(defaultMapping(root.AccessGroupId), null);
+            mapping.Push(defaultMapping(root.AccessGroupId).Entries, null);
             Enter(root);
             while (stack.Count > 0)
             {
-                var (current, next) = stack.Pop();
-                if (children.TryGetValue(current.Id, out var kids) && next < kids.Count)
+                var (current, kids, next) = stack.Pop();
+                if (next < kids.Count)
                 {
-                    stack.Push((current, next + 1));
-                    Enter(kids[next]);
+                    stack.Push((current, kids, next + 1));
+                    var child = kids[next];
+                    if (child.ParentId != current.Id)
+                    {
+                        throw new InvalidOperationException($"Customer {child.Id.Value} is listed as a child of customer {current.Id.Value} but names {child.ParentId?.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no parent"}; the store is inconsistent.");
+                    }
+
+                    Enter(child);
                 }
                 else
                 {
@@ -100,23 +139,20 @@ public static class InheritanceResolver
             mapping.Pop();
         }
 
-        if (visited != ids.Count)
-        {
-            throw new InvalidOperationException("The parent links of the customers form a cycle; the store is inconsistent.");
-        }
+        return visited;
 
         void Enter(Customer customer)
         {
             visited++;
-            properties.Push(customer.Properties, customer.Id);
-            mapping.Push(customer.Mapping, customer.Id);
+            properties.Push(customer.Properties.Entries, customer.Id);
+            mapping.Push(customer.Mapping.Entries, customer.Id);
             tags.PushKeys(customer.GroupTags, true, customer.Id);
             if (emit(customer))
             {
                 visit(customer, view);
             }
 
-            stack.Push((customer, 0));
+            stack.Push((customer, childrenOf(customer), 0));
         }
     }
 

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace Explo.Domain.Inheritance;
 
 /// <summary>
@@ -48,8 +50,9 @@ public sealed class InheritanceScope<TKey, TValue>
     /// <summary>Overlays one layer of entries; existing keys take the new value and keep their position.</summary>
     /// <param name="layer">The entries.</param>
     /// <param name="source">The customer the layer belongs to.</param>
-    internal void Push(IEnumerable<KeyValuePair<TKey, TValue>> layer, CustomerId? source)
+    internal void Push(ImmutableArray<KeyValuePair<TKey, TValue>> layer, CustomerId? source)
     {
+        // An immutable array, not an IEnumerable: no enumerator is allocated per customer of a walk.
         _marks.Add(_undo.Count);
         foreach (var (key, value) in layer)
         {
@@ -61,7 +64,7 @@ public sealed class InheritanceScope<TKey, TValue>
     /// <param name="keys">The keys.</param>
     /// <param name="value">The value.</param>
     /// <param name="source">The customer the layer belongs to.</param>
-    internal void PushKeys(IEnumerable<TKey> keys, TValue value, CustomerId? source)
+    internal void PushKeys(ImmutableArray<TKey> keys, TValue value, CustomerId? source)
     {
         _marks.Add(_undo.Count);
         foreach (var key in keys)

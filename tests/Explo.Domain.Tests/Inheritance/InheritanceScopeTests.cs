@@ -46,8 +46,8 @@ public sealed class InheritanceScopeTests
     public void A_null_value_is_a_value_and_overrides()
     {
         var scope = new InheritanceScope<string, JsonElement>(StringComparer.Ordinal);
-        scope.Push(PropertyMap.Parse("""{"a":1,"b":2}"""), Root);
-        scope.Push(PropertyMap.Parse("""{"a":null}"""), Leaf);
+        scope.Push(PropertyMap.Parse("""{"a":1,"b":2}""").Entries, Root);
+        scope.Push(PropertyMap.Parse("""{"a":null}""").Entries, Leaf);
 
         Assert.Equal(2, scope.Count);
         Assert.Equal("a", scope.KeyAt(0));
@@ -158,10 +158,10 @@ public sealed class InheritanceScopeTests
     public void The_scope_grows_past_its_initial_capacity_and_shrinks_back()
     {
         var scope = new InheritanceScope<string, string>(StringComparer.Ordinal);
-        scope.Push(Enumerable.Range(0, 10).Select(i => E($"k{i}", "root")), Root);
+        scope.Push([.. Enumerable.Range(0, 10).Select(i => E($"k{i}", "root"))], Root);
         var before = Contents(scope);
 
-        scope.Push(Enumerable.Range(0, 1000).Select(i => E($"k{i}", "leaf")), Leaf);
+        scope.Push([.. Enumerable.Range(0, 1000).Select(i => E($"k{i}", "leaf"))], Leaf);
         Assert.Equal(1000, scope.Count);
         Assert.Equal(Enumerable.Range(0, 1000).Select(i => $"k{i}"), Enumerable.Range(0, scope.Count).Select(scope.KeyAt));
         Assert.All(Enumerable.Range(0, 1000), i => Assert.Equal("leaf", scope.ValueAt(i)));
@@ -169,7 +169,7 @@ public sealed class InheritanceScopeTests
         scope.Pop();
         Assert.Equal(before, Contents(scope));
 
-        scope.Push(Enumerable.Range(500, 20).Select(i => E($"k{i}", "again")), Middle);
+        scope.Push([.. Enumerable.Range(500, 20).Select(i => E($"k{i}", "again"))], Middle);
         Assert.Equal(30, scope.Count);
         Assert.Equal("k500", scope.KeyAt(10));
     }
@@ -236,7 +236,7 @@ public sealed class InheritanceScopeTests
                 {
                     CustomerId? source = step.Source == 0 ? null : new CustomerId(step.Source);
                     stack.Add((source, step.Layer));
-                    scope.Push(step.Layer.Select(e => E($"k{e.Key}", $"v{e.Value}")), source);
+                    scope.Push([.. step.Layer.Select(e => E($"k{e.Key}", $"v{e.Value}"))], source);
                 }
 
                 // The plain fold: every layer on the stack, bottom first; a key keeps its first position, the last writer wins.

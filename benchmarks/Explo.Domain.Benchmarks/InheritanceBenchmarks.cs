@@ -1,0 +1,192 @@
+using BenchmarkDotNet.Attributes;
+using Explo.Domain.Inheritance;
+
+namespace Explo.Domain.Benchmarks;
+
+/// <summary>
+/// Target 1: every customer of a balanced tree (branching 10, 7 levels: 1,111,111 customers) resolved and consumed by
+/// an export-like sink, streaming (one depth-first walk that applies each customer's own layer once and retains
+/// nothing per customer) against the naive baseline (each customer's chain merged from scratch).
+/// </summary>
+[MemoryDiagnoser]
+[SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 5)]
+public class WholeTreeBenchmarks
+{
+    private CustomerTree _tree = null!;
+
+    [Params(10)]
+    public int Branching { get; set; } = 10;
+
+    [Params(7)]
+    public int Levels { get; set; } = 7;
+
+    [GlobalSetup]
+    public void Setup() => _tree = Trees.Balanced(Branching, Levels);
+
+    [Benchmark(Baseline = true)]
+    public long Naive_every_customer()
+    {
+        var sink = new Sink();
+        foreach (var customer in _tree.Customers)
+        {
+            var (properties, mapping) = Naive.Resolve(_tree, customer);
+            sink.Read(properties, mapping);
+        }
+
+        return sink.Checksum;
+    }
+
+    [Benchmark]
+    public long Streaming_walk()
+    {
+        var sink = new Sink();
+        InheritanceResolver.Walk(_tree.Roots, _tree.ChildrenOf, _tree.DefaultMapping, static _ => true, (_, view) => sink.Read(view));
+        return sink.Checksum;
+    }
+
+    internal CustomerTree Tree => _tree;
+}
+
+/// <summary>
+/// Target 2: chains of 1,000 and 10,000 levels, one own property each. Every customer of the chain resolved (the output
+/// is n(n+1)/2 entries), streaming against naive; and the deepest customer alone through the resolver (loading its
+/// ancestors as a store would) against the floor (its output maps built from its entries computed beforehand).
+/// </summary>
+[MemoryDiagnoser]
+[SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 7)]
+public class ChainBenchmarks
+{
+    private CustomerTree _tree = null!;
+    private PrecomputedEntries _deepest = null!;
+
+    [Params(1_000, 10_000)]
+    public int Depth { get; set; } = 1_000;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _tree = Trees.Chain(Depth);
+        _deepest = new PrecomputedEntries(_tree, [_tree.Customers[^1]]);
+    }
+
+    [Benchmark(Baseline = true)]
+    [BenchmarkCategory("all")]
+    public long Naive_every_customer()
+    {
+        var sink = new Sink();
+        foreach (var customer in _tree.Customers)
+        {
+            var (properties, mapping) = Naive.Resolve(_tree, customer);
+            sink.Read(properties, mapping);
+        }
+
+        return sink.Checksum;
+    }
+
+    [Benchmark]
+    public long Streaming_every_customer()
+    {
+        var sink = new Sink();
+        InheritanceResolver.Walk(_tree.Roots, _tree.ChildrenOf, _tree.DefaultMapping, static _ => true, (_, view) => sink.Read(view));
+        return sink.Checksum;
+    }
+
+    [Benchmark]
+    public long Floor_deepest_alone()
+    {
+        var sink = new Sink();
+        _deepest.Produce(0, sink);
+        return sink.Checksum;
+    }
+
+    [Benchmark]
+    public long Resolve_deepest_alone()
+    {
+        var sink = new Sink();
+        var deepest = _tree.Customers[^1];
+        var computed = InheritanceResolver.Resolve([deepest], _tree.Load, _tree.DefaultMapping);
+        sink.Read(computed[deepest.Id]);
+        return sink.Checksum;
+    }
+
+    internal CustomerTree Tree => _tree;
+}
+
+/// <summary>
+/// Target 3: one page of 1,000 customers out of the 1,111,111-customer tree, a v2 page (1,000 consecutive ids of the
+/// bottom level) and a random sample, resolved by the resolver (ancestors loaded in batches, each shared ancestor
+/// applied once) against the floor (the output maps built from entries computed beforehand) and naive.
+/// </summary>
+[MemoryDiagnoser]
+[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10)]
+public class PageBenchmarks
+{
+    private CustomerTree _tree = null!;
+    private Customer[] _page = null!;
+    private PrecomputedEntries _floor = null!;
+
+    [Params(10)]
+    public int Branching { get; set; } = 10;
+
+    [Params(7)]
+    public int Levels { get; set; } = 7;
+
+    [Params(1_000)]
+    public int PageSize { get; set; } = 1_000;
+
+    [Params("v2 page", "random sample")]
+    public string Page { get; set; } = "v2 page";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _tree = Trees.Balanced(Branching, Levels);
+        var customers = _tree.Customers;
+        _page = Page == "v2 page"
+            ? customers.Skip(customers.Length - (customers.Length / 2) - PageSize).Take(PageSize).ToArray()
+            : new Random(42).GetItems(customers, PageSize).Distinct().OrderBy(c => c.Id.Value).ToArray();
+        _floor = new PrecomputedEntries(_tree, _page);
+    }
+
+    [Benchmark(Baseline = true)]
+    public long Floor()
+    {
+        var sink = new Sink();
+        for (var i = 0; i < _floor.Count; i++)
+        {
+            _floor.Produce(i, sink);
+        }
+
+        return sink.Checksum;
+    }
+
+    [Benchmark]
+    public long Resolver()
+    {
+        var sink = new Sink();
+        var computed = InheritanceResolver.Resolve(_page, _tree.Load, _tree.DefaultMapping);
+        foreach (var customer in _page)
+        {
+            sink.Read(computed[customer.Id]);
+        }
+
+        return sink.Checksum;
+    }
+
+    [Benchmark]
+    public long Naive_page()
+    {
+        var sink = new Sink();
+        foreach (var customer in _page)
+        {
+            var (properties, mapping) = Naive.Resolve(_tree, customer);
+            sink.Read(properties, mapping);
+        }
+
+        return sink.Checksum;
+    }
+
+    internal CustomerTree Tree => _tree;
+
+    internal IReadOnlyList<Customer> PageCustomers => _page;
+}

@@ -1,0 +1,4 @@
+using BenchmarkDotNet.Running;
+
+// dotnet run -c Release --project benchmarks/Explo.Domain.Benchmarks -- --filter '*'
+BenchmarkSwitcher.FromAssembly(typeof(Explo.Domain.Benchmarks.Sink).Assembly).Run(args);
