@@ -18,6 +18,9 @@ namespace Explo.Domain.LiteDb;
 /// </summary>
 public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
 {
+    /// <summary>How many customers a store keeps in memory unless told otherwise.</summary>
+    public const int DefaultCachedCustomers = 50_000;
+
     /// <summary>The schema version this adapter writes; files record theirs in LiteDB's user version.</summary>
     public const int SchemaVersion = 2;
 
@@ -36,13 +39,29 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
     private long _lastCustomerId;
     private long _lastEventSequence;
     private bool _hasGroupIndex;
+    private readonly CustomerCache _cache;
     private bool _disposed;
 
     /// <summary>Opens (or creates) the database file.</summary>
     /// <param name="path">The file's path, for example <c>explo.db</c>.</param>
     /// <exception cref="ExploStoreException">The file is held by another store, was written by a newer schema, or is not an Explo file.</exception>
     public LiteDbWorkspaceStore(string path)
+        : this(path, DefaultCachedCustomers)
     {
+    }
+
+    /// <summary>Opens (or creates) the database file, keeping up to <paramref name="cachedCustomers"/> customers in memory.</summary>
+    /// <param name="path">The file's path, for example <c>explo.db</c>.</param>
+    /// <param name="cachedCustomers">
+    /// How many customers read from the file are kept in memory (0 for none). The store is the file's only writer (it
+    /// holds the file's lock) and updates the cache with every commit, so a cached customer is never stale; a lookup by
+    /// id, provided id or token that finds one skips LiteDB altogether.
+    /// </param>
+    /// <exception cref="ExploStoreException">The file is held by another store, was written by a newer schema, or is not an Explo file.</exception>
+    public LiteDbWorkspaceStore(string path, int cachedCustomers)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(cachedCustomers);
+        _cache = new CustomerCache(cachedCustomers);
         FilePath = Path.GetFullPath(Guard(path));
         _fileLock = AcquireLock(FilePath);
         try
@@ -130,6 +149,7 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
                 _lastCustomerId = lastCustomerId;
                 _lastEventSequence = lastEventSequence;
                 _hasGroupIndex |= changes.Workspace is { AccessGroups.Length: > 1 };
+                _cache.Forget(changes.DeletedCustomers, changes.UpsertedCustomers);
                 return decision.Result;
             }
             finally
@@ -422,22 +442,45 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
 
         public long LastCustomerId => store._lastCustomerId;
 
+        private CustomerCache Cache => store._cache;
+
+        private Customer Materialize(BsonDocument document) => Cache.Remember(document);
+
         public Customer? FindCustomer(CustomerId id) =>
-            Customers.FindById(id.Value) is { } d ? CustomerDocument.FromDocument(d) : null;
+            Cache.ById(id.Value) ?? (Customers.FindById(id.Value) is { } d ? Materialize(d) : null);
 
-        public IReadOnlyList<Customer> FindCustomers(IReadOnlyCollection<CustomerId> ids) =>
-            ids.Count == 0
-                ? []
-                : Customers.Find(Where(ByIds, new BsonArray(ids.Select(i => new BsonValue(i.Value))))).Select(CustomerDocument.FromDocument).ToList();
+        public IReadOnlyList<Customer> FindCustomers(IReadOnlyCollection<CustomerId> ids)
+        {
+            var found = new List<Customer>(ids.Count);
+            List<BsonValue>? missing = null;
+            foreach (var id in ids)
+            {
+                if (Cache.ById(id.Value) is { } cached)
+                {
+                    found.Add(cached);
+                }
+                else
+                {
+                    (missing ??= []).Add(new BsonValue(id.Value));
+                }
+            }
 
-        public Customer? FindCustomerByProvidedId(string providedId) => FindOneBy(ByProvidedId, providedId);
+            if (missing is not null)
+            {
+                found.AddRange(Customers.Find(Where(ByIds, new BsonArray(missing))).Select(Materialize));
+            }
 
-        public Customer? FindCustomerByToken(string token) => FindOneBy(ByToken, token);
+            return found;
+        }
+
+        public Customer? FindCustomerByProvidedId(string providedId) => Cache.ByProvidedId(providedId) ?? FindOneBy(ByProvidedId, providedId);
+
+        public Customer? FindCustomerByToken(string token) => Cache.ByToken(token) ?? FindOneBy(ByToken, token);
 
         public IReadOnlyList<Customer> FindCustomersByProvidedIds(IReadOnlyCollection<string> providedIds) =>
             providedIds.Count == 0
                 ? []
-                : Customers.Find(Where(ByProvidedIds, Array(providedIds))).Select(CustomerDocument.FromDocument).ToList();
+                : Customers.Find(Where(ByProvidedIds, Array(providedIds))).Select(Materialize).ToList();
 
         public IReadOnlySet<string> FindTokensInUse(IReadOnlyCollection<string> tokens) =>
             tokens.Count == 0
@@ -448,27 +491,27 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
         private static BsonArray Array(IEnumerable<string> values) => new(values.Select(v => new BsonValue(v)));
 
         private Customer? FindOneBy(string predicate, BsonValue value) =>
-            Customers.Find(Where(predicate, value)).FirstOrDefault() is { } d ? CustomerDocument.FromDocument(d) : null;
+            Customers.Find(Where(predicate, value)).FirstOrDefault() is { } d ? Materialize(d) : null;
 
         public IReadOnlyList<Customer> GetChildren(CustomerId parentId) =>
             Customers.Find(Where(ByParent, parentId.Value))
-                .Select(CustomerDocument.FromDocument)
+                .Select(Materialize)
                 .OrderBy(c => c.Id.Value)
                 .ToList();
 
         public long CountCustomers(CustomerQuery query) => Plan(query).Count();
 
         public IReadOnlyList<Customer> ListCustomers(CustomerQuery query, int skip, int take) =>
-            Plan(query).Skip(skip).Limit(take).ToEnumerable().Select(CustomerDocument.FromDocument).ToList();
+            Plan(query).Skip(skip).Limit(take).ToEnumerable().Select(Materialize).ToList();
 
         public IReadOnlyList<Customer> CustomersWithGroupTag(GroupTagId tagId) =>
             Customers.Find(Where(ByTag, tagId.Value))
-                .Select(CustomerDocument.FromDocument)
+                .Select(Materialize)
                 .OrderBy(c => c.Id.Value)
                 .ToList();
 
         public IEnumerable<Customer> EnumerateCustomers() =>
-            Customers.Query().OrderBy("_id").ToEnumerable().Select(CustomerDocument.FromDocument);
+            Customers.Query().OrderBy("_id").ToEnumerable().Select(Cache.Recall);
 
         /// <summary>
         /// The index-backed query for a filter, in id order: a parent's children by the parent index (other parts of

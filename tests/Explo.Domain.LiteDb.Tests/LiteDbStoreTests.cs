@@ -317,6 +317,37 @@ public sealed class LiteDbStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_customer_read_into_the_cache_is_never_stale_after_a_change()
+    {
+        using var store = new LiteDbWorkspaceStore(_folder.PathOf(), cachedCustomers: 2);
+        var service = Service(store);
+        var acme = (await service.GetOrCreateCustomerAsync(_admin, new CreateCustomerRequest("acme") { Properties = PropertyMap.Of(("plan", "gold")) })).SuccessValue.Customer;
+        Assert.True((await service.GetOrCreateCustomerAsync(_admin, new CreateCustomerRequest("bob") { ParentProvidedId = "acme", HierarchyLevelName = "User" })).IsSuccess);
+        Assert.Equal("gold", (await service.GetCustomerAsync(_admin, "bob")).SuccessValue.ComputedProperties["plan"].GetString());
+
+        Assert.True((await service.UpdateCustomerAsync(_admin, new UpdateCustomerRequest("acme") { NewProvidedId = "acme-2", Properties = PropertyMap.Of(("plan", "silver")) })).IsSuccess);
+        Assert.Equal("silver", (await service.GetCustomerAsync(_admin, "bob")).SuccessValue.ComputedProperties["plan"].GetString());
+        Assert.Equal("acme-2", (await service.GetCustomerAsync(_admin, "bob")).SuccessValue.ParentProvidedId);
+        Assert.False((await service.GetCustomerAsync(_admin, "acme")).IsSuccess);
+
+        var rotated = (await service.RefreshCustomerTokenAsync(_admin, acme.Token)).SuccessValue;
+        Assert.False((await service.RefreshCustomerTokenAsync(_admin, acme.Token)).IsSuccess);
+        Assert.True((await service.DeleteCustomerAsync(_admin, new DeleteCustomerRequest(rotated.Token, Cascade: true))).IsSuccess);
+        Assert.False((await service.GetCustomerAsync(_admin, "bob")).IsSuccess);
+
+        // Reads of more customers than the cache holds still answer from the file.
+        foreach (var id in new[] { "c1", "c2", "c3", "c4" })
+        {
+            Assert.True((await service.GetOrCreateCustomerAsync(_admin, new CreateCustomerRequest(id))).IsSuccess);
+        }
+
+        foreach (var id in new[] { "c1", "c2", "c3", "c4", "c1" })
+        {
+            Assert.Equal(id, (await service.GetCustomerAsync(_admin, id)).SuccessValue.ProvidedId);
+        }
+    }
+
+    [Fact]
     public async Task Events_are_stored_with_the_change_in_order_and_read_back()
     {
         using var store = new LiteDbWorkspaceStore(_folder.PathOf());

@@ -18,6 +18,12 @@ public sealed class OrderedMap<TValue> : IReadOnlyDictionary<string, TValue>
     /// <summary>The empty map.</summary>
     public static OrderedMap<TValue> Empty { get; } = new(ImmutableArray<KeyValuePair<string, TValue>>.Empty);
 
+    private OrderedMap(ImmutableArray<KeyValuePair<string, TValue>> entries, Dictionary<string, int>? index)
+    {
+        _entries = entries;
+        _index = index;
+    }
+
     private OrderedMap(ImmutableArray<KeyValuePair<string, TValue>> entries)
     {
         _entries = entries;
@@ -61,6 +67,13 @@ public sealed class OrderedMap<TValue> : IReadOnlyDictionary<string, TValue>
     /// <summary>Builds a map from entries that are known to have distinct keys (no check beyond a debug assertion).</summary>
     internal static OrderedMap<TValue> FromDistinct(KeyValuePair<string, TValue>[] entries) =>
         entries.Length == 0 ? Empty : new OrderedMap<TValue>(ImmutableArray.Create(entries));
+
+    /// <summary>
+    /// Builds a map from distinct entries and the index of their positions the caller already built (the map takes the
+    /// index over; the caller must not change it afterwards).
+    /// </summary>
+    internal static OrderedMap<TValue> FromIndexed(List<KeyValuePair<string, TValue>> entries, Dictionary<string, int> index) =>
+        entries.Count == 0 ? Empty : new OrderedMap<TValue>([.. entries], entries.Count > 8 ? index : null);
 
     /// <summary>The entries in order.</summary>
     public ImmutableArray<KeyValuePair<string, TValue>> Entries => _entries;

@@ -171,6 +171,12 @@ public static class InheritanceResolver
     {
         Guard.NotNull(targets);
         Guard.NotNull(loadCustomers);
+        if (targets.Count == 1)
+        {
+            var target = targets.First();
+            return new Dictionary<CustomerId, ComputedFields>(1) { [target.Id] = ResolveOne(target, loadCustomers, defaultMapping) };
+        }
+
         var known = new Dictionary<CustomerId, Customer>(targets.Count);
         foreach (var target in targets)
         {
@@ -203,6 +209,83 @@ public static class InheritanceResolver
         var result = new Dictionary<CustomerId, ComputedFields>(wanted.Count);
         Walk(known.Values, defaultMapping, c => wanted.Contains(c.Id), (c, view) => result[c.Id] = view.Materialize());
         return result;
+    }
+
+    /// <summary>
+    /// One customer alone (the most common read): its chain loaded one parent at a time, then folded root first straight
+    /// into the output maps, each key's place and index found once; nothing is pushed, undone or copied twice.
+    /// </summary>
+    private static ComputedFields ResolveOne(
+        Customer target,
+        Func<IReadOnlyCollection<CustomerId>, IReadOnlyList<Customer>> loadCustomers,
+        Func<AccessGroupId, OrderedMap<string>> defaultMapping)
+    {
+        var path = new List<Customer> { target };
+        var ask = new CustomerId[1];
+        var seen = new HashSet<CustomerId> { target.Id };
+        for (var current = target; current.ParentId is { } parent;)
+        {
+            ask[0] = parent;
+            var loaded = loadCustomers(ask);
+            if (loaded.Count != 1 || loaded[0].Id != parent)
+            {
+                throw Guard.Corrupt($"customer {parent.Value} is referenced as a parent but is missing (or the store returned another).");
+            }
+
+            current = loaded[0];
+            if (!seen.Add(current.Id))
+            {
+                throw new InvalidOperationException("The parent links of the customers form a cycle; the store is inconsistent.");
+            }
+
+            path.Add(current);
+        }
+
+        var properties = new Fold<System.Text.Json.JsonElement>();
+        var mapping = new Fold<string>();
+        var tags = new List<GroupTagId>();
+        var tagSet = new HashSet<GroupTagId>();
+        mapping.Add(defaultMapping(target.AccessGroupId).Entries);
+        for (var i = path.Count - 1; i >= 0; i--)
+        {
+            properties.Add(path[i].Properties.Entries);
+            mapping.Add(path[i].Mapping.Entries);
+            foreach (var tag in path[i].GroupTags)
+            {
+                if (tagSet.Add(tag))
+                {
+                    tags.Add(tag);
+                }
+            }
+        }
+
+        return new ComputedFields(properties.ToMap(), mapping.ToMap(), [.. tags]);
+    }
+
+    /// <summary>A root-first merge into one ordered map: a key keeps its first place and takes the last value.</summary>
+    private sealed class Fold<TValue>
+    {
+        private readonly List<KeyValuePair<string, TValue>> _entries = [];
+        private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
+
+        public void Add(System.Collections.Immutable.ImmutableArray<KeyValuePair<string, TValue>> layer)
+        {
+            foreach (var entry in layer)
+            {
+                ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_index, entry.Key, out var exists);
+                if (exists)
+                {
+                    _entries[slot] = entry;
+                }
+                else
+                {
+                    slot = _entries.Count;
+                    _entries.Add(entry);
+                }
+            }
+        }
+
+        public OrderedMap<TValue> ToMap() => OrderedMap<TValue>.FromIndexed(_entries, _index);
     }
 
     private static HashSet<CustomerId> MissingParents(IEnumerable<Customer> customers, Dictionary<CustomerId, Customer> known)
