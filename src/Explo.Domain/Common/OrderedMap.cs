@@ -68,6 +68,10 @@ public sealed class OrderedMap<TValue> : IReadOnlyDictionary<string, TValue>
     internal static OrderedMap<TValue> FromDistinct(KeyValuePair<string, TValue>[] entries) =>
         entries.Length == 0 ? Empty : new OrderedMap<TValue>(ImmutableArray.Create(entries));
 
+    /// <summary>Builds a map from an immutable array of entries known to have distinct keys (taken as it is, not copied).</summary>
+    internal static OrderedMap<TValue> FromDistinctImmutable(ImmutableArray<KeyValuePair<string, TValue>> entries) =>
+        entries.Length == 0 ? Empty : new OrderedMap<TValue>(entries);
+
     /// <summary>
     /// Builds a map from distinct entries and the index of their positions the caller already built (the map takes the
     /// index over; the caller must not change it afterwards).

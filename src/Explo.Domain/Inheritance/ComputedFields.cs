@@ -45,8 +45,8 @@ public sealed class ComputedView
         }
 
         return new ComputedFields(
-            OrderedMap<JsonElement>.FromDistinct(Properties.ToArray()),
-            OrderedMap<string>.FromDistinct(Mapping.ToArray()),
+            OrderedMap<JsonElement>.FromDistinctImmutable(Properties.ToImmutableArray()),
+            OrderedMap<string>.FromDistinctImmutable(Mapping.ToImmutableArray()),
             tags.MoveToImmutable());
     }
 }

@@ -101,8 +101,21 @@ public sealed class InheritanceScope<TKey, TValue>
         _undo.RemoveRange(mark, _undo.Count - mark);
     }
 
-    /// <summary>Copies the merged view into a new ordered map (string keys only).</summary>
-    /// <returns>The map.</returns>
+    /// <summary>Copies the merged view into an immutable array of entries, in order (one copy, no intermediate array).</summary>
+    /// <returns>The entries.</returns>
+    internal ImmutableArray<KeyValuePair<TKey, TValue>> ToImmutableArray()
+    {
+        var builder = ImmutableArray.CreateBuilder<KeyValuePair<TKey, TValue>>(_count);
+        for (var i = 0; i < _count; i++)
+        {
+            builder.Add(KeyValuePair.Create(_keys[i], _values[i]));
+        }
+
+        return builder.MoveToImmutable();
+    }
+
+    /// <summary>Copies the merged view into a new array of entries, in order.</summary>
+    /// <returns>The entries.</returns>
     public KeyValuePair<TKey, TValue>[] ToArray()
     {
         var entries = new KeyValuePair<TKey, TValue>[_count];
