@@ -40,6 +40,7 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
     private long _lastEventSequence;
     private bool _hasGroupIndex;
     private readonly CustomerCache _cache;
+    private readonly CustomerPositions _positions = new();
     private bool _disposed;
 
     /// <summary>Opens (or creates) the database file.</summary>
@@ -80,7 +81,10 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
             OpenSchema();
             _workspace = StoredWorkspace();
             _hasGroupIndex = _db.GetCollection("$indexes").Exists(BsonExpression.Create("collection = @0 AND name = @1", CustomerDocument.Collection, CustomerDocument.GroupKey));
-            _lastCustomerId = _meta.FindById(CountersKey) is { } c ? c["last_customer_id"].AsInt64 : 0;
+            // The high-water mark: the highest id stored, or the one the last delete recorded when it removed that one.
+            var recorded = _meta.FindById(CountersKey) is { } c ? c["last_customer_id"].AsInt64 : 0;
+            var highest = _customers.Query().OrderByDescending("_id").Select("{ id: $._id }").Limit(1).FirstOrDefault() is { } top ? top["id"].AsInt64 : 0;
+            _lastCustomerId = Math.Max(recorded, highest);
             _lastEventSequence = _events.Query().OrderByDescending("_id").Limit(1).FirstOrDefault() is { } e
                 ? e["_id"].AsInt64 + e[EventList].AsArray.Count - 1
                 : 0;
@@ -150,6 +154,7 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
                 _lastEventSequence = lastEventSequence;
                 _hasGroupIndex |= changes.Workspace is { AccessGroups.Length: > 1 };
                 _cache.Forget(changes.DeletedCustomers, changes.UpsertedCustomers);
+                _positions.Apply(changes.DeletedCustomers, changes.UpsertedCustomers);
                 return decision.Result;
             }
             finally
@@ -254,7 +259,9 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
             _customers.InsertBulk(inserts);
         }
 
-        if (last != _lastCustomerId)
+        // The highest stored id is the high-water mark unless it is deleted: only then is the mark written down (so a
+        // durable create writes its customer and its events, nothing else).
+        if (changes.DeletedCustomers.Count > 0)
         {
             _meta.Upsert(new BsonDocument { ["_id"] = CountersKey, ["last_customer_id"] = last });
         }
@@ -431,6 +438,7 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
         private const string ByProvidedIds = "$." + CustomerDocument.ProvidedId + " IN @0";
         private const string ByTokens = "$." + CustomerDocument.Token + " IN @0";
         private const string TokenOnly = "{ t: $." + CustomerDocument.Token + " }";
+        private const string IdOnly = "{ i: $._id }";
         private const string ByGroupPrefix = "$." + CustomerDocument.GroupKey + " LIKE @0";
         private const string ByLevelGroupPrefix = "$." + CustomerDocument.LevelGroupKey + " LIKE @0";
 
@@ -499,10 +507,28 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
                 .OrderBy(c => c.Id.Value)
                 .ToList();
 
-        public long CountCustomers(CustomerQuery query) => Plan(query).Count();
+        public long CountCustomers(CustomerQuery query) =>
+            query.ParentId is null ? Positions(query).Count : Plan(query).Count();
 
-        public IReadOnlyList<Customer> ListCustomers(CustomerQuery query, int skip, int take) =>
-            Plan(query).Skip(skip).Limit(take).ToEnumerable().Select(Materialize).ToList();
+        public IReadOnlyList<Customer> ListCustomers(CustomerQuery query, int skip, int take)
+        {
+            if (query.ParentId is not null || (skip == 0 && take == int.MaxValue))
+            {
+                // A parent's children (a seek on the parent index, a few documents), or a whole list (one ordered scan).
+                return Plan(query).Skip(skip).Limit(take).ToEnumerable().Select(Materialize).ToList();
+            }
+
+            var positions = Positions(query);
+
+            var count = Math.Max(0, Math.Min(take, positions.Count - skip));
+            var ids = positions.GetRange(Math.Min(skip, positions.Count), count);
+            var found = FindCustomers(ids.Select(i => new CustomerId(i)).ToList()).ToDictionary(c => c.Id.Value);
+            return ids.Select(i => found[i]).ToList();
+        }
+
+        /// <summary>The ids of a filter without parent, in order (built once from its ordered index range, keys only).</summary>
+        private List<long> Positions(CustomerQuery query) => store._positions.Of(query.AccessGroupId, query.LevelId, () =>
+            Plan(query).Select(IdOnly).ToEnumerable().Select(d => d["i"].AsInt64).ToList());
 
         public IReadOnlyList<Customer> CustomersWithGroupTag(GroupTagId tagId) =>
             Customers.Find(Where(ByTag, tagId.Value))
@@ -520,7 +546,7 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
         /// level across every DVG (only the unscoped administrator asks) by the range of that level's composite keys,
         /// sorted by id; otherwise the primary key.
         /// </summary>
-        private ILiteQueryableResult<BsonDocument> Plan(CustomerQuery query)
+        private ILiteQueryable<BsonDocument> Plan(CustomerQuery query)
         {
             var q = Customers.Query();
             if (query.ParentId is { } parent)

@@ -317,6 +317,81 @@ public sealed class LiteDbStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Ids_are_never_reused_after_the_newest_customer_is_deleted_and_the_file_reopened()
+    {
+        long deletedId;
+        using (var store = new LiteDbWorkspaceStore(_folder.PathOf()))
+        {
+            var service = Service(store);
+            Assert.True((await service.GetOrCreateCustomerAsync(_admin, new CreateCustomerRequest("a"))).IsSuccess);
+            var b = (await service.GetOrCreateCustomerAsync(_admin, new CreateCustomerRequest("b"))).SuccessValue.Customer;
+            deletedId = b.Id.Value;
+            Assert.True((await service.DeleteCustomerAsync(_admin, new DeleteCustomerRequest(b.Token))).IsSuccess);
+        }
+
+        using (var store = new LiteDbWorkspaceStore(_folder.PathOf()))
+        {
+            Assert.Equal(deletedId, store.Read(r => r.LastCustomerId));
+            var c = (await new ExploService(store).GetOrCreateCustomerAsync(_admin, new CreateCustomerRequest("c"))).SuccessValue.Customer;
+            Assert.Equal(deletedId + 1, c.Id.Value);
+        }
+
+        // Without deletes the mark is the highest id stored.
+        using var reopened = new LiteDbWorkspaceStore(_folder.PathOf());
+        Assert.Equal(deletedId + 1, reopened.Read(r => r.LastCustomerId));
+    }
+
+    [Fact]
+    public async Task Pages_and_totals_kept_in_memory_follow_every_change_like_a_freshly_opened_file()
+    {
+        string Snapshot(IEnumerable<CustomerPage> pages) => string.Join(" | ", pages.Select(p => $"{p.TotalCount}:{string.Join(",", p.Customers.Select(c => c.ProvidedId))}"));
+        async Task<string> Pages(ExploService service)
+        {
+            var pages = new List<CustomerPage>();
+            foreach (var caller in new[] { _admin, Caller.Administrator("Production"), Caller.Administrator("Staging") })
+            {
+                foreach (var level in new string?[] { null, "Customer", "User" })
+                {
+                    for (var page = 1; page <= 3; page++)
+                    {
+                        pages.Add((await service.ListCustomerPageAsync(caller, new CustomerPageRequest { Page = page, PageSize = 2, Filter = new CustomerFilter { HierarchyLevelName = level } })).SuccessValue);
+                    }
+                }
+            }
+
+            return Snapshot(pages);
+        }
+
+        string live;
+        using (var store = new LiteDbWorkspaceStore(_folder.PathOf()))
+        {
+            var service = Service(store);
+            Assert.True((await service.AddAccessGroupAsync(_admin, "Staging")).IsSuccess);
+            var staging = Caller.Administrator("Staging");
+            foreach (var id in new[] { "p1", "p2", "p3" })
+            {
+                Assert.True((await service.GetOrCreateCustomerAsync(_admin, new CreateCustomerRequest(id))).IsSuccess);
+            }
+
+            Assert.True((await service.GetOrCreateCustomerAsync(staging, new CreateCustomerRequest("s1"))).IsSuccess);
+            await Pages(service); // builds every list
+
+            Assert.True((await service.GetOrCreateCustomerAsync(_admin, new CreateCustomerRequest("u1") { ParentProvidedId = "p1", HierarchyLevelName = "User" })).IsSuccess);
+            Assert.True((await service.GetOrCreateCustomerAsync(staging, new CreateCustomerRequest("s2") { ParentProvidedId = "s1", HierarchyLevelName = "User" })).IsSuccess);
+            var p2 = (await service.GetCustomerAsync(_admin, "p2")).SuccessValue;
+            Assert.True((await service.DeleteCustomerAsync(_admin, new DeleteCustomerRequest(p2.Token))).IsSuccess);
+            Assert.True((await service.UpdateCustomerAsync(_admin, new UpdateCustomerRequest("p3") { ParentProvidedId = "p1", HierarchyLevelName = "User" })).IsSuccess);
+            Assert.True((await service.ImportCustomersAsync(_admin, [new CreateCustomerRequest("p4"), new CreateCustomerRequest("u2") { ParentProvidedId = "p4", HierarchyLevelName = "User" }])).IsSuccess);
+            live = await Pages(service);
+        }
+
+        using var reopened = new LiteDbWorkspaceStore(_folder.PathOf());
+        Assert.Equal(await Pages(Service(reopened)), live);
+        // Production, every level, in creation order: p1, p3 (moved), u1, p4, u2; p2 is gone.
+        Assert.Contains("5:p1,p3 | 5:u1,p4 | 5:u2", live, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_customer_read_into_the_cache_is_never_stale_after_a_change()
     {
         using var store = new LiteDbWorkspaceStore(_folder.PathOf(), cachedCustomers: 2);

@@ -157,8 +157,9 @@ public static class InheritanceResolver
     }
 
     /// <summary>
-    /// Resolves the computed fields of some customers, loading their ancestors in batches (one batch per level of depth)
-    /// and applying each shared ancestor once.
+    /// Resolves the computed fields of some customers, loading their ancestors in batches (one batch per level of depth,
+    /// each ancestor once). Customers that share most of their ancestors are resolved by one walk that applies each
+    /// shared ancestor once; customers that share few, by folding each one's chain.
     /// </summary>
     /// <param name="targets">The customers to resolve.</param>
     /// <param name="loadCustomers">Loads customers by id (used for ancestors not among the targets).</param>
@@ -206,15 +207,52 @@ public static class InheritanceResolver
             frontier = MissingParents(loaded, known);
         }
 
+        // Each ancestor is loaded once. When the customers share most of their ancestors (a page of one part of the
+        // tree), one walk applies each shared ancestor once; when they share few (a sample from all over a large tree),
+        // the walk would visit several ancestors per customer, and folding each customer's own chain is cheaper.
         var result = new Dictionary<CustomerId, ComputedFields>(wanted.Count);
-        Walk(known.Values, defaultMapping, c => wanted.Contains(c.Id), (c, view) => result[c.Id] = view.Materialize());
+        var paths = new List<List<Customer>>(wanted.Count);
+        var chainSteps = 0L;
+        foreach (var target in targets)
+        {
+            var path = PathOf(target, known);
+            chainSteps += path.Count;
+            paths.Add(path);
+        }
+
+        if (known.Count * 2L <= chainSteps)
+        {
+            Walk(known.Values, defaultMapping, c => wanted.Contains(c.Id), (c, view) => result[c.Id] = view.Materialize());
+        }
+        else
+        {
+            foreach (var path in paths)
+            {
+                result[path[0].Id] = Fold(path, defaultMapping);
+            }
+        }
+
         return result;
     }
 
-    /// <summary>
-    /// One customer alone (the most common read): its chain loaded one parent at a time, then folded root first straight
-    /// into the output maps, each key's place and index found once; nothing is pushed, undone or copied twice.
-    /// </summary>
+    /// <summary>A customer and its ancestors, nearest first, from customers already loaded.</summary>
+    private static List<Customer> PathOf(Customer target, Dictionary<CustomerId, Customer> known)
+    {
+        var path = new List<Customer> { target };
+        for (var current = target; current.ParentId is { } parent;)
+        {
+            current = known[parent];
+            path.Add(current);
+            if (path.Count > known.Count)
+            {
+                throw new InvalidOperationException("The parent links of the customers form a cycle; the store is inconsistent.");
+            }
+        }
+
+        return path;
+    }
+
+    /// <summary>One customer alone (the most common read): its chain loaded one parent at a time, then folded.</summary>
     private static ComputedFields ResolveOne(
         Customer target,
         Func<IReadOnlyCollection<CustomerId>, IReadOnlyList<Customer>> loadCustomers,
@@ -241,11 +279,20 @@ public static class InheritanceResolver
             path.Add(current);
         }
 
-        var properties = new Fold<System.Text.Json.JsonElement>();
-        var mapping = new Fold<string>();
+        return Fold(path, defaultMapping);
+    }
+
+    /// <summary>
+    /// The computed fields of <c>path[0]</c> from its whole chain (nearest first), folded root first straight into the
+    /// output maps, each key's place and index found once; nothing is pushed, undone or copied twice.
+    /// </summary>
+    private static ComputedFields Fold(List<Customer> path, Func<AccessGroupId, OrderedMap<string>> defaultMapping)
+    {
+        var properties = new MapFold<System.Text.Json.JsonElement>();
+        var mapping = new MapFold<string>();
         var tags = new List<GroupTagId>();
         var tagSet = new HashSet<GroupTagId>();
-        mapping.Add(defaultMapping(target.AccessGroupId).Entries);
+        mapping.Add(defaultMapping(path[0].AccessGroupId).Entries);
         for (var i = path.Count - 1; i >= 0; i--)
         {
             properties.Add(path[i].Properties.Entries);
@@ -263,7 +310,7 @@ public static class InheritanceResolver
     }
 
     /// <summary>A root-first merge into one ordered map: a key keeps its first place and takes the last value.</summary>
-    private sealed class Fold<TValue>
+    private sealed class MapFold<TValue>
     {
         private readonly List<KeyValuePair<string, TValue>> _entries = [];
         private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
