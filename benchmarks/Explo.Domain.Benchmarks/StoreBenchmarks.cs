@@ -172,6 +172,10 @@ public class PageFromFileBenchmarks
     [Params(1_000)]
     public int PageSize { get; set; } = 1_000;
 
+    /// <summary>The store's customer cache: off, and the default (warm, the page's customers are in it).</summary>
+    [Params(0, LiteDbWorkspaceStore.DefaultCachedCustomers)]
+    public int CachedCustomers { get; set; } = LiteDbWorkspaceStore.DefaultCachedCustomers;
+
     /// <summary>The page asked for: the middle of the list.</summary>
     public int PageNumber => Math.Max(1, Customers / PageSize / 2);
 
@@ -185,7 +189,7 @@ public class PageFromFileBenchmarks
     [GlobalSetup(Target = nameof(Store_v2_page))]
     public void SetupStore()
     {
-        _store = new LiteDbWorkspaceStore(StoreData.Built(Customers));
+        _store = new LiteDbWorkspaceStore(StoreData.Built(Customers), CachedCustomers);
         _service = new ExploService(_store);
     }
 
