@@ -41,10 +41,21 @@ public sealed class CustomerTree
     {
         Loaded += ids.Count;
         var found = new Customer[ids.Count];
-        var i = 0;
+        if (ids is CustomerId[] array)
+        {
+            // One parent at a time (a chain): no enumerator.
+            for (var i = 0; i < array.Length; i++)
+            {
+                found[i] = ById(array[i]);
+            }
+
+            return found;
+        }
+
+        var at = 0;
         foreach (var id in ids)
         {
-            found[i++] = ById(id);
+            found[at++] = ById(id);
         }
 
         return found;

@@ -77,7 +77,7 @@ public sealed class OrderedMap<TValue> : IReadOnlyDictionary<string, TValue>
     /// index over; the caller must not change it afterwards).
     /// </summary>
     internal static OrderedMap<TValue> FromIndexed(List<KeyValuePair<string, TValue>> entries, Dictionary<string, int> index) =>
-        entries.Count == 0 ? Empty : new OrderedMap<TValue>([.. entries], entries.Count > 8 ? index : null);
+        entries.Count == 0 ? Empty : new OrderedMap<TValue>(ImmutableArray.Create(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(entries)), entries.Count > 8 ? index : null);
 
     /// <summary>The entries in order.</summary>
     public ImmutableArray<KeyValuePair<string, TValue>> Entries => _entries;

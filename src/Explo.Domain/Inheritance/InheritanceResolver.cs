@@ -260,7 +260,11 @@ public static class InheritanceResolver
     {
         var path = new List<Customer> { target };
         var ask = new CustomerId[1];
-        var seen = new HashSet<CustomerId> { target.Id };
+
+        // A cycle (a corrupt store) is caught in constant memory: Brent's method compares each parent with one earlier
+        // customer of the path, moved forward at every power of two.
+        var mark = target.Id;
+        var stride = 1;
         for (var current = target; current.ParentId is { } parent;)
         {
             ask[0] = parent;
@@ -271,12 +275,17 @@ public static class InheritanceResolver
             }
 
             current = loaded[0];
-            if (!seen.Add(current.Id))
+            if (current.Id == mark)
             {
                 throw new InvalidOperationException("The parent links of the customers form a cycle; the store is inconsistent.");
             }
 
             path.Add(current);
+            if (path.Count == stride * 2)
+            {
+                mark = current.Id;
+                stride *= 2;
+            }
         }
 
         return Fold(path, defaultMapping);
@@ -288,8 +297,16 @@ public static class InheritanceResolver
     /// </summary>
     private static ComputedFields Fold(List<Customer> path, Func<AccessGroupId, OrderedMap<string>> defaultMapping)
     {
-        var properties = new MapFold<System.Text.Json.JsonElement>();
-        var mapping = new MapFold<string>();
+        // Sized for every entry of the chain up front, so a long chain's maps are allocated once.
+        int propertyCount = 0, mappingCount = defaultMapping(path[0].AccessGroupId).Count;
+        foreach (var customer in path)
+        {
+            propertyCount += customer.Properties.Count;
+            mappingCount += customer.Mapping.Count;
+        }
+
+        var properties = new MapFold<System.Text.Json.JsonElement>(propertyCount);
+        var mapping = new MapFold<string>(mappingCount);
         var tags = new List<GroupTagId>();
         var tagSet = new HashSet<GroupTagId>();
         mapping.Add(defaultMapping(path[0].AccessGroupId).Entries);
@@ -310,10 +327,10 @@ public static class InheritanceResolver
     }
 
     /// <summary>A root-first merge into one ordered map: a key keeps its first place and takes the last value.</summary>
-    private sealed class MapFold<TValue>
+    private sealed class MapFold<TValue>(int capacity)
     {
-        private readonly List<KeyValuePair<string, TValue>> _entries = [];
-        private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
+        private readonly List<KeyValuePair<string, TValue>> _entries = new(capacity);
+        private readonly Dictionary<string, int> _index = new(capacity, StringComparer.Ordinal);
 
         public void Add(System.Collections.Immutable.ImmutableArray<KeyValuePair<string, TValue>> layer)
         {

@@ -369,6 +369,11 @@ public sealed class InheritanceResolverTests
         Assert.Throws<InvalidOperationException>(() => InheritanceResolver.Resolve([cycle[0]], new CountingLoader(cycle).Load, NoDefaults));
         Assert.Throws<InvalidOperationException>(() => InheritanceResolver.Resolve([withTree[1], cycle[1]], new CountingLoader(withTree).Load, NoDefaults));
         Assert.Throws<InvalidOperationException>(() => InheritanceResolver.Walk(withTree, NoDefaults, _ => true, (_, _) => { }));
+
+        // A long tail into a long cycle: 100 -> 99 -> ... -> 60, then 60 -> 59 -> ... -> 20 -> 60 again.
+        var rho = Enumerable.Range(20, 81).Select(i => C(i, i == 20 ? 60 : i - 1)).ToArray();
+        var error = Assert.Throws<InvalidOperationException>(() => InheritanceResolver.Resolve([rho[^1]], new CountingLoader(rho).Load, NoDefaults));
+        Assert.Contains("cycle", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
