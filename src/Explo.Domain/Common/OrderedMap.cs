@@ -76,7 +76,7 @@ public sealed class OrderedMap<TValue> : IReadOnlyDictionary<string, TValue>
     /// Builds a map from distinct entries and the index of their positions the caller already built (the map takes the
     /// index over; the caller must not change it afterwards).
     /// </summary>
-    internal static OrderedMap<TValue> FromIndexed(List<KeyValuePair<string, TValue>> entries, Dictionary<string, int> index) =>
+    internal static OrderedMap<TValue> FromIndexed(List<KeyValuePair<string, TValue>> entries, Dictionary<string, int>? index) =>
         entries.Count == 0 ? Empty : new OrderedMap<TValue>(ImmutableArray.Create(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(entries)), entries.Count > 8 ? index : null);
 
     /// <summary>The entries in order.</summary>

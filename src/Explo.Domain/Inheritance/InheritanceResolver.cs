@@ -307,8 +307,8 @@ public static class InheritanceResolver
 
         var properties = new MapFold<System.Text.Json.JsonElement>(propertyCount);
         var mapping = new MapFold<string>(mappingCount);
-        var tags = new List<GroupTagId>();
-        var tagSet = new HashSet<GroupTagId>();
+        List<GroupTagId>? tags = null;
+        HashSet<GroupTagId>? tagSet = null;
         mapping.Add(defaultMapping(path[0].AccessGroupId).Entries);
         for (var i = path.Count - 1; i >= 0; i--)
         {
@@ -316,24 +316,49 @@ public static class InheritanceResolver
             mapping.Add(path[i].Mapping.Entries);
             foreach (var tag in path[i].GroupTags)
             {
-                if (tagSet.Add(tag))
+                if ((tagSet ??= []).Add(tag))
                 {
-                    tags.Add(tag);
+                    (tags ??= []).Add(tag);
                 }
             }
         }
 
-        return new ComputedFields(properties.ToMap(), mapping.ToMap(), [.. tags]);
+        return new ComputedFields(properties.ToMap(), mapping.ToMap(), tags is null ? [] : [.. tags]);
     }
 
     /// <summary>A root-first merge into one ordered map: a key keeps its first place and takes the last value.</summary>
     private sealed class MapFold<TValue>(int capacity)
     {
+        // Up to this many entries a map keeps no index (see OrderedMap), and a linear search finds a key fastest.
+        private const int Linear = 8;
         private readonly List<KeyValuePair<string, TValue>> _entries = new(capacity);
-        private readonly Dictionary<string, int> _index = new(capacity, StringComparer.Ordinal);
+        private readonly Dictionary<string, int>? _index = capacity > Linear ? new(capacity, StringComparer.Ordinal) : null;
 
         public void Add(System.Collections.Immutable.ImmutableArray<KeyValuePair<string, TValue>> layer)
         {
+            if (_index is null)
+            {
+                foreach (var entry in layer)
+                {
+                    var at = _entries.Count - 1;
+                    while (at >= 0 && !string.Equals(_entries[at].Key, entry.Key, StringComparison.Ordinal))
+                    {
+                        at--;
+                    }
+
+                    if (at >= 0)
+                    {
+                        _entries[at] = entry;
+                    }
+                    else
+                    {
+                        _entries.Add(entry);
+                    }
+                }
+
+                return;
+            }
+
             foreach (var entry in layer)
             {
                 ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_index, entry.Key, out var exists);
