@@ -435,6 +435,7 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
         private const string ByGroup = "$." + CustomerDocument.Group + " = @0";
         private const string ByTag = "$." + CustomerDocument.Tags + "[*] ANY = @0";
         private const string ByIds = "$._id IN @0";
+        private const string ByIdRange = "$._id BETWEEN @0 AND @1";
         private const string ByProvidedIds = "$." + CustomerDocument.ProvidedId + " IN @0";
         private const string ByTokens = "$." + CustomerDocument.Token + " IN @0";
         private const string TokenOnly = "{ t: $." + CustomerDocument.Token + " }";
@@ -522,7 +523,38 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
 
             var count = Math.Max(0, Math.Min(take, positions.Count - skip));
             var ids = positions.GetRange(Math.Min(skip, positions.Count), count);
-            var found = FindCustomers(ids.Select(i => new CustomerId(i)).ToList()).ToDictionary(c => c.Id.Value);
+            var found = new Dictionary<long, Customer>(ids.Count);
+            var missing = new List<long>();
+            foreach (var id in ids)
+            {
+                if (Cache.ById(id) is { } cached)
+                {
+                    found[id] = cached;
+                }
+                else
+                {
+                    missing.Add(id);
+                }
+            }
+
+            if (missing.Count > 0)
+            {
+                // A LiteDB seek costs about 0.1 ms in a file of a million customers; a page of ids that are close
+                // together (the usual case: ids are given in creation order) is one seek and a short range instead.
+                var documents = missing[^1] - missing[0] + 1 <= 4L * missing.Count
+                    ? Customers.Find(BsonExpression.Create(ByIdRange, missing[0], missing[^1]))
+                    : Customers.Find(Where(ByIds, new BsonArray(missing.Select(i => new BsonValue(i)))));
+                var wanted = missing.ToHashSet();
+                foreach (var document in documents)
+                {
+                    if (wanted.Contains(document["_id"].AsInt64))
+                    {
+                        var customer = Materialize(document);
+                        found[customer.Id.Value] = customer;
+                    }
+                }
+            }
+
             return ids.Select(i => found[i]).ToList();
         }
 
