@@ -76,8 +76,16 @@ public sealed class OrderedMap<TValue> : IReadOnlyDictionary<string, TValue>
     /// Builds a map from distinct entries and the index of their positions the caller already built (the map takes the
     /// index over; the caller must not change it afterwards).
     /// </summary>
-    internal static OrderedMap<TValue> FromIndexed(List<KeyValuePair<string, TValue>> entries, Dictionary<string, int>? index) =>
-        entries.Count == 0 ? Empty : new OrderedMap<TValue>(ImmutableArray.Create(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(entries)), entries.Count > 8 ? index : null);
+    internal static OrderedMap<TValue> FromIndexed(ImmutableArray<KeyValuePair<string, TValue>>.Builder entries, Dictionary<string, int>? index)
+    {
+        if (entries.Count == 0)
+        {
+            return Empty;
+        }
+
+        var count = entries.Count;
+        return new OrderedMap<TValue>(count == entries.Capacity ? entries.MoveToImmutable() : entries.ToImmutable(), count > 8 ? index : null);
+    }
 
     /// <summary>The entries in order.</summary>
     public ImmutableArray<KeyValuePair<string, TValue>> Entries => _entries;

@@ -331,7 +331,10 @@ public static class InheritanceResolver
     {
         // Up to this many entries a map keeps no index (see OrderedMap), and a linear search finds a key fastest.
         private const int Linear = 8;
-        private readonly List<KeyValuePair<string, TValue>> _entries = new(capacity);
+        // Built in place: when no key repeats (a chain of distinct keys), the array is handed over without a copy.
+        private readonly System.Collections.Immutable.ImmutableArray<KeyValuePair<string, TValue>>.Builder _entries =
+            System.Collections.Immutable.ImmutableArray.CreateBuilder<KeyValuePair<string, TValue>>(capacity);
+
         private readonly Dictionary<string, int>? _index = capacity > Linear ? new(capacity, StringComparer.Ordinal) : null;
 
         public void Add(System.Collections.Immutable.ImmutableArray<KeyValuePair<string, TValue>> layer)
