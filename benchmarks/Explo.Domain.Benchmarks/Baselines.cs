@@ -96,6 +96,19 @@ public sealed class Sink
 /// </summary>
 public static class Naive
 {
+    /// <summary>Every customer of a tree, each resolved from scratch, into one sink.</summary>
+    public static long EveryCustomer(CustomerTree tree)
+    {
+        var sink = new Sink();
+        foreach (var customer in tree.Customers)
+        {
+            var (properties, mapping) = Resolve(tree, customer);
+            sink.Read(properties, mapping);
+        }
+
+        return sink.Checksum;
+    }
+
     public static (Dictionary<string, JsonElement> Properties, Dictionary<string, string> Mapping) Resolve(CustomerTree tree, Customer customer)
     {
         var chain = new List<Customer>();
@@ -161,5 +174,16 @@ public sealed class PrecomputedEntries
         var properties = OrderedMap<JsonElement>.FromDistinct(_properties[i]);
         var mapping = OrderedMap<string>.FromDistinct(_mapping[i]);
         sink.Read(new ComputedFields(properties, mapping, []));
+    }
+}
+
+/// <summary>The streaming resolution: one depth-first walk over the tree's adjacency, every customer into one sink.</summary>
+public static class Streaming
+{
+    public static long EveryCustomer(CustomerTree tree)
+    {
+        var sink = new Sink();
+        InheritanceResolver.Walk(tree.Roots, tree.ChildrenOf, tree.DefaultMapping, static _ => true, (_, view) => sink.Read(view));
+        return sink.Checksum;
     }
 }
