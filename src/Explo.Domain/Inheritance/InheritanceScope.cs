@@ -103,16 +103,8 @@ public sealed class InheritanceScope<TKey, TValue>
 
     /// <summary>Copies the merged view into an immutable array of entries, in order (one copy, no intermediate array).</summary>
     /// <returns>The entries.</returns>
-    internal ImmutableArray<KeyValuePair<TKey, TValue>> ToImmutableArray()
-    {
-        var builder = ImmutableArray.CreateBuilder<KeyValuePair<TKey, TValue>>(_count);
-        for (var i = 0; i < _count; i++)
-        {
-            builder.Add(KeyValuePair.Create(_keys[i], _values[i]));
-        }
-
-        return builder.MoveToImmutable();
-    }
+    internal ImmutableArray<KeyValuePair<TKey, TValue>> ToImmutableArray() =>
+        System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsImmutableArray(ToArray()); // a fresh array, owned by no one else
 
     /// <summary>Copies the merged view into a new array of entries, in order.</summary>
     /// <returns>The entries.</returns>
