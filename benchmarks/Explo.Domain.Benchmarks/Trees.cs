@@ -61,7 +61,14 @@ public sealed class CustomerTree
         return found;
     }
 
-    /// <summary>How many customers <see cref="Load"/> returned so far.</summary>
+    /// <summary>Finds one customer by id, as a store's single lookup would for the resolver; counted as a load.</summary>
+    public Customer? Find(CustomerId id)
+    {
+        Loaded++;
+        return id.Value >= 1 && id.Value <= Customers.Length ? Customers[id.Value - 1] : null;
+    }
+
+    /// <summary>How many customers <see cref="Load"/> and <see cref="Find"/> returned so far.</summary>
     public long Loaded { get; set; }
 
     /// <summary>The depth of a customer (1 for a root).</summary>

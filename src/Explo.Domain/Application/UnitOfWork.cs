@@ -201,19 +201,39 @@ internal sealed class UnitOfWork
         }
 
         var defaults = new Dictionary<AccessGroupId, OrderedMap<string>>();
-        var computed = InheritanceResolver.Resolve(
-            customers,
-            ids =>
-            {
-                var loaded = Reader.FindCustomers(ids);
-                foreach (var customer in loaded)
-                {
-                    byId.TryAdd(customer.Id, customer);
-                }
+        Func<AccessGroupId, OrderedMap<string>> defaultMapping = group => defaults.TryGetValue(group, out var map) ? map : defaults[group] = Workspace.DefaultMapping(group);
 
-                return loaded;
-            },
-            group => defaults.TryGetValue(group, out var map) ? map : defaults[group] = Workspace.DefaultMapping(group));
+        // One customer (the common read) looks its ancestors up one by one, without a batch per level.
+        var computed = customers.Count == 1
+            ? new Dictionary<CustomerId, ComputedFields>(1)
+            {
+                [customers[0].Id] = InheritanceResolver.ResolveOne(
+                    customers[0],
+                    id =>
+                    {
+                        var found = Reader.FindCustomer(id);
+                        if (found is not null)
+                        {
+                            byId.TryAdd(found.Id, found);
+                        }
+
+                        return found;
+                    },
+                    defaultMapping),
+            }
+            : InheritanceResolver.Resolve(
+                customers,
+                ids =>
+                {
+                    var loaded = Reader.FindCustomers(ids);
+                    foreach (var customer in loaded)
+                    {
+                        byId.TryAdd(customer.Id, customer);
+                    }
+
+                    return loaded;
+                },
+                defaultMapping);
 
         var views = new CustomerView[customers.Count];
         for (var i = 0; i < customers.Count; i++)

@@ -178,17 +178,23 @@ public static class InheritanceResolver
             return new Dictionary<CustomerId, ComputedFields>(1) { [target.Id] = ResolveOne(target, loadCustomers, defaultMapping) };
         }
 
-        var known = new Dictionary<CustomerId, Customer>(targets.Count);
+        // Every customer involved gets a slot: the targets first, then the ancestors as they are loaded.
+        var slots = new Dictionary<CustomerId, int>(targets.Count * 2);
+        var all = new List<Customer>(targets.Count * 2);
         foreach (var target in targets)
         {
-            known[target.Id] = target;
+            if (slots.TryAdd(target.Id, all.Count))
+            {
+                all.Add(target);
+            }
         }
 
-        var wanted = new HashSet<CustomerId>(known.Keys);
-        var frontier = MissingParents(known.Values, known);
+        var wanted = all.Count;
+        var frontier = MissingParents(all, slots);
         while (frontier.Count > 0)
         {
             var loaded = loadCustomers(frontier);
+            var first = all.Count;
             foreach (var customer in loaded)
             {
                 if (!frontier.Remove(customer.Id))
@@ -196,7 +202,8 @@ public static class InheritanceResolver
                     throw Guard.Corrupt($"asked for ancestors, the store returned customer {customer.Id.Value}, which was not asked for (or twice).");
                 }
 
-                known[customer.Id] = customer;
+                slots.Add(customer.Id, all.Count);
+                all.Add(customer);
             }
 
             if (frontier.Count > 0)
@@ -204,117 +211,220 @@ public static class InheritanceResolver
                 throw Guard.Corrupt($"customer {frontier.First().Value} is referenced as a parent but is missing.");
             }
 
-            frontier = MissingParents(loaded, known);
+            frontier = MissingParents(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(all)[first..], slots);
         }
 
-        // Each ancestor is loaded once. When the customers share most of their ancestors (a page of one part of the
-        // tree), one walk applies each shared ancestor once; when they share few (a sample from all over a large tree),
-        // the walk would visit several ancestors per customer, and folding each customer's own chain is cheaper.
-        var result = new Dictionary<CustomerId, ComputedFields>(wanted.Count);
-        var paths = new List<List<Customer>>(wanted.Count);
-        var chainSteps = 0L;
-        foreach (var target in targets)
+        // Each ancestor is loaded once, and each customer's parent is looked up once: the chains are followed through
+        // slots from here on.
+        var parentOf = new int[all.Count];
+        for (var i = 0; i < parentOf.Length; i++)
         {
-            var path = PathOf(target, known);
-            chainSteps += path.Count;
-            paths.Add(path);
+            parentOf[i] = all[i].ParentId is { } parent ? slots[parent] : -1;
         }
 
-        if (known.Count * 2L <= chainSteps)
+        // When the customers share most of their ancestors (a page of one part of the tree), one walk applies each
+        // shared ancestor once; when they share few (a sample from all over a large tree), the walk would visit several
+        // ancestors per customer, and folding each customer's own chain is cheaper.
+        var chainSteps = ChainSteps(parentOf, wanted);
+        var result = new Dictionary<CustomerId, ComputedFields>(wanted);
+        if (all.Count * 2L <= chainSteps)
         {
-            Walk(known.Values, defaultMapping, c => wanted.Contains(c.Id), (c, view) => result[c.Id] = view.Materialize());
+            Walk(all, defaultMapping, c => slots[c.Id] < wanted, (c, view) => result[c.Id] = view.Materialize());
+            return result;
         }
-        else
+
+        var path = System.Buffers.ArrayPool<Customer>.Shared.Rent(16);
+        try
         {
-            foreach (var path in paths)
+            for (var t = 0; t < wanted; t++)
             {
-                result[path[0].Id] = Fold(path, defaultMapping);
+                int length = 0, propertyCount = 0, mappingCount = 0;
+                for (var at = t; at >= 0; at = parentOf[at])
+                {
+                    if (length == path.Length)
+                    {
+                        var larger = System.Buffers.ArrayPool<Customer>.Shared.Rent(length * 2);
+                        Array.Copy(path, larger, length);
+                        ReturnPath(path, length);
+                        path = larger;
+                    }
+
+                    var customer = all[at];
+                    path[length++] = customer;
+                    propertyCount += customer.Properties.Count;
+                    mappingCount += customer.Mapping.Count;
+                }
+
+                result[all[t].Id] = Fold(path.AsSpan(0, length), propertyCount, mappingCount, defaultMapping);
             }
+        }
+        finally
+        {
+            ReturnPath(path, path.Length);
         }
 
         return result;
     }
 
-    /// <summary>A customer and its ancestors, nearest first, from customers already loaded.</summary>
-    private static List<Customer> PathOf(Customer target, Dictionary<CustomerId, Customer> known)
+    /// <summary>
+    /// The number of customers on the chains of the first <paramref name="wanted"/> slots (each counted with its
+    /// ancestors), from each slot's parent slot; a cycle in the parent links is a corrupt store.
+    /// </summary>
+    private static long ChainSteps(int[] parentOf, int wanted)
     {
-        var path = new List<Customer> { target };
-        for (var current = target; current.ParentId is { } parent;)
+        // depth[i]: 0 unknown, -1 on the chain being measured, else the number of customers from i up to its root.
+        var depth = new int[parentOf.Length];
+        var climb = new Stack<int>();
+        var steps = 0L;
+        for (var t = 0; t < wanted; t++)
         {
-            current = known[parent];
-            path.Add(current);
-            if (path.Count > known.Count)
+            var at = t;
+            while (at >= 0 && depth[at] == 0)
+            {
+                depth[at] = -1;
+                climb.Push(at);
+                at = parentOf[at];
+            }
+
+            if (at >= 0 && depth[at] < 0)
             {
                 throw new InvalidOperationException("The parent links of the customers form a cycle; the store is inconsistent.");
             }
+
+            var above = at >= 0 ? depth[at] : 0;
+            while (climb.Count > 0)
+            {
+                depth[climb.Pop()] = ++above;
+            }
+
+            steps += depth[t];
         }
 
-        return path;
+        return steps;
     }
 
-    /// <summary>One customer alone (the most common read): its chain loaded one parent at a time, then folded.</summary>
+    /// <summary>
+    /// Resolves the computed fields of one customer (the most common read), looking its ancestors up one at a time with
+    /// <paramref name="findCustomer"/> (for example <see cref="Ports.IWorkspaceReader.FindCustomer"/>), then folding the
+    /// chain root first straight into the output maps. Nothing is allocated per ancestor: the chain is held in a pooled
+    /// buffer, and the output maps are sized once.
+    /// </summary>
+    /// <param name="target">The customer to resolve.</param>
+    /// <param name="findCustomer">Finds a customer by id, or returns null when there is none.</param>
+    /// <param name="defaultMapping">The default mapping of a DVG.</param>
+    /// <returns>The computed fields of <paramref name="target"/>.</returns>
+    /// <exception cref="InvalidOperationException">An ancestor is missing, the lookup returned another customer, or the parent links form a cycle (a corrupt store).</exception>
+    public static ComputedFields ResolveOne(
+        Customer target,
+        Func<CustomerId, Customer?> findCustomer,
+        Func<AccessGroupId, OrderedMap<string>> defaultMapping)
+    {
+        Guard.NotNull(target);
+        Guard.NotNull(findCustomer);
+        Guard.NotNull(defaultMapping);
+
+        var path = System.Buffers.ArrayPool<Customer>.Shared.Rent(16);
+        var length = 0;
+        try
+        {
+            path[length++] = target;
+            int propertyCount = target.Properties.Count, mappingCount = target.Mapping.Count;
+
+            // A cycle (a corrupt store) is caught in constant memory: Brent's method compares each parent with one
+            // earlier customer of the path, moved forward at every power of two.
+            var mark = target.Id;
+            var stride = 1;
+            for (var current = target; current.ParentId is { } parent;)
+            {
+                current = findCustomer(parent) ?? throw Guard.Corrupt($"customer {parent.Value} is referenced as a parent but is missing.");
+                if (current.Id != parent)
+                {
+                    throw Guard.Corrupt($"asked for customer {parent.Value}, the store returned customer {current.Id.Value}.");
+                }
+
+                if (current.Id == mark)
+                {
+                    throw new InvalidOperationException("The parent links of the customers form a cycle; the store is inconsistent.");
+                }
+
+                if (length == path.Length)
+                {
+                    var larger = System.Buffers.ArrayPool<Customer>.Shared.Rent(length * 2);
+                    Array.Copy(path, larger, length);
+                    ReturnPath(path, length);
+                    path = larger;
+                }
+
+                path[length++] = current;
+                propertyCount += current.Properties.Count;
+                mappingCount += current.Mapping.Count;
+                if (length == stride * 2)
+                {
+                    mark = current.Id;
+                    stride *= 2;
+                }
+            }
+
+            return Fold(path.AsSpan(0, length), propertyCount, mappingCount, defaultMapping);
+        }
+        finally
+        {
+            ReturnPath(path, length);
+        }
+    }
+
+    /// <summary>Gives a path buffer back to the pool, cleared so the pool does not keep customers alive.</summary>
+    private static void ReturnPath(Customer[] buffer, int used)
+    {
+        Array.Clear(buffer, 0, used);
+        System.Buffers.ArrayPool<Customer>.Shared.Return(buffer);
+    }
+
+    /// <summary>One customer through the batch loader: one parent per call.</summary>
     private static ComputedFields ResolveOne(
         Customer target,
         Func<IReadOnlyCollection<CustomerId>, IReadOnlyList<Customer>> loadCustomers,
         Func<AccessGroupId, OrderedMap<string>> defaultMapping)
     {
-        var path = new List<Customer> { target };
         var ask = new CustomerId[1];
-
-        // A cycle (a corrupt store) is caught in constant memory: Brent's method compares each parent with one earlier
-        // customer of the path, moved forward at every power of two.
-        var mark = target.Id;
-        var stride = 1;
-        for (var current = target; current.ParentId is { } parent;)
-        {
-            ask[0] = parent;
-            var loaded = loadCustomers(ask);
-            if (loaded.Count != 1 || loaded[0].Id != parent)
+        return ResolveOne(
+            target,
+            id =>
             {
-                throw Guard.Corrupt($"customer {parent.Value} is referenced as a parent but is missing (or the store returned another).");
-            }
-
-            current = loaded[0];
-            if (current.Id == mark)
-            {
-                throw new InvalidOperationException("The parent links of the customers form a cycle; the store is inconsistent.");
-            }
-
-            path.Add(current);
-            if (path.Count == stride * 2)
-            {
-                mark = current.Id;
-                stride *= 2;
-            }
-        }
-
-        return Fold(path, defaultMapping);
+                ask[0] = id;
+                var loaded = loadCustomers(ask);
+                return loaded.Count switch
+                {
+                    0 => null,
+                    1 => loaded[0],
+                    _ => throw Guard.Corrupt($"asked for customer {id.Value}, the store returned {loaded.Count} customers."),
+                };
+            },
+            defaultMapping);
     }
 
     /// <summary>
     /// The computed fields of <c>path[0]</c> from its whole chain (nearest first), folded root first straight into the
     /// output maps, each key's place and index found once; nothing is pushed, undone or copied twice.
     /// </summary>
-    private static ComputedFields Fold(List<Customer> path, Func<AccessGroupId, OrderedMap<string>> defaultMapping)
+    /// <param name="path">The customer and its ancestors, nearest first.</param>
+    /// <param name="propertyCount">The number of property entries on the path (sizes the output once).</param>
+    /// <param name="mappingCount">The number of mapping entries on the path, defaults excluded.</param>
+    /// <param name="defaultMapping">The default mapping of a DVG.</param>
+    private static ComputedFields Fold(ReadOnlySpan<Customer> path, int propertyCount, int mappingCount, Func<AccessGroupId, OrderedMap<string>> defaultMapping)
     {
-        // Sized for every entry of the chain up front, so a long chain's maps are allocated once.
-        int propertyCount = 0, mappingCount = defaultMapping(path[0].AccessGroupId).Count;
-        foreach (var customer in path)
-        {
-            propertyCount += customer.Properties.Count;
-            mappingCount += customer.Mapping.Count;
-        }
-
+        var defaults = defaultMapping(path[0].AccessGroupId);
         var properties = new MapFold<System.Text.Json.JsonElement>(propertyCount);
-        var mapping = new MapFold<string>(mappingCount);
+        var mapping = new MapFold<string>(mappingCount + defaults.Count);
         List<GroupTagId>? tags = null;
         HashSet<GroupTagId>? tagSet = null;
-        mapping.Add(defaultMapping(path[0].AccessGroupId).Entries);
-        for (var i = path.Count - 1; i >= 0; i--)
+        mapping.Add(defaults.Entries);
+        for (var i = path.Length - 1; i >= 0; i--)
         {
-            properties.Add(path[i].Properties.Entries);
-            mapping.Add(path[i].Mapping.Entries);
-            foreach (var tag in path[i].GroupTags)
+            var customer = path[i];
+            properties.Add(customer.Properties.Entries);
+            mapping.Add(customer.Mapping.Entries);
+            foreach (var tag in customer.GroupTags)
             {
                 if ((tagSet ??= []).Add(tag))
                 {
@@ -380,7 +490,7 @@ public static class InheritanceResolver
         public OrderedMap<TValue> ToMap() => OrderedMap<TValue>.FromIndexed(_entries, _index);
     }
 
-    private static HashSet<CustomerId> MissingParents(IEnumerable<Customer> customers, Dictionary<CustomerId, Customer> known)
+    private static HashSet<CustomerId> MissingParents(ReadOnlySpan<Customer> customers, Dictionary<CustomerId, int> known)
     {
         var missing = new HashSet<CustomerId>();
         foreach (var customer in customers)
@@ -393,6 +503,9 @@ public static class InheritanceResolver
 
         return missing;
     }
+
+    private static HashSet<CustomerId> MissingParents(List<Customer> customers, Dictionary<CustomerId, int> known) =>
+        MissingParents(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(customers), known);
 
     private static readonly Comparison<Customer> ById = (a, b) => a.Id.Value.CompareTo(b.Id.Value);
 }

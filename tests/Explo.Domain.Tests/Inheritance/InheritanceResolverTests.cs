@@ -386,6 +386,31 @@ public sealed class InheritanceResolverTests
     }
 
     [Fact]
+    public void ResolveOne_looks_each_ancestor_up_once_and_rejects_a_corrupt_chain()
+    {
+        const int depth = 5_000;
+        var chain = Enumerable.Range(1, depth).Select(i => C(i, i == 1 ? null : i - 1, $$"""{"k{{i % 100}}":{{i}}}""")).ToDictionary(c => c.Id);
+        var asked = new List<long>();
+
+        var computed = InheritanceResolver.ResolveOne(chain[new CustomerId(depth)], id => { asked.Add(id.Value); return chain.GetValueOrDefault(id); }, NoDefaults);
+
+        Assert.Equal(Enumerable.Range(1, depth - 1).Reverse().Select(i => (long)i), asked);
+        Assert.Equal(100, computed.Properties.Count);
+        Assert.Equal("k1", computed.Properties.Entries[0].Key);
+        Assert.Equal("4901", computed.Properties["k1"].GetRawText());
+
+        // A missing parent, a lookup that returns another customer, a cycle: each is a corrupt store.
+        Customer[] broken = [C(1, null), C(2, 1), C(3, 42), C(4, 4), C(5, 6), C(6, 5)];
+        var byId = broken.ToDictionary(c => c.Id);
+        var missing = Assert.Throws<InvalidOperationException>(() => InheritanceResolver.ResolveOne(broken[2], id => byId.GetValueOrDefault(id), NoDefaults));
+        Assert.Contains("42", missing.Message, StringComparison.Ordinal);
+        var other = Assert.Throws<InvalidOperationException>(() => InheritanceResolver.ResolveOne(broken[1], _ => C(9, null), NoDefaults));
+        Assert.Contains("9", other.Message, StringComparison.Ordinal);
+        Assert.Contains("cycle", Assert.Throws<InvalidOperationException>(() => InheritanceResolver.ResolveOne(broken[3], id => byId.GetValueOrDefault(id), NoDefaults)).Message, StringComparison.Ordinal);
+        Assert.Contains("cycle", Assert.Throws<InvalidOperationException>(() => InheritanceResolver.ResolveOne(broken[4], id => byId.GetValueOrDefault(id), NoDefaults)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_cycle_below_a_target_ancestor_chain_is_a_corrupt_store()
     {
         // 4 -> 3 -> 2 -> 3: the loader finds every parent, but the chain never reaches a root.
@@ -517,10 +542,14 @@ public sealed class InheritanceResolverTests
                     }
                 }
 
-                var actual = computed[target.Id];
-                Assert.Equal(properties, actual.Properties.Entries.Select(e => KeyValuePair.Create(e.Key, e.Value.GetRawText())));
-                Assert.Equal(mapping, actual.Mapping.Entries.AsEnumerable());
-                Assert.Equal(tags, actual.GroupTags.AsEnumerable());
+                // The batch resolver, and the single lookup one customer at a time, both give the naive fold.
+                var alone = InheritanceResolver.ResolveOne(target, id => byIndexId.GetValueOrDefault(id), Defaults);
+                foreach (var actual in new[] { computed[target.Id], alone })
+                {
+                    Assert.Equal(properties, actual.Properties.Entries.Select(e => KeyValuePair.Create(e.Key, e.Value.GetRawText())));
+                    Assert.Equal(mapping, actual.Mapping.Entries.AsEnumerable());
+                    Assert.Equal(tags, actual.GroupTags.AsEnumerable());
+                }
             }
 
             // Exactly the ancestors that aren't targets are loaded, and never more rounds than the deepest target is deep.
