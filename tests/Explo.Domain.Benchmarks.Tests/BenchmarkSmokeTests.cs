@@ -78,6 +78,7 @@ public sealed class BenchmarkSmokeTests : IDisposable
             .Distinct()
             .Count();
         Assert.Equal(ancestors, benchmark.Tree.Loaded);
+        Assert.Equal(floor, benchmark.Resolver_all_then_read());
     }
 
     [Fact]

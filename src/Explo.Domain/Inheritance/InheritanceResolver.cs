@@ -171,11 +171,36 @@ public static class InheritanceResolver
         Func<AccessGroupId, OrderedMap<string>> defaultMapping)
     {
         Guard.NotNull(targets);
+        var result = new Dictionary<CustomerId, ComputedFields>(targets.Count);
+        Resolve(targets, loadCustomers, defaultMapping, (customer, fields) => result[customer.Id] = fields);
+        return result;
+    }
+
+    /// <summary>
+    /// Resolves the computed fields of some customers as <see cref="Resolve(IReadOnlyCollection{Customer}, Func{IReadOnlyCollection{CustomerId}, IReadOnlyList{Customer}}, Func{AccessGroupId, OrderedMap{string}})"/>
+    /// does, and hands each target's fields to <paramref name="visit"/> as soon as they are ready, so a caller that
+    /// consumes them one by one (an export, a page being written out) keeps none of them longer than it needs.
+    /// </summary>
+    /// <param name="targets">The customers to resolve.</param>
+    /// <param name="loadCustomers">Loads customers by id (used for ancestors not among the targets).</param>
+    /// <param name="defaultMapping">The default mapping of a DVG.</param>
+    /// <param name="visit">Receives each target (once, even if listed twice) and its computed fields, in no particular order.</param>
+    /// <exception cref="InvalidOperationException">An ancestor is missing, the loader returned customers not asked for, or the parent links form a cycle (a corrupt store).</exception>
+    public static void Resolve(
+        IReadOnlyCollection<Customer> targets,
+        Func<IReadOnlyCollection<CustomerId>, IReadOnlyList<Customer>> loadCustomers,
+        Func<AccessGroupId, OrderedMap<string>> defaultMapping,
+        Action<Customer, ComputedFields> visit)
+    {
+        Guard.NotNull(targets);
         Guard.NotNull(loadCustomers);
+        Guard.NotNull(defaultMapping);
+        Guard.NotNull(visit);
         if (targets.Count == 1)
         {
             var target = targets.First();
-            return new Dictionary<CustomerId, ComputedFields>(1) { [target.Id] = ResolveOne(target, loadCustomers, defaultMapping) };
+            visit(target, ResolveOne(target, loadCustomers, defaultMapping));
+            return;
         }
 
         // Every customer involved gets a slot: the targets first, then the ancestors as they are loaded.
@@ -226,11 +251,10 @@ public static class InheritanceResolver
         // shared ancestor once; when they share few (a sample from all over a large tree), the walk would visit several
         // ancestors per customer, and folding each customer's own chain is cheaper.
         var chainSteps = ChainSteps(parentOf, wanted);
-        var result = new Dictionary<CustomerId, ComputedFields>(wanted);
         if (all.Count * 2L <= chainSteps)
         {
-            Walk(all, defaultMapping, c => slots[c.Id] < wanted, (c, view) => result[c.Id] = view.Materialize());
-            return result;
+            Walk(all, defaultMapping, c => slots[c.Id] < wanted, (c, view) => visit(c, view.Materialize()));
+            return;
         }
 
         var path = System.Buffers.ArrayPool<Customer>.Shared.Rent(16);
@@ -255,15 +279,13 @@ public static class InheritanceResolver
                     mappingCount += customer.Mapping.Count;
                 }
 
-                result[all[t].Id] = Fold(path.AsSpan(0, length), propertyCount, mappingCount, defaultMapping);
+                visit(all[t], Fold(path.AsSpan(0, length), propertyCount, mappingCount, defaultMapping));
             }
         }
         finally
         {
             ReturnPath(path, path.Length);
         }
-
-        return result;
     }
 
     /// <summary>

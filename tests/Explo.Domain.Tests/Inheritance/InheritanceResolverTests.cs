@@ -386,6 +386,18 @@ public sealed class InheritanceResolverTests
     }
 
     [Fact]
+    public void Resolve_with_a_visitor_hands_each_target_over_once_even_when_listed_twice()
+    {
+        Customer[] all = [C(1, null, """{"a":1}"""), C(2, 1, """{"b":2}"""), C(3, 1, """{"c":3}"""), C(4, 3, """{"a":4}""")];
+        var visits = new List<(long Id, string Properties)>();
+
+        InheritanceResolver.Resolve([all[3], all[1], all[3]], new CountingLoader(all).Load, NoDefaults, (c, fields) => visits.Add((c.Id.Value, Json(fields.Properties))));
+        InheritanceResolver.Resolve([], new CountingLoader(all).Load, NoDefaults, (c, _) => visits.Add((c.Id.Value, "unexpected")));
+
+        Assert.Equal([(2L, """{"a":1,"b":2}"""), (4L, """{"a":4,"c":3}""")], visits.OrderBy(v => v.Id));
+    }
+
+    [Fact]
     public void ResolveOne_looks_each_ancestor_up_once_and_rejects_a_corrupt_chain()
     {
         const int depth = 5_000;
@@ -496,6 +508,9 @@ public sealed class InheritanceResolverTests
             var targets = customers.Where((_, i) => forest.IsTarget[i]).ToList();
             var loader = new CountingLoader(customers);
             var computed = InheritanceResolver.Resolve(targets, loader.Load, Defaults);
+            var streamed = new Dictionary<CustomerId, ComputedFields>();
+            InheritanceResolver.Resolve(targets, new CountingLoader(customers).Load, Defaults, (c, fields) => Assert.True(streamed.TryAdd(c.Id, fields), $"#{c.Id.Value} visited twice"));
+            Assert.Equal(computed.Keys.Select(k => k.Value).Order(), streamed.Keys.Select(k => k.Value).Order());
 
             Assert.Equal(targets.Select(t => t.Id.Value).Order(), computed.Keys.Select(k => k.Value).Order());
             var targetIds = targets.Select(t => t.Id.Value).ToHashSet();
@@ -544,7 +559,7 @@ public sealed class InheritanceResolverTests
 
                 // The batch resolver, and the single lookup one customer at a time, both give the naive fold.
                 var alone = InheritanceResolver.ResolveOne(target, id => byIndexId.GetValueOrDefault(id), Defaults);
-                foreach (var actual in new[] { computed[target.Id], alone })
+                foreach (var actual in new[] { computed[target.Id], streamed[target.Id], alone })
                 {
                     Assert.Equal(properties, actual.Properties.Entries.Select(e => KeyValuePair.Create(e.Key, e.Value.GetRawText())));
                     Assert.Equal(mapping, actual.Mapping.Entries.AsEnumerable());
