@@ -6,7 +6,6 @@
 //
 // Usage: Explo.Domain.LoadHost [--db FILE] [--urls URLS] [--rate-limit N] [--baseline-body FILE]
 // Without --baseline-body the baseline endpoint is not mapped (the script's first start, which captures the body).
-using Explo.Domain.LiteDb;
 using Explo.Server;
 
 const string BaselinePath = "/baseline/get_customer/";
@@ -57,9 +56,8 @@ if (baselineFile is not null)
     }
 }
 
-try
+return await ExploServer.RunAsync(settings, Console.Out, Console.Error, app =>
 {
-    var app = ExploServer.Build(settings, Console.Out);
     if (baselineBody is not null)
     {
         // A bare RequestDelegate, as the Explo endpoints are mapped: no auth, no body read, no allocation per request
@@ -74,18 +72,6 @@ try
         });
     }
 
-    Console.WriteLine($"Explo load host on {settings.Urls}, database {Path.GetFullPath(settings.DatabasePath)}, "
-        + (baselineBody is null ? "no baseline endpoint." : $"baseline {BaselinePath} answering {baselineBody.Length} bytes."));
-    await app.RunAsync();
-    return 0;
-}
-catch (ExploStoreException e)
-{
-    Console.Error.WriteLine(e.Message);
-    return 1;
-}
-catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
-{
-    Console.Error.WriteLine(e.Message);
-    return 1;
-}
+    return $"Explo load host on {settings.Urls}, database {Path.GetFullPath(settings.DatabasePath)}, "
+        + (baselineBody is null ? "no baseline endpoint." : $"baseline {BaselinePath} answering {baselineBody.Length} bytes.");
+});

@@ -74,7 +74,7 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
                 connection.Collation = Collation.Binary;
             }
 
-            _db = new LiteDatabase(connection);
+            _db = OpenFile(connection);
             _customers = _db.GetCollection(CustomerDocument.Collection, BsonAutoId.Int64);
             _meta = _db.GetCollection(MetaCollection, BsonAutoId.ObjectId);
             _events = _db.GetCollection(EventsCollection, BsonAutoId.Int64);
@@ -392,6 +392,42 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
             }));
         },
     ];
+
+    /// <summary>
+    /// Opens the LiteDB file. LiteDB does not check that an existing file is one of its own before it uses it: it
+    /// overwrites a short file with a new database, and fails in whatever way another program's file happens to make
+    /// it fail. So a non-empty file must start with LiteDB 5's header (its signature, then file format 8), or it is
+    /// refused and left exactly as it was; errors past a valid header are reported as a file that can't be read.
+    /// </summary>
+    private LiteDatabase OpenFile(ConnectionString connection)
+    {
+        if (File.Exists(FilePath) && new FileInfo(FilePath).Length > 0 && !HasLiteDbHeader(FilePath))
+        {
+            throw new ExploStoreException($"The database file '{FilePath}' is not a LiteDB 5 database; it was left as it is.");
+        }
+
+        try
+        {
+            return new LiteDatabase(connection);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidCastException or IndexOutOfRangeException or FormatException or OverflowException or InvalidOperationException)
+        {
+            throw new ExploStoreException($"The database file '{FilePath}' can't be read as a LiteDB database ({e.Message}).", e);
+        }
+    }
+
+    /// <summary>LiteDB 5's header page: the signature at byte 32, the file format (8) right after it.</summary>
+    private static bool HasLiteDbHeader(string path)
+    {
+        ReadOnlySpan<byte> signature = "** This is a LiteDB file **"u8;
+        const int at = 32;
+        const byte format = 8;
+        Span<byte> header = stackalloc byte[at + 28];
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        return file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) == header.Length
+            && header.Slice(at, signature.Length).SequenceEqual(signature)
+            && header[at + signature.Length] == format;
+    }
 
     private static void EnsureGroupIndex(ILiteCollection<BsonDocument> customers) =>
         customers.EnsureIndex(CustomerDocument.GroupKey, "$." + CustomerDocument.GroupKey);

@@ -82,6 +82,42 @@ public sealed record ServerSettings
 /// <summary>The composition root: the LiteDB store, the service and the Explo-compatible endpoints, nothing else.</summary>
 public static class ExploServer
 {
+    /// <summary>
+    /// Builds the server, lets <paramref name="configure"/> add to it, writes its start-up line, and runs it until it is
+    /// shut down (Ctrl+C, SIGTERM). A store that can't be opened or an address in use is reported as one line on
+    /// <paramref name="error"/>, without a stack trace.
+    /// </summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="output">Where the start-up lines go.</param>
+    /// <param name="error">Where a start-up failure goes.</param>
+    /// <param name="configure">Adds to the built application and returns its start-up line; null for the plain server's.</param>
+    /// <returns>The process exit code: 0 after a clean stop, 1 when the server could not start.</returns>
+    public static async Task<int> RunAsync(ServerSettings settings, TextWriter output, TextWriter error, Func<WebApplication, string>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        try
+        {
+            var app = Build(settings, output);
+            output.WriteLine(configure?.Invoke(app)
+                ?? $"Explo server on {settings.Urls}, database {Path.GetFullPath(settings.DatabasePath)}. Ctrl+C stops it.");
+            await app.RunAsync().ConfigureAwait(false);
+            return 0;
+        }
+        catch (ExploStoreException e)
+        {
+            await error.WriteLineAsync(e.Message).ConfigureAwait(false);
+            return 1;
+        }
+        catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            // Kestrel can't bind (the address is in use): one line, no stack trace.
+            await error.WriteLineAsync(e.Message).ConfigureAwait(false);
+            return 1;
+        }
+    }
+
     /// <summary>Builds the server (not started). On a new database it creates the workspace and its first API token.</summary>
     /// <param name="settings">The settings.</param>
     /// <param name="announce">Where the one-time start-up line with a generated token goes.</param>

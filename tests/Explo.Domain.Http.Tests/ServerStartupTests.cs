@@ -27,4 +27,55 @@ public sealed class ServerStartupTests
         using var response = await server.Http.SendAsync(request);
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
     }
+
+    [Fact]
+    public async Task RunAsync_reports_a_file_that_is_not_a_database_in_one_line_and_leaves_it_alone()
+    {
+        var folder = Directory.CreateTempSubdirectory("explo-run-").FullName;
+        try
+        {
+            var path = Path.Combine(folder, "explo.db");
+            await File.WriteAllTextAsync(path, new string('x', 20_000));
+            using var output = new StringWriter();
+            using var error = new StringWriter();
+
+            var code = await Explo.Server.ExploServer.RunAsync(new Explo.Server.ServerSettings { DatabasePath = path, Urls = "http://127.0.0.1:0" }, output, error);
+
+            Assert.Equal(1, code);
+            var message = Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Contains(path, message, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", message, StringComparison.Ordinal);
+            Assert.Equal(new string('x', 20_000), await File.ReadAllTextAsync(path));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task RunAsync_reports_an_address_in_use_in_one_line()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var folder = Directory.CreateTempSubdirectory("explo-run-").FullName;
+        try
+        {
+            using var output = new StringWriter();
+            using var error = new StringWriter();
+            var settings = new Explo.Server.ServerSettings { DatabasePath = Path.Combine(folder, "explo.db"), Urls = $"http://127.0.0.1:{port}" };
+
+            var code = await Explo.Server.ExploServer.RunAsync(settings, output, error, _ => "configured");
+
+            Assert.Equal(1, code);
+            var message = Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Contains(port.ToString(System.Globalization.CultureInfo.InvariantCulture), message, StringComparison.Ordinal);
+            Assert.Contains("configured", output.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

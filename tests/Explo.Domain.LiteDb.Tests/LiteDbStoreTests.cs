@@ -97,6 +97,26 @@ public sealed class LiteDbStoreTests : IDisposable
         Assert.Equal(LiteDbWorkspaceStore.SchemaVersion, raw.UserVersion);
     }
 
+    [Theory]
+    [InlineData(20_000, 'x')]
+    [InlineData(8_192, '\0')]
+    [InlineData(100, '{')]
+    public void A_file_that_is_not_a_database_is_refused_with_a_clear_error_and_left_as_it_was(int length, char fill)
+    {
+        var path = _folder.PathOf();
+        var content = new string(fill, length);
+        File.WriteAllText(path, content);
+
+        var error = Assert.Throws<ExploStoreException>(() => new LiteDbWorkspaceStore(path));
+
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        Assert.Equal(content, File.ReadAllText(path));
+
+        // The file is not left locked: once it is removed, a store can be created there.
+        File.Delete(path);
+        using var store = new LiteDbWorkspaceStore(path);
+    }
+
     [Fact]
     public void A_file_written_by_a_newer_schema_is_refused_with_a_clear_error()
     {
