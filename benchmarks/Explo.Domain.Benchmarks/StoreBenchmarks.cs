@@ -87,6 +87,9 @@ public class GetOrCreateBenchmarks
 /// <summary>
 /// Target 5b: a bulk import of 100,000 customers (three levels, parents before children) into a new file through the
 /// service, against the floor: raw LiteDB inserting the same documents, with the same indexes, in one transaction.
+/// Two more raw rows show what LiteDB's indexes cost: the same documents with the primary key alone, and with every
+/// secondary key the store needs shrunk to a 64-bit integer (a hash of the provided id, a prefix of the token, the
+/// parent, the tags, level + DVG + id packed in one number).
 /// </summary>
 [SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 3, invocationCount: 1)]
 public class BulkImportBenchmarks
@@ -94,11 +97,15 @@ public class BulkImportBenchmarks
     private string _path = null!;
     private List<CreateCustomerRequest> _rows = null!;
     private List<BsonDocument> _documents = null!;
+    private List<BsonDocument> _compact = null!;
     private LiteDbWorkspaceStore? _store;
     private LiteDatabase? _raw;
 
     [Params(100_000)]
     public int Customers { get; set; } = 100_000;
+
+    /// <summary>The secondary keys of <see cref="Raw_insert_bulk_int64_keys"/>, each a 64-bit integer.</summary>
+    private static readonly string[] CompactKeys = ["pid_hash", "token_prefix", CustomerDocument.Parent, CustomerDocument.Tags, "level_dvg_id"];
 
     [GlobalSetup]
     public void Setup()
@@ -116,6 +123,33 @@ public class BulkImportBenchmarks
         {
             _documents = raw.GetCollection(CustomerDocument.Collection).FindAll().ToList();
         }
+
+        _compact = _documents.Select(Compact).ToList();
+    }
+
+    /// <summary>The document with its string keys replaced by 64-bit ones (the ordered string keys dropped).</summary>
+    private static BsonDocument Compact(BsonDocument document)
+    {
+        var compact = new BsonDocument();
+        foreach (var (field, value) in document)
+        {
+            if (field is not (CustomerDocument.GroupKey or CustomerDocument.LevelGroupKey))
+            {
+                compact[field] = value;
+            }
+        }
+
+        var providedId = document[CustomerDocument.ProvidedId].AsString;
+        var hash = 14695981039346656037UL;
+        foreach (var c in providedId)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        compact["pid_hash"] = unchecked((long)hash);
+        compact["token_prefix"] = long.Parse(document[CustomerDocument.Token].AsString.AsSpan(0, 15), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        compact["level_dvg_id"] = ((long)document[CustomerDocument.Level].AsInt32 << 56) | ((long)document[CustomerDocument.Group].AsInt32 << 44) | document["_id"].AsInt64;
+        return compact;
     }
 
     [IterationSetup(Target = nameof(Store_import))]
@@ -126,6 +160,13 @@ public class BulkImportBenchmarks
     {
         StoreData.NewStore(_path).Dispose();
         _raw = new LiteDatabase(new ConnectionString { Filename = _path, Connection = ConnectionType.Direct });
+    }
+
+    [IterationSetup(Targets = [nameof(Raw_insert_bulk_primary_key_only), nameof(Raw_insert_bulk_int64_keys)])]
+    public void NewBareRaw()
+    {
+        StoreData.Delete(_path);
+        _raw = new LiteDatabase(new ConnectionString { Filename = _path, Connection = ConnectionType.Direct, Collation = Collation.Binary });
     }
 
     [IterationCleanup]
@@ -145,6 +186,30 @@ public class BulkImportBenchmarks
     {
         _raw!.BeginTrans();
         var inserted = _raw.GetCollection(CustomerDocument.Collection, BsonAutoId.Int64).InsertBulk(_documents);
+        _raw.Commit();
+        return inserted;
+    }
+
+    [Benchmark]
+    public int Raw_insert_bulk_primary_key_only()
+    {
+        _raw!.BeginTrans();
+        var inserted = _raw.GetCollection(CustomerDocument.Collection, BsonAutoId.Int64).InsertBulk(_documents);
+        _raw.Commit();
+        return inserted;
+    }
+
+    [Benchmark]
+    public int Raw_insert_bulk_int64_keys()
+    {
+        var customers = _raw!.GetCollection(CustomerDocument.Collection, BsonAutoId.Int64);
+        foreach (var key in CompactKeys)
+        {
+            customers.EnsureIndex(key, key == CustomerDocument.Tags ? "$." + key + "[*]" : "$." + key);
+        }
+
+        _raw.BeginTrans();
+        var inserted = customers.InsertBulk(_compact);
         _raw.Commit();
         return inserted;
     }

@@ -109,6 +109,12 @@ public sealed class BenchmarkSmokeTests : IDisposable
         bulk.NewRaw();
         Assert.Equal(2_000, bulk.Raw_insert_bulk());
         bulk.Close();
+        bulk.NewBareRaw();
+        Assert.Equal(2_000, bulk.Raw_insert_bulk_primary_key_only());
+        bulk.Close();
+        bulk.NewBareRaw();
+        Assert.Equal(2_000, bulk.Raw_insert_bulk_int64_keys());
+        bulk.Close();
         bulk.Cleanup();
 
         var page = new PageFromFileBenchmarks { Customers = 5_000, PageSize = 100 };
