@@ -97,9 +97,11 @@ public static class ExploServer
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
+        LiteDbWorkspaceStore? store = null;
         try
         {
             var app = Build(settings, output);
+            store = app.Services.GetRequiredService<LiteDbWorkspaceStore>();
             output.WriteLine(configure?.Invoke(app)
                 ?? $"Explo server on {settings.Urls}, database {Path.GetFullPath(settings.DatabasePath)}. Ctrl+C stops it.");
             await app.RunAsync().ConfigureAwait(false);
@@ -112,7 +114,9 @@ public static class ExploServer
         }
         catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
         {
-            // Kestrel can't bind (the address is in use): one line, no stack trace.
+            // Kestrel can't bind (the address is in use): one line, no stack trace. The server never started, so
+            // nothing closed the store: close it here, which releases the file's lock and checkpoints its log.
+            store?.Dispose();
             await error.WriteLineAsync(e.Message).ConfigureAwait(false);
             return 1;
         }

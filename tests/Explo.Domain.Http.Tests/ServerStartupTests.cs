@@ -72,6 +72,9 @@ public sealed class ServerStartupTests
             var message = Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
             Assert.Contains(port.ToString(System.Globalization.CultureInfo.InvariantCulture), message, StringComparison.Ordinal);
             Assert.Contains("configured", output.ToString(), StringComparison.Ordinal);
+
+            // The store it opened is closed again: the file is free for another store in this process.
+            using var again = new Explo.Domain.LiteDb.LiteDbWorkspaceStore(settings.DatabasePath);
         }
         finally
         {
