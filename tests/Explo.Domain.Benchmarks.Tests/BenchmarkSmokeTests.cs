@@ -103,18 +103,19 @@ public sealed class BenchmarkSmokeTests : IDisposable
 
         var bulk = new BulkImportBenchmarks { Customers = 2_000 };
         bulk.Setup();
-        bulk.NewStore();
-        Assert.Equal(2_000, bulk.Store_import());
-        bulk.Close();
-        bulk.NewRaw();
-        Assert.Equal(2_000, bulk.Raw_insert_bulk());
-        bulk.Close();
-        bulk.NewBareRaw();
-        Assert.Equal(2_000, bulk.Raw_insert_bulk_primary_key_only());
-        bulk.Close();
-        bulk.NewBareRaw();
-        Assert.Equal(2_000, bulk.Raw_insert_bulk_int64_keys());
-        bulk.Close();
+        foreach (var (prepare, insert) in new (Action, Func<int>)[]
+        {
+            (bulk.NewStore, bulk.Store_import),
+            (bulk.NewRaw, bulk.Raw_insert_bulk),
+            (bulk.NewBareRaw, bulk.Raw_insert_bulk_primary_key_only),
+            (bulk.NewBareRaw, bulk.Raw_insert_bulk_int64_keys),
+        })
+        {
+            prepare();
+            Assert.Equal(2_000, insert());
+            bulk.Close();
+        }
+
         bulk.Cleanup();
 
         var page = new PageFromFileBenchmarks { Customers = 5_000, PageSize = 100 };

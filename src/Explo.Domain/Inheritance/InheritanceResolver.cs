@@ -215,7 +215,7 @@ public static class InheritanceResolver
         }
 
         var wanted = all.Count;
-        var frontier = MissingParents(all, slots);
+        var frontier = MissingParents(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(all), slots);
         while (frontier.Count > 0)
         {
             var loaded = loadCustomers(frontier);
@@ -267,10 +267,7 @@ public static class InheritanceResolver
                 {
                     if (length == path.Length)
                     {
-                        var larger = System.Buffers.ArrayPool<Customer>.Shared.Rent(length * 2);
-                        Array.Copy(path, larger, length);
-                        ReturnPath(path, length);
-                        path = larger;
+                        path = GrowPath(path, length);
                     }
 
                     var customer = all[at];
@@ -371,10 +368,7 @@ public static class InheritanceResolver
 
                 if (length == path.Length)
                 {
-                    var larger = System.Buffers.ArrayPool<Customer>.Shared.Rent(length * 2);
-                    Array.Copy(path, larger, length);
-                    ReturnPath(path, length);
-                    path = larger;
+                    path = GrowPath(path, length);
                 }
 
                 path[length++] = current;
@@ -393,6 +387,15 @@ public static class InheritanceResolver
         {
             ReturnPath(path, length);
         }
+    }
+
+    /// <summary>A pooled path buffer twice the size, holding the first <paramref name="length"/> customers; the full one goes back to the pool.</summary>
+    private static Customer[] GrowPath(Customer[] path, int length)
+    {
+        var larger = System.Buffers.ArrayPool<Customer>.Shared.Rent(length * 2);
+        Array.Copy(path, larger, length);
+        ReturnPath(path, length);
+        return larger;
     }
 
     /// <summary>Gives a path buffer back to the pool, cleared so the pool does not keep customers alive.</summary>
@@ -525,9 +528,6 @@ public static class InheritanceResolver
 
         return missing;
     }
-
-    private static HashSet<CustomerId> MissingParents(List<Customer> customers, Dictionary<CustomerId, int> known) =>
-        MissingParents(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(customers), known);
 
     private static readonly Comparison<Customer> ById = (a, b) => a.Id.Value.CompareTo(b.Id.Value);
 }
