@@ -43,7 +43,7 @@ public static class ExploApi
         foreach (var endpoint in Endpoints)
         {
             // Routing matches with or without the trailing slash; the handlers answer 405 for a path without it.
-            endpoints.MapMethods(endpoint.Path, [endpoint.Method], Guarded(endpoint, rateLimited: true));
+            endpoints.MapMethods(endpoint.Path, [endpoint.Method], Guarded(endpoint));
             var others = AllMethods.Where(m => m != endpoint.Method).ToArray();
             endpoints.MapMethods(endpoint.Path, others, context =>
             {
@@ -51,6 +51,9 @@ public static class ExploApi
                 return JsonOut.Error(context, StatusCodes.Status405MethodNotAllowed, "method_not_allowed", $"{context.Request.Method} is not allowed on {endpoint.Path}; use {endpoint.Method}.");
             });
         }
+
+        // Any other path: the API's JSON error, not an empty 404.
+        endpoints.MapFallback("{*path}", context => JsonOut.Error(context, StatusCodes.Status404NotFound, "not_found", $"There is no endpoint at {context.Request.Path}; the API's paths are listed at {ExploPaths.OpenApi}."));
 
         endpoints.MapGet(ExploPaths.Health, context => JsonOut.Write(context, StatusCodes.Status200OK, w => w.WriteString("status", "ok")));
         endpoints.MapGet(ExploPaths.OpenApi, async context =>
@@ -63,8 +66,11 @@ public static class ExploApi
 
     private static readonly string[] AllMethods = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 
-    /// <summary>One endpoint of the API: its method, path and handler (also the source of the OpenAPI document).</summary>
-    internal sealed record Endpoint(string Method, string Path, RequestDelegate Handler);
+    /// <summary>
+    /// One endpoint of the API: its method, path and handler (also the source of the OpenAPI document), and whether it
+    /// writes (a read-only token is refused before its body is read).
+    /// </summary>
+    internal sealed record Endpoint(string Method, string Path, RequestDelegate Handler, bool Writes = true);
 
     internal static readonly IReadOnlyList<Endpoint> Endpoints =
     [
@@ -73,13 +79,13 @@ public static class ExploApi
             w.WriteBoolean("new_customer", r.IsNew);
             JsonOut.Customer(w, "customer", r.Customer);
         })),
-        new("POST", ExploPaths.GetCustomer, Post(b => b.RequiredString("provided_id"), (s, c, id, t) => s.GetCustomerAsync(c, id, t), WriteCustomer)),
-        new("GET", ExploPaths.ListCustomersV2, ListCustomersV2),
-        new("GET", ExploPaths.ListCustomersV1, ListCustomersV1),
+        new("POST", ExploPaths.GetCustomer, Post(b => b.RequiredString("provided_id"), (s, c, id, t) => s.GetCustomerAsync(c, id, t), WriteCustomer), Writes: false),
+        new("GET", ExploPaths.ListCustomersV2, ListCustomersV2, Writes: false),
+        new("GET", ExploPaths.ListCustomersV1, ListCustomersV1, Writes: false),
         new("POST", ExploPaths.UpdateCustomer, Post(UpdateRequest, (s, c, r, t) => s.UpdateCustomerAsync(c, r, t), WriteCustomer)),
         new("DELETE", ExploPaths.DeleteCustomer, Post(DeleteRequest, (s, c, r, t) => s.DeleteCustomerAsync(c, r, t), WriteDeleted)),
         new("POST", ExploPaths.RefreshCustomerToken, Post(CurrentToken, (s, c, token, t) => s.RefreshCustomerTokenAsync(c, token, t), WriteCustomer)),
-        new("GET", ExploPaths.GroupTags, ListGroupTags),
+        new("GET", ExploPaths.GroupTags, ListGroupTags, Writes: false),
         new("POST", ExploPaths.CreateGroupTag, Post(b => b.RequiredString("name"), (s, c, name, t) => s.CreateGroupTagAsync(c, name, t), WriteGroupTag)),
         new("POST", ExploPaths.RenameGroupTag, Post(b => (Name: b.RequiredString("name"), NewName: b.RequiredString("new_name")), (s, c, r, t) => s.RenameGroupTagAsync(c, r.Name, r.NewName, t), WriteGroupTag)),
         new("POST", ExploPaths.DeleteGroupTag, Post(b => b.RequiredString("name"), (s, c, name, t) => s.DeleteGroupTagAsync(c, name, t), (_, _) => { })),
@@ -88,11 +94,16 @@ public static class ExploApi
         new("POST", ExploPaths.UpdateUserGroup, Post(UpdateUserGroupRequest, (s, c, r, t) => s.UpdateUserGroupAsync(c, r, t), JsonOut.UserGroup)),
         new("DELETE", ExploPaths.DeleteUserGroup, Post(DeleteRequest, (s, c, r, t) => s.DeleteUserGroupAsync(c, r, t), WriteDeleted)),
         new("POST", ExploPaths.RefreshUserGroupToken, Post(CurrentToken, (s, c, token, t) => s.RefreshUserGroupTokenAsync(c, token, t), JsonOut.UserGroup)),
-        new("POST", ExploPaths.ImportCustomers, Post(ImportRequest, (s, c, r, t) => s.ImportCustomersAsync(c, r.Rows, new ImportOptions { Atomic = r.Atomic }, t), WriteImport)),
+        new("POST", ExploPaths.ImportCustomers, Post(ImportRequest, (s, c, r, t) => s.ImportCustomersAsync(c, r.Rows, new ImportOptions { Atomic = r.Atomic }, t), WriteImport, streamed: true)),
     ];
 
-    /// <summary>Wraps a handler: authentication header check, rate limit, and a generic 500 that never leaks internals.</summary>
-    private static RequestDelegate Guarded(Endpoint endpoint, bool rateLimited) => async context =>
+    /// <summary>
+    /// Wraps a handler: the trailing slash, then the API token (from the header alone, before any body is read), the
+    /// rate limit (per token for a valid one, per client address for everything else, 401s included), a read-only
+    /// token on a write; then the handler. Client faults (a body cut off or too slow) are answered and logged as
+    /// warnings; anything else is a generic 500 that never leaks internals, logged with its exception.
+    /// </summary>
+    private static RequestDelegate Guarded(Endpoint endpoint) => async context =>
     {
         try
         {
@@ -102,11 +113,27 @@ public static class ExploApi
                 return;
             }
 
-            if (rateLimited && context.RequestServices.GetService<TokenRateLimiter>() is { } limiter
-                && limiter.TryAcquire(context, out var retryAfter) is false)
+            var (secret, headerProblem) = ReadAuthorization(context);
+            var access = headerProblem is null
+                ? await Authorizer(context).AuthorizeAsync(Caller.WithApiToken(secret), endpoint.Writes, context.RequestAborted)
+                : Result<CallerAccess>.Fail(headerProblem);
+
+            // A valid token is limited on its own; a request without one (missing, unknown, malformed) on its address.
+            var authenticated = access.IsSuccess || access.Failure is not Unauthorized;
+            if (context.RequestServices.GetService<TokenRateLimiter>() is { } limiter
+                && limiter.TryAcquire(authenticated ? TokenRateLimiter.TokenKey(secret!) : TokenRateLimiter.AddressKey(context), out var retryAfter) is false)
             {
+                CloseUnreadBody(context);
                 context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                await JsonOut.Error(context, StatusCodes.Status429TooManyRequests, "rate_limited", $"Too many requests for this API token; retry after {retryAfter} seconds.");
+                var who = authenticated ? "this API token" : "this address without a valid API token";
+                await JsonOut.Error(context, StatusCodes.Status429TooManyRequests, "rate_limited", $"Too many requests for {who}; retry after {retryAfter} seconds.");
+                return;
+            }
+
+            if (!access.IsSuccess)
+            {
+                CloseUnreadBody(context);
+                await JsonOut.Failure(context, access.Failure!);
                 return;
             }
 
@@ -116,41 +143,82 @@ public static class ExploApi
         {
             // The client went away; nothing to answer.
         }
+        catch (IOException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The connection broke while the body or the answer was on its way: the client's doing, nothing to answer.
+            Logger(context)?.LogInformation("Request {Method} {Path}: the client closed the connection.", context.Request.Method, context.Request.Path);
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Kestrel's own verdict on the request (a body cut off, too slow, too large): the client's fault.
+            Logger(context)?.LogWarning("Request {Method} {Path} rejected: {Status} {Reason}", context.Request.Method, context.Request.Path, e.StatusCode, e.Message);
+            if (!context.Response.HasStarted)
+            {
+                context.Response.Headers.Connection = "close";
+                await JsonOut.Error(context, e.StatusCode, "bad_request", $"The request could not be read (HTTP {e.StatusCode}); send it again whole.");
+            }
+        }
         catch (Exception e)
         {
-            context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger("Explo.Domain.Http")
-                .LogError("Request {Method} {Path} failed: {Type}", context.Request.Method, context.Request.Path, e.GetType().Name);
+            Logger(context)?.LogError(e, "Request {Method} {Path} failed.", context.Request.Method, context.Request.Path);
             if (!context.Response.HasStarted)
             {
                 await JsonOut.Error(context, StatusCodes.Status500InternalServerError, "internal_error", "The server failed to handle the request; it has been logged.");
             }
+            else
+            {
+                // Part of a streamed answer is out: cut the connection so the client sees an incomplete response.
+                context.Abort();
+            }
         }
     };
+
+    private static ILogger? Logger(HttpContext context) =>
+        context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger("Explo.Domain.Http");
+
+    /// <summary>A request answered before its body was read closes the connection, so the body is never read at all.</summary>
+    private static void CloseUnreadBody(HttpContext context)
+    {
+        if (context.Request.ContentLength is > 0 || context.Request.Headers.TransferEncoding.Count > 0)
+        {
+            context.Response.Headers.Connection = "close";
+        }
+    }
+
+    /// <summary>The early check of the caller: an <see cref="IExploAuthorizer"/> from DI, else the service itself.</summary>
+    private static IExploAuthorizer Authorizer(HttpContext context) =>
+        context.RequestServices.GetService<IExploAuthorizer>()
+        ?? Service(context) as IExploAuthorizer
+        ?? throw new InvalidOperationException("The Explo API needs an IExploAuthorizer to check tokens before reading bodies: register one, or an IExploService that implements it (ExploService does).");
 
     private static IExploService Service(HttpContext context) => context.RequestServices.GetRequiredService<IExploService>();
 
     private static ExploLimits Limits(HttpContext context) => context.RequestServices.GetRequiredService<IOptions<ExploHttpOptions>>().Value.Limits;
 
     /// <summary>The caller from <c>Explo-Authorization: Token &lt;secret&gt;</c>; an absent header means no token.</summary>
-    internal static Caller CallerOf(HttpContext context) => Caller.WithApiToken(SecretOf(context));
+    internal static Caller CallerOf(HttpContext context) => Caller.WithApiToken(ReadAuthorization(context).Secret);
 
-    internal static string? SecretOf(HttpContext context)
+    /// <summary>
+    /// The secret of <c>Explo-Authorization: Token &lt;secret&gt;</c> (the scheme is required, in any case); no header
+    /// or a bare <c>Token</c> is no secret (the service answers <c>missing_api_token</c>); a header without the scheme
+    /// is <c>invalid_authorization_header</c>.
+    /// </summary>
+    internal static (string? Secret, Unauthorized? Problem) ReadAuthorization(HttpContext context)
     {
         var header = context.Request.Headers[ExploPaths.AuthorizationHeader].ToString().Trim();
         if (header.Length == 0)
         {
-            return null;
+            return (null, null);
         }
 
-        // "Token <secret>"; a bare "Token" carries no secret, which is a missing token, not an unknown one.
         const string scheme = "Token";
         if (header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) && (header.Length == scheme.Length || char.IsWhiteSpace(header[scheme.Length])))
         {
             var secret = header[scheme.Length..].Trim();
-            return secret.Length == 0 ? null : secret;
+            return (secret.Length == 0 ? null : secret, null);
         }
 
-        return header;
+        return (null, new Unauthorized("invalid_authorization_header", $"{ExploPaths.AuthorizationHeader} must be 'Token <secret>'; the 'Token ' scheme is missing."));
     }
 
     /// <summary>Reads the body, or answers the rejection (and returns null).</summary>
@@ -174,13 +242,19 @@ public static class ExploApi
             return false;
         }
 
-        await JsonOut.Failure(context, new ValidationFailed(body.Violations));
+        await JsonOut.Failure(context, body.ToFailure());
         return true;
     }
 
     private static Task Respond<T>(HttpContext context, Result<T> result, Action<Utf8JsonWriter, T> write) =>
         result.IsSuccess
             ? JsonOut.Success(context, w => write(w, result.SuccessValue))
+            : JsonOut.Failure(context, result.Failure!);
+
+    /// <summary>Answers a success by streaming it (<see cref="JsonOut.Stream"/>), a failure as usual.</summary>
+    private static Task RespondStreamed<T>(HttpContext context, Result<T> result, Func<Utf8JsonWriter, Func<ValueTask>, T, Task> write) =>
+        result.IsSuccess
+            ? JsonOut.Stream(context, (w, flush) => write(w, flush, result.SuccessValue))
             : JsonOut.Failure(context, result.Failure!);
 
     /// <summary>
@@ -190,7 +264,17 @@ public static class ExploApi
     private static RequestDelegate Post<TRequest, TResult>(
         Func<JsonIn, TRequest> parse,
         Func<IExploService, Caller, TRequest, CancellationToken, Task<Result<TResult>>> call,
-        Action<Utf8JsonWriter, TResult> write) => async context =>
+        Action<Utf8JsonWriter, TResult> write) => Post(parse, call, (w, _, r) =>
+        {
+            write(w, r);
+            return Task.CompletedTask;
+        }, streamed: false);
+
+    private static RequestDelegate Post<TRequest, TResult>(
+        Func<JsonIn, TRequest> parse,
+        Func<IExploService, Caller, TRequest, CancellationToken, Task<Result<TResult>>> call,
+        Func<Utf8JsonWriter, Func<ValueTask>, TResult, Task> write,
+        bool streamed) => async context =>
     {
         if (await Body(context) is not { } body)
         {
@@ -203,7 +287,15 @@ public static class ExploApi
             return;
         }
 
-        await Respond(context, await call(Service(context), CallerOf(context), request, context.RequestAborted), write);
+        var result = await call(Service(context), CallerOf(context), request, context.RequestAborted);
+        if (streamed)
+        {
+            await RespondStreamed(context, result, write);
+        }
+        else
+        {
+            await Respond(context, result, (w, r) => write(w, () => ValueTask.CompletedTask, r).GetAwaiter().GetResult());
+        }
     };
 
     private static CreateCustomerRequest CreateRequest(JsonIn body) => new(body.RequiredString("provided_id"))
@@ -265,7 +357,6 @@ public static class ExploApi
         for (var i = 0; rows is not null && i < rows.Count; i++)
         {
             requests.Add(CreateRequest(rows[i]));
-            body.Absorb($"customers[{i}]", rows[i]);
         }
 
         return (requests, body.Bool("atomic") ?? false);
@@ -288,7 +379,7 @@ public static class ExploApi
         JsonOut.UserGroup(w, result.UserGroup);
     }
 
-    private static void WriteImport(Utf8JsonWriter w, ImportResult result)
+    private static async Task WriteImport(Utf8JsonWriter w, Func<ValueTask> flush, ImportResult result)
     {
         w.WriteNumber("created", result.Created);
         w.WriteNumber("existing", result.Existing);
@@ -301,6 +392,7 @@ public static class ExploApi
             w.WriteString("kind", error.Failure.GetType().Name);
             JsonOut.FailureFields(w, error.Failure);
             w.WriteEndObject();
+            await flush();
         }
 
         w.WriteEndArray();
@@ -312,7 +404,8 @@ public static class ExploApi
         HierarchyLevelName = context.Request.Query.TryGetValue("hierarchy_level_name", out var level) ? level.ToString() : null,
     };
 
-    private static void WriteCustomers(Utf8JsonWriter w, IEnumerable<CustomerView> customers)
+    /// <summary>Writes the customers one at a time, handing each to the connection as it is written.</summary>
+    private static async Task WriteCustomers(Utf8JsonWriter w, Func<ValueTask> flush, IReadOnlyList<CustomerView> customers)
     {
         w.WriteStartArray("customers");
         foreach (var customer in customers)
@@ -320,6 +413,7 @@ public static class ExploApi
             w.WriteStartObject();
             JsonOut.CustomerFields(w, customer);
             w.WriteEndObject();
+            await flush();
         }
 
         w.WriteEndArray();
@@ -338,17 +432,17 @@ public static class ExploApi
 
         var request = new CustomerPageRequest { Page = page ?? 1, PageSize = pageSize ?? 20, Filter = FilterOf(context) };
         var result = await Service(context).ListCustomerPageAsync(CallerOf(context), request, context.RequestAborted);
-        await Respond(context, result, (w, p) =>
+        await RespondStreamed(context, result, async (w, flush, p) =>
         {
             w.WriteNumber("total_count", p.TotalCount);
             w.WriteStartObject("results");
-            WriteCustomers(w, p.Customers);
+            await WriteCustomers(w, flush, p.Customers);
             w.WriteEndObject();
         });
     }
 
     private static async Task ListCustomersV1(HttpContext context) =>
-        await Respond(context, await Service(context).ListCustomersAsync(CallerOf(context), FilterOf(context), context.RequestAborted), WriteCustomers);
+        await RespondStreamed(context, await Service(context).ListCustomersAsync(CallerOf(context), FilterOf(context), context.RequestAborted), WriteCustomers);
 
     private static async Task ListGroupTags(HttpContext context) =>
         await Respond(context, await Service(context).ListGroupTagsAsync(CallerOf(context), context.RequestAborted), (w, tags) =>
@@ -383,8 +477,14 @@ public static class ExploApi
             }
         }
 
-        /// <summary>False when the caller's token is over its limit; <paramref name="retryAfterSeconds"/> says when to retry.</summary>
-        public bool TryAcquire(HttpContext context, out int retryAfterSeconds)
+        /// <summary>The partition of a valid API token: a hash of its secret, never the secret itself.</summary>
+        public static string TokenKey(string secret) => "token:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+
+        /// <summary>The partition of a request without a valid token: the client's address.</summary>
+        public static string AddressKey(HttpContext context) => "address:" + context.Connection.RemoteIpAddress;
+
+        /// <summary>False when the partition is over its limit; <paramref name="retryAfterSeconds"/> says when to retry.</summary>
+        public bool TryAcquire(string key, out int retryAfterSeconds)
         {
             retryAfterSeconds = 0;
             if (_limiter is null)
@@ -392,10 +492,6 @@ public static class ExploApi
                 return true;
             }
 
-            // Partition by a hash of the secret, never the secret itself; requests without a token share one partition per address.
-            var key = SecretOf(context) is { } secret
-                ? Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(secret)))
-                : "anonymous:" + context.Connection.RemoteIpAddress;
             using var lease = _limiter.AttemptAcquire(key);
             if (lease.IsAcquired)
             {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Explo.Domain.Rules;
 using Microsoft.AspNetCore.Http;
@@ -14,20 +15,44 @@ internal sealed class JsonIn
     /// <summary>Levels a request may wrap around a properties object: the body, the import's customers array, a row.</summary>
     public const int EnvelopeLevels = 3;
 
-    private readonly List<Violation> _violations = [];
+    /// <summary>Most violations one request keeps (the rest are counted): the error body lists at most this many.</summary>
+    public const int MaxListedViolations = 100;
 
-    private JsonIn(JsonElement root) => Root = root;
+    private readonly ViolationSink _violations;
+    private readonly string _prefix;
+
+    private JsonIn(JsonElement root, ViolationSink violations, string prefix)
+    {
+        Root = root;
+        _violations = violations;
+        _prefix = prefix;
+    }
 
     public JsonElement Root { get; }
 
-    public IReadOnlyList<Violation> Violations => _violations;
+    /// <summary>The first <see cref="MaxListedViolations"/> violations of the whole request (rows included).</summary>
+    public IReadOnlyList<Violation> Violations => _violations.Kept;
+
+    /// <summary>Violations found beyond <see cref="Violations"/>, counted only.</summary>
+    public long MoreViolations => _violations.More;
+
+    /// <summary>The request's violations as one failure (every listed one, and the count of the rest).</summary>
+    public ValidationFailed ToFailure() => new(_violations.Kept) { MoreViolations = _violations.More };
 
     /// <summary>An error response to send instead of handling the request.</summary>
     public sealed record Rejection(int Status, string Code, string Message);
 
-    /// <summary>Reads and parses the body; a rejection names the problem (too large, empty, malformed, too deep, not an object).</summary>
+    /// <summary>
+    /// Reads and parses the body; a rejection names the problem (too large, cut off, too slow, another charset, empty,
+    /// not UTF-8, malformed, too deep, a duplicate key, not an object).
+    /// </summary>
     public static async Task<(JsonIn? Body, Rejection? Rejection)> Read(HttpContext context, ExploLimits limits)
     {
+        if (UnsupportedCharset(context) is { } charset)
+        {
+            return (null, new Rejection(StatusCodes.Status415UnsupportedMediaType, "unsupported_charset", $"The request body must be UTF-8 JSON; the Content-Type names charset '{Shorten(charset)}'. Send it as UTF-8 (or name no charset)."));
+        }
+
         var declared = context.Request.ContentLength;
         if (declared is { } length && length > limits.MaxRequestBodyBytes)
         {
@@ -53,6 +78,14 @@ internal sealed class JsonIn
             // The host's own body limit stopped the read first.
             return (null, TooLarge(context, Math.Max(buffer.Length, limits.MaxRequestBodyBytes + 1L), limits));
         }
+        catch (BadHttpRequestException e)
+        {
+            // The client's fault: the body was cut off (400) or arrived too slowly (408). Nothing more will be read.
+            context.Response.Headers.Connection = "close";
+            return (null, e.StatusCode == StatusCodes.Status408RequestTimeout
+                ? new Rejection(StatusCodes.Status408RequestTimeout, "request_timeout", $"The request body arrived too slowly ({buffer.Length} bytes read); send it at once.")
+                : new Rejection(StatusCodes.Status400BadRequest, "incomplete_body", $"The request body ended early ({buffer.Length} bytes read, fewer than announced); send the whole body."));
+        }
 
         var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
         if (bytes.Span.Trim(" \t\r\n"u8).IsEmpty)
@@ -60,19 +93,30 @@ internal sealed class JsonIn
             return (null, new Rejection(StatusCodes.Status400BadRequest, "empty_body", "The request body is empty; send a JSON object."));
         }
 
+        if (InvalidUtf8(bytes.Span) is { } notUtf8)
+        {
+            return (null, notUtf8);
+        }
+
+        // The envelope may wrap the deepest field (properties) in up to three levels (body, customers array, row), so a
+        // too-deep properties value reaches the core's rule, which names the field; deeper bodies stop here.
+        var envelope = limits with { MaxJsonDepth = limits.MaxJsonDepth + EnvelopeLevels };
         int depth;
         try
         {
-            depth = MaxDepth(bytes.Span);
+            var (maxDepth, problem) = Scan(bytes.Span, envelope.MaxJsonDepth);
+            if (problem is not null)
+            {
+                return (null, problem);
+            }
+
+            depth = maxDepth;
         }
         catch (JsonException e)
         {
             return (null, Malformed(e));
         }
 
-        // The envelope may wrap the deepest field (properties) in up to three levels (body, customers array, row), so a
-        // too-deep properties value reaches the core's rule, which names the field; deeper bodies stop here.
-        var envelope = limits with { MaxJsonDepth = limits.MaxJsonDepth + EnvelopeLevels };
         if (RuleSets.Request.Validate(new RequestEnvelope(bytes.Length, depth, envelope)) is { } tooDeep)
         {
             return (null, new Rejection(StatusCodes.Status400BadRequest, tooDeep.Code, tooDeep.Message));
@@ -86,12 +130,183 @@ internal sealed class JsonIn
                 return (null, new Rejection(StatusCodes.Status400BadRequest, "invalid_body", $"The request body must be a JSON object; it is {Describe(document.RootElement)}."));
             }
 
-            return (new JsonIn(document.RootElement.Clone()), null);
+            return (new JsonIn(document.RootElement.Clone(), new ViolationSink(), string.Empty), null);
         }
         catch (JsonException e)
         {
             return (null, Malformed(e));
         }
+    }
+
+    /// <summary>The charset a Content-Type names when it is not UTF-8; null for UTF-8 or none.</summary>
+    private static string? UnsupportedCharset(HttpContext context)
+    {
+        if (context.Request.ContentType is not { Length: > 0 } contentType
+            || !Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)
+            || media.Charset is not { Length: > 0 } charset)
+        {
+            return null;
+        }
+
+        var name = charset.ToString().Trim('"');
+        return name.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || name.Equals("utf8", StringComparison.OrdinalIgnoreCase) ? null : name;
+    }
+
+    /// <summary>
+    /// The 400 for a body that is not UTF-8 (an invalid byte, an overlong form, an encoded surrogate as in CESU-8, a
+    /// truncated sequence), naming where; null for valid UTF-8.
+    /// </summary>
+    private static Rejection? InvalidUtf8(ReadOnlySpan<byte> bytes)
+    {
+        if (System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            return null;
+        }
+
+        var offset = 0;
+        var chars = new char[4096];
+        while (offset < bytes.Length)
+        {
+            var status = System.Text.Unicode.Utf8.ToUtf16(bytes[offset..], chars, out var read, out _, replaceInvalidSequences: false, isFinalBlock: true);
+            if (status == System.Buffers.OperationStatus.InvalidData)
+            {
+                offset += read;
+                break;
+            }
+
+            offset += read;
+        }
+
+        var (line, column) = Position(bytes, offset);
+        return new Rejection(StatusCodes.Status400BadRequest, "invalid_utf8", $"The request body is not valid UTF-8 at line {line}, byte {column} (byte 0x{bytes[Math.Min(offset, bytes.Length - 1)]:x2}); send JSON text encoded as UTF-8.");
+    }
+
+    private static (long Line, long Column) Position(ReadOnlySpan<byte> bytes, int offset)
+    {
+        var before = bytes[..Math.Min(offset, bytes.Length)];
+        var lastNewline = before.LastIndexOf((byte)'\n');
+        return (before.Count((byte)'\n') + 1, offset - lastNewline);
+    }
+
+    /// <summary>
+    /// One forward-only pass over the text: the deepest nesting (stopping once past <paramref name="maxDepth"/>), a key
+    /// repeated in any object (named by its path), and escaped strings that are not valid UTF-16 (a lone surrogate
+    /// such as <c>\ud800</c>). Throws <see cref="JsonException"/> for malformed JSON.
+    /// </summary>
+    private static (int Depth, Rejection? Problem) Scan(ReadOnlySpan<byte> json, int maxDepth)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = int.MaxValue / 2, CommentHandling = JsonCommentHandling.Disallow });
+        var frames = new List<Frame>();
+        var max = 0;
+        while (reader.Read())
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                    max = Math.Max(max, reader.CurrentDepth + 1);
+                    if (max > maxDepth)
+                    {
+                        return (max, null);
+                    }
+
+                    Enter(frames, reader.TokenType == JsonTokenType.StartArray);
+                    break;
+                case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                    frames.RemoveAt(frames.Count - 1);
+                    Advance(frames);
+                    break;
+                case JsonTokenType.PropertyName:
+                    if (!TryText(ref reader, out var key))
+                    {
+                        return (max, LoneSurrogate(json, reader, PathOf(frames)));
+                    }
+
+                    var frame = frames[^1];
+                    frame.Key = key;
+                    if (!frame.Keys!.Add(key))
+                    {
+                        return (max, new Rejection(StatusCodes.Status400BadRequest, "duplicate_key", $"The key {Quote(key)} appears twice in the same object at {PathOf(frames)}; every key of a JSON object must be unique."));
+                    }
+
+                    break;
+                case JsonTokenType.String:
+                    if (reader.ValueIsEscaped && !TryText(ref reader, out _))
+                    {
+                        return (max, LoneSurrogate(json, reader, PathOf(frames)));
+                    }
+
+                    Advance(frames);
+                    break;
+                default:
+                    Advance(frames);
+                    break;
+            }
+        }
+
+        return (max, null);
+    }
+
+    private static bool TryText(ref Utf8JsonReader reader, out string text)
+    {
+        try
+        {
+            text = reader.GetString()!;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            // The text escapes a surrogate that has no partner (\ud800 alone): not a Unicode string.
+            text = string.Empty;
+            return false;
+        }
+    }
+
+    private static Rejection LoneSurrogate(ReadOnlySpan<byte> json, Utf8JsonReader reader, string path)
+    {
+        var (line, column) = Position(json, (int)reader.TokenStartIndex);
+        return new Rejection(StatusCodes.Status400BadRequest, "invalid_utf8", $"The string at {path} (line {line}, byte {column}) escapes a lone surrogate (such as \\ud800 without its partner), which is not Unicode text; send valid UTF-16 escapes.");
+    }
+
+    /// <summary>Where the reader is, for messages: an object with its keys so far, or an array with its index.</summary>
+    private sealed class Frame(bool isArray)
+    {
+        public bool IsArray { get; } = isArray;
+
+        public HashSet<string>? Keys { get; } = isArray ? null : new HashSet<string>(StringComparer.Ordinal);
+
+        public string? Key { get; set; }
+
+        public int Index { get; set; }
+    }
+
+    private static void Enter(List<Frame> frames, bool isArray) => frames.Add(new Frame(isArray));
+
+    /// <summary>A value ended: in an array, the next value has the next index.</summary>
+    private static void Advance(List<Frame> frames)
+    {
+        if (frames.Count > 0 && frames[^1].IsArray)
+        {
+            frames[^1].Index++;
+        }
+    }
+
+    /// <summary>The path of the current position, as fields are named in errors: <c>customers[3].properties.region</c>.</summary>
+    private static string PathOf(List<Frame> frames)
+    {
+        var path = new StringBuilder();
+        foreach (var frame in frames)
+        {
+            if (frame.IsArray)
+            {
+                path.Append('[').Append(frame.Index).Append(']');
+            }
+            else if (frame.Key is not null)
+            {
+                path.Append(path.Length == 0 ? string.Empty : ".").Append(frame.Key);
+            }
+        }
+
+        return path.Length == 0 ? "the top level" : path.ToString();
     }
 
     /// <summary>The 413 rejection; the connection closes after it, as the rest of the body is never read.</summary>
@@ -106,22 +321,6 @@ internal sealed class JsonIn
         StatusCodes.Status400BadRequest,
         "malformed_json",
         $"The request body is not valid JSON (line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}); check quotes, commas and brackets.");
-
-    /// <summary>The deepest nesting in the text, found with a forward-only reader (fast even for pathological input).</summary>
-    private static int MaxDepth(ReadOnlySpan<byte> json)
-    {
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = int.MaxValue / 2, CommentHandling = JsonCommentHandling.Disallow });
-        var max = 0;
-        while (reader.Read())
-        {
-            if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
-            {
-                max = Math.Max(max, reader.CurrentDepth + 1);
-            }
-        }
-
-        return max;
-    }
 
     private static string Describe(JsonElement e) => e.ValueKind switch
     {
@@ -138,7 +337,7 @@ internal sealed class JsonIn
         Root.TryGetProperty(field, out value) && value.ValueKind != JsonValueKind.Null;
 
     private void WrongType(string field, string expected, JsonElement got) =>
-        _violations.Add(new Violation("invalid_type", field, $"{field} must be {expected}; it is {Describe(got)}."));
+        _violations.Add(new Violation("invalid_type", _prefix + field, $"{field} must be {expected}; it is {Describe(got)}."));
 
     /// <summary>A string field; null when absent or null.</summary>
     public string? String(string field)
@@ -324,7 +523,7 @@ internal sealed class JsonIn
         {
             if (item.ValueKind == JsonValueKind.Object)
             {
-                rows.Add(new JsonIn(item));
+                rows.Add(new JsonIn(item, _violations, $"{_prefix}{field}[{i}]."));
             }
             else
             {
@@ -340,15 +539,36 @@ internal sealed class JsonIn
     /// <summary>Records that a required field is missing or null.</summary>
     public void Require(string field, string expected)
     {
-        if (!TryGet(field, out _) && !_violations.Any(v => v.Field == field))
+        if (!TryGet(field, out _) && !_violations.Kept.Any(v => v.Field == _prefix + field))
         {
-            _violations.Add(new Violation("invalid_type", field, $"{field} must be {expected}; it is missing."));
+            _violations.Add(new Violation("invalid_type", _prefix + field, $"{field} must be {expected}; it is missing."));
         }
     }
 
-    /// <summary>Adds the violations of a nested reader under a prefix.</summary>
-    public void Absorb(string prefix, JsonIn nested) =>
-        _violations.AddRange(nested.Violations.Select(v => v with { Field = $"{prefix}.{v.Field}" }));
+    /// <summary>
+    /// The violations of one request, rows included: the first <see cref="MaxListedViolations"/> are kept, the rest
+    /// only counted, so a body of 300,000 wrong array elements costs a counter, not 300,000 messages.
+    /// </summary>
+    private sealed class ViolationSink
+    {
+        private readonly List<Violation> _kept = [];
+
+        public IReadOnlyList<Violation> Kept => _kept;
+
+        public long More { get; private set; }
+
+        public void Add(Violation violation)
+        {
+            if (_kept.Count < MaxListedViolations)
+            {
+                _kept.Add(violation);
+            }
+            else
+            {
+                More++;
+            }
+        }
+    }
 
     /// <summary>A query-string integer (page, page_size), with a violation naming the parameter when it is not one.</summary>
     public static int? QueryInt(HttpContext context, List<Violation> violations, string code, params string[] names)
@@ -369,6 +589,8 @@ internal sealed class JsonIn
 
         return null;
     }
+
+    private static string Quote(string value) => $"'{Shorten(value)}'";
 
     private static string Shorten(string value) => value.Length <= 40 ? value : value[..37] + "...";
 }

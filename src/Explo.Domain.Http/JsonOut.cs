@@ -33,24 +33,65 @@ internal static class JsonOut
         body?.Invoke(w);
     });
 
-    public static Task Error(HttpContext context, int status, string code, string message, IReadOnlyList<Violation>? violations = null) => Write(context, status, w =>
+    /// <summary>
+    /// Writes a success body straight to the response as it is produced: <paramref name="body"/> calls the flush
+    /// function between items, which hands what is written so far to the connection once it passes
+    /// <see cref="FlushThreshold"/> bytes and waits while the client is slow to read (back-pressure), so a response of
+    /// any size holds about one item in memory.
+    /// </summary>
+    public static async Task Stream(HttpContext context, Func<Utf8JsonWriter, Func<ValueTask>, Task> body)
+    {
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        var pipe = context.Response.BodyWriter;
+        var writer = new Utf8JsonWriter(pipe, Options);
+        await using (writer.ConfigureAwait(false))
+        {
+            var flushed = 0L;
+            async ValueTask Flush()
+            {
+                writer.Flush();
+                if (writer.BytesCommitted - flushed >= FlushThreshold)
+                {
+                    flushed = writer.BytesCommitted;
+                    await pipe.FlushAsync(context.RequestAborted);
+                }
+            }
+
+            writer.WriteStartObject();
+            writer.WriteNumber("success", 1);
+            await body(writer, Flush);
+            writer.WriteEndObject();
+            writer.Flush();
+        }
+
+        await pipe.FlushAsync(context.RequestAborted);
+    }
+
+    /// <summary>Bytes a streamed response gathers before it hands them to the connection.</summary>
+    public const int FlushThreshold = 32 * 1024;
+
+    public static Task Error(HttpContext context, int status, string code, string message, IReadOnlyList<Violation>? violations = null, long moreViolations = 0) => Write(context, status, w =>
     {
         w.WriteNumber("success", 0);
-        ErrorFields(w, code, message, violations);
+        ErrorFields(w, code, message, violations, moreViolations);
     });
 
-    /// <summary>The error fields of a failure: <c>error</c>, <c>error_code</c> and, for a validation failure, <c>errors</c>.</summary>
+    /// <summary>
+    /// The error fields of a failure: <c>error</c>, <c>error_code</c> and, for a validation failure, <c>errors</c>
+    /// (at most <see cref="JsonIn.MaxListedViolations"/> entries) and <c>more_errors</c> (how many more there are).
+    /// </summary>
     public static void FailureFields(Utf8JsonWriter w, Failure failure) =>
-        ErrorFields(w, failure.Code, failure.Message, (failure as ValidationFailed)?.Violations);
+        ErrorFields(w, failure.Code, failure.Message, (failure as ValidationFailed)?.Violations, (failure as ValidationFailed)?.MoreViolations ?? 0);
 
-    private static void ErrorFields(Utf8JsonWriter w, string code, string message, IReadOnlyList<Violation>? violations)
+    private static void ErrorFields(Utf8JsonWriter w, string code, string message, IReadOnlyList<Violation>? violations, long moreViolations)
     {
         w.WriteString("error", message);
         w.WriteString("error_code", code);
         if (violations is { Count: > 0 })
         {
             w.WriteStartArray("errors");
-            foreach (var v in violations)
+            foreach (var v in violations.Take(JsonIn.MaxListedViolations))
             {
                 w.WriteStartObject();
                 w.WriteString("field", v.Field);
@@ -60,12 +101,17 @@ internal static class JsonOut
             }
 
             w.WriteEndArray();
+            var more = Math.Max(0, violations.Count - JsonIn.MaxListedViolations) + moreViolations;
+            if (more > 0)
+            {
+                w.WriteNumber("more_errors", more);
+            }
         }
     }
 
     public static Task Failure(HttpContext context, Failure failure) => failure switch
     {
-        ValidationFailed v => Error(context, StatusCodes.Status400BadRequest, v.Code, v.Message, v.Violations),
+        ValidationFailed v => Error(context, StatusCodes.Status400BadRequest, v.Code, v.Message, v.Violations, v.MoreViolations),
         NotFound f => Error(context, StatusCodes.Status404NotFound, f.Code, f.Message),
         Conflict f => Error(context, StatusCodes.Status409Conflict, f.Code, f.Message),
         Forbidden f => Error(context, StatusCodes.Status403Forbidden, f.Code, f.Message),

@@ -8,7 +8,7 @@ namespace Explo.Domain;
 /// runs its rule set, and either applies the whole change (with its events) or returns every violation, changing nothing.
 /// Thread-safe; the store serialises writers.
 /// </summary>
-public sealed partial class ExploService : IExploService
+public sealed partial class ExploService : IExploService, IExploAuthorizer
 {
     private readonly IWorkspaceStore _store;
     private readonly ExploServiceOptions _options;
@@ -110,6 +110,21 @@ public sealed partial class ExploService : IExploService
 
         return new Principal(token.AccessGroupId, token.AccessGroupId, !token.ReadOnly, false);
     }
+
+    /// <inheritdoc />
+    public Task<Result<CallerAccess>> AuthorizeAsync(Caller caller, bool writes, CancellationToken cancellationToken = default) =>
+        Run<CallerAccess>(caller, Access.Read, cancellationToken, unit =>
+        {
+            var principal = unit.Principal;
+            var denied = Rules.RuleSets.Access.Check(new AccessGroups.AccessProposal(principal.CanWrite, principal.IsAdministrator, Writes: writes, AdminOnly: false));
+            if (denied.Count > 0)
+            {
+                return new Forbidden(denied[0].Code, denied[0].Message);
+            }
+
+            var group = principal.Scope is { } scope ? unit.Workspace.AccessGroups.First(g => g.Id == scope).Name : null;
+            return new CallerAccess(group, principal.CanWrite, principal.IsAdministrator);
+        });
 
     private static ValidationFailed? CheckIdentifier(string field, string? value) =>
         Rules.RuleSets.Identifier.Validate(new GroupTags.NameProposal(field, value));

@@ -42,8 +42,56 @@ public sealed record ValidationFailed : Failure
     /// <inheritdoc />
     public override string Code => Violations[0].Code;
 
+    /// <summary>
+    /// Violations that were found but not kept in <see cref="Violations"/> (a transport that stops recording after a
+    /// bound, so a hostile body can't make the failure unbounded); 0 when every violation is listed.
+    /// </summary>
+    public long MoreViolations { get; init; }
+
+    /// <summary>Every violation found: the listed ones and <see cref="MoreViolations"/>.</summary>
+    public long TotalViolations => Violations.Count + MoreViolations;
+
     /// <inheritdoc />
-    public override string Message => string.Join(" ", Violations.Select(v => v.Message));
+    /// <remarks>
+    /// One sentence per distinct rule (the first violation of each code, in order), each followed by how many more
+    /// violations of that rule there are: bounded by the number of rules, not by the number of array elements.
+    /// </remarks>
+    public override string Message
+    {
+        get
+        {
+            var firstOfCode = new List<(Violation First, int More)>();
+            foreach (var violation in Violations)
+            {
+                var index = firstOfCode.FindIndex(entry => entry.First.Code == violation.Code);
+                if (index < 0)
+                {
+                    firstOfCode.Add((violation, 0));
+                }
+                else
+                {
+                    firstOfCode[index] = (firstOfCode[index].First, firstOfCode[index].More + 1);
+                }
+            }
+
+            var text = new System.Text.StringBuilder();
+            foreach (var (first, more) in firstOfCode)
+            {
+                text.Append(text.Length == 0 ? string.Empty : " ").Append(first.Message);
+                if (more > 0)
+                {
+                    text.Append(" (").Append(more).Append(" more like it.)");
+                }
+            }
+
+            if (MoreViolations > 0)
+            {
+                text.Append(" (").Append(MoreViolations).Append(" more problems not listed.)");
+            }
+
+            return text.ToString();
+        }
+    }
 }
 
 /// <summary>The customer, tag, token or other item named does not exist (or is outside the caller's DVG).</summary>
