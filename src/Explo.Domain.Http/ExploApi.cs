@@ -139,13 +139,10 @@ public static class ExploApi
 
             await endpoint.Handler(context);
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (Exception e) when (e is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested)
         {
-            // The client went away; nothing to answer.
-        }
-        catch (IOException) when (context.RequestAborted.IsCancellationRequested)
-        {
-            // The connection broke while the body or the answer was on its way: the client's doing, nothing to answer.
+            // The client went away (or cut the connection) while the body or the answer was on its way: its doing,
+            // and nobody is left to answer.
             Logger(context)?.LogInformation("Request {Method} {Path}: the client closed the connection.", context.Request.Method, context.Request.Path);
         }
         catch (BadHttpRequestException e)
@@ -227,6 +224,12 @@ public static class ExploApi
         var (body, rejection) = await JsonIn.Read(context, Limits(context));
         if (rejection is not null)
         {
+            if (rejection.Status is StatusCodes.Status400BadRequest or StatusCodes.Status408RequestTimeout && rejection.Code is "incomplete_body" or "request_timeout")
+            {
+                // A client fault at the transport level: worth a warning (a pattern may be an attack), never an error.
+                Logger(context)?.LogWarning("Request {Method} {Path} rejected: {Status} {Code}", context.Request.Method, context.Request.Path, rejection.Status, rejection.Code);
+            }
+
             await JsonOut.Error(context, rejection.Status, rejection.Code, rejection.Message);
             return null;
         }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Explo.Domain.Http.Tests;
 
@@ -23,7 +24,11 @@ public sealed class TestServer : IDisposable
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         BaseAddress = new Uri(addresses.First().TrimEnd('/') + "/");
         Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        app.Services.GetRequiredService<ILoggerFactory>().AddProvider(Logs);
     }
+
+    /// <summary>Every log entry the server wrote from the moment it started (level, category and message).</summary>
+    public CapturedLogs Logs { get; } = new();
 
     /// <summary>The server's address, for example <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri BaseAddress { get; }
@@ -68,6 +73,40 @@ public sealed class TestServer : IDisposable
         catch (IOException)
         {
             // Left for the OS to clean.
+        }
+    }
+}
+
+/// <summary>A logger provider that keeps every entry, so tests can assert what a request logged.</summary>
+public sealed class CapturedLogs : ILoggerProvider
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(LogLevel Level, string Category, string Message)> _entries = new();
+
+    /// <summary>The entries so far.</summary>
+    public IReadOnlyList<(LogLevel Level, string Category, string Message)> Entries => [.. _entries];
+
+    /// <summary>The entries at <see cref="LogLevel.Error"/> or above.</summary>
+    public IReadOnlyList<(LogLevel Level, string Category, string Message)> Errors => Entries.Where(e => e.Level >= LogLevel.Error).ToList();
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(CapturedLogs owner, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                owner._entries.Enqueue((logLevel, category, formatter(state, exception) + (exception is null ? string.Empty : " | " + exception.GetType().Name)));
+            }
         }
     }
 }

@@ -86,7 +86,7 @@ public sealed record ValidationFailed : Failure
 
             if (MoreViolations > 0)
             {
-                text.Append(" (").Append(MoreViolations).Append(" more problems not listed.)");
+                text.Append(" (").Append(MoreViolations).Append(" more problems found and not listed.)");
             }
 
             return text.ToString();
