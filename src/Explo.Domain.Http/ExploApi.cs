@@ -113,6 +113,15 @@ public static class ExploApi
                 return;
             }
 
+            var headerBytes = HeaderBytes(context.Request.Headers);
+            var maxHeaderBytes = context.RequestServices.GetRequiredService<IOptions<ExploHttpOptions>>().Value.MaxRequestHeadersBytes;
+            if (headerBytes > maxHeaderBytes)
+            {
+                CloseUnreadBody(context);
+                await JsonOut.Error(context, StatusCodes.Status431RequestHeaderFieldsTooLarge, "request_headers_too_large", $"The request's headers are {headerBytes} bytes; at most {maxHeaderBytes} are accepted. Send fewer or shorter headers.");
+                return;
+            }
+
             var (secret, headerProblem) = ReadAuthorization(context);
             var access = headerProblem is null
                 ? await Authorizer(context).AuthorizeAsync(Caller.WithApiToken(secret), endpoint.Writes, context.RequestAborted)
@@ -169,6 +178,21 @@ public static class ExploApi
             }
         }
     };
+
+    /// <summary>The size of the headers as Kestrel counts them: each name and value.</summary>
+    private static long HeaderBytes(IHeaderDictionary headers)
+    {
+        var total = 0L;
+        foreach (var (name, values) in headers)
+        {
+            foreach (var value in values)
+            {
+                total += name.Length + (value?.Length ?? 0);
+            }
+        }
+
+        return total;
+    }
 
     private static ILogger? Logger(HttpContext context) =>
         context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger("Explo.Domain.Http");

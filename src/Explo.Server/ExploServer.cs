@@ -157,7 +157,13 @@ public static class ExploServer
         });
         // The adapter enforces the body limit itself (413 request_body_too_large); Kestrel's limit is only a backstop,
         // with room to spare, as Kestrel counts chunked framing too.
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = (2L * settings.ServiceOptions.Limits.MaxRequestBodyBytes) + (64 * 1024));
+        // The same for headers: the endpoints answer headers over their 32 KiB limit with the API's JSON error; Kestrel's
+        // own 431 (which has no body and can't be given one) only stops what is far beyond it.
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = (2L * settings.ServiceOptions.Limits.MaxRequestBodyBytes) + (64 * 1024);
+            k.Limits.MaxRequestHeadersTotalSize = 4 * new ExploHttpOptions().MaxRequestHeadersBytes;
+        });
 
         var app = builder.Build();
         app.MapExploApi();

@@ -183,6 +183,19 @@ public sealed class HardeningTests : WireTestBase
         await Rejected(HttpStatusCode.NotFound, "not_found", () => Send(new HttpMethod(method), path, method == "POST" ? "{}" : null), mentions: "/" + path);
     }
 
+    [Fact]
+    public async Task Headers_over_the_limit_get_a_431_with_the_json_error()
+    {
+        await Rejected(HttpStatusCode.RequestHeaderFieldsTooLarge, "request_headers_too_large", async () =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "api/create_customer/") { Content = new StringContent("""{"provided_id": "h"}""") };
+            request.Headers.TryAddWithoutValidation("Explo-Authorization", "Token " + Writer);
+            request.Headers.TryAddWithoutValidation("X-Padding", new string('p', 40_000));
+            var response = await Server.Http.SendAsync(request);
+            return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync()), response);
+        }, mentions: "32768");
+    }
+
     /// <summary>Sends raw HTTP/1.1 on a socket and returns the status line and body of the answer.</summary>
     private async Task<(int Status, string Body)> Raw(string head, byte[] bodyStart, Func<Socket, Task> afterBody)
     {
