@@ -101,9 +101,11 @@ internal static class Wire
     {
         if (body.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array && errors.GetArrayLength() > 0)
         {
+            // The server lists at most 100 violations and counts the rest in more_errors.
+            var more = body.TryGetProperty("more_errors", out var count) && count.TryGetInt64(out var n) ? n : 0;
             return new ValidationFailed(errors.EnumerateArray()
                 .Select(v => new Violation(String(v, "error_code") ?? code, String(v, "field") ?? string.Empty, String(v, "error") ?? message))
-                .ToList());
+                .ToList()) { MoreViolations = more };
         }
 
         return new ValidationFailed(code, "body", message);

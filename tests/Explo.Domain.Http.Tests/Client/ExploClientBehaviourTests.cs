@@ -26,6 +26,22 @@ public sealed class ExploClientBehaviourTests
     }
 
     [Fact]
+    public async Task A_failure_with_more_than_100_violations_lists_100_and_counts_the_rest()
+    {
+        using var server = TestServer.Start(s => s with { InitialApiToken = Secret });
+        using var client = new ExploClient(server.BaseAddress);
+        var rows = Enumerable.Range(0, 150).Select(i => new CreateCustomerRequest("bad\u0001" + i)).ToList();
+
+        var result = await client.ImportCustomersAsync(Token, rows, new ImportOptions { Atomic = true });
+
+        var invalid = Assert.IsType<ValidationFailed>(result.Failure);
+        Assert.Equal(100, invalid.Violations.Count);
+        Assert.Equal(50, invalid.MoreViolations);
+        Assert.Equal(150, invalid.TotalViolations);
+        Assert.Empty((await client.ListCustomersAsync(Token, new CustomerFilter())).SuccessValue);
+    }
+
+    [Fact]
     public async Task A_closed_port_is_an_HttpRequestException()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
