@@ -64,7 +64,7 @@ public static class ExploApi
         return endpoints;
     }
 
-    private static readonly string[] AllMethods = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+    private static readonly string[] AllMethods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
     /// <summary>
     /// One endpoint of the API: its method, path and handler (also the source of the OpenAPI document), and whether it

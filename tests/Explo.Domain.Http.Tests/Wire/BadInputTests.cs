@@ -123,6 +123,7 @@ public sealed class BadInputTests : WireTestBase
     public async Task A_wrong_method_is_a_405_naming_the_right_one()
     {
         await Rejected(HttpStatusCode.MethodNotAllowed, "method_not_allowed", () => Send(HttpMethod.Get, "api/create_customer/"), mentions: "POST");
+        await Rejected(HttpStatusCode.MethodNotAllowed, "method_not_allowed", () => Send(HttpMethod.Options, "api/get_customer/"), mentions: "POST");
         var (_, _, response) = await Send(HttpMethod.Get, "api/create_customer/");
         using (response)
         {
