@@ -65,13 +65,22 @@ internal sealed class DatabaseFiles : IDisposable
         var folder = System.IO.Path.GetDirectoryName(fullPath);
         if (!string.IsNullOrEmpty(folder) && !Directory.Exists(folder))
         {
+            // The store creates missing folders, unless a file stands where one of them would go.
+            for (var up = folder; !string.IsNullOrEmpty(up); up = System.IO.Path.GetDirectoryName(up))
+            {
+                if (File.Exists(up))
+                {
+                    throw new ExploStoreException($"The database path '{fullPath}' can't be used: '{up}' is a file, not a folder.");
+                }
+            }
+
             try
             {
                 Directory.CreateDirectory(folder);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new ExploStoreException($"The folder of the database file '{fullPath}' can't be created: {Reason(e)}.", e);
+                throw new ExploStoreException($"The folder '{folder}' of the database file '{fullPath}' can't be created: {Reason(e)}.", e);
             }
         }
 
@@ -131,6 +140,7 @@ internal sealed class DatabaseFiles : IDisposable
             throw new ExploStoreException(
                 e switch
                 {
+                    _ when Directory.Exists(logPath) => $"The database file '{fullPath}' can't be opened: a folder stands where its log file '{logPath}' goes.",
                     IOException io when IsLockConflict(io) => $"The log file '{logPath}' of the database file '{fullPath}' is in use by another process; close it there first.",
                     UnauthorizedAccessException when !logExisted => $"The database file '{fullPath}' can't be opened: LiteDB's log file '{logPath}' can't be created beside it (permission denied; is the folder read-only?).",
                     _ => $"The database file '{fullPath}' can't be opened: its log file '{logPath}' can't be opened for writing ({Reason(e)}).",
@@ -211,19 +221,16 @@ internal sealed class DatabaseFiles : IDisposable
     /// <summary>The operating system's reason, without the path .NET appends (the sentence names the path itself).</summary>
     private static string Reason(Exception e)
     {
-        if (e is UnauthorizedAccessException)
-        {
-            return "permission denied";
-        }
-
-        var message = e.Message;
+        var message = e.Message.ReplaceLineEndings(" ").Trim();
         var cut = message.IndexOf(" : '", StringComparison.Ordinal);
-        if (cut < 0)
+        return e switch
         {
-            cut = message.IndexOf(" '", StringComparison.Ordinal);
-        }
-
-        return (cut > 0 ? message[..cut] : message).TrimEnd('.', ' ').ToLowerInvariant();
+            UnauthorizedAccessException => "permission denied",
+            DirectoryNotFoundException => "a folder on its path does not exist",
+            FileNotFoundException => "it does not exist",
+            _ when cut > 0 => char.ToLowerInvariant(message[0]) + message[1..cut],
+            _ => message.TrimEnd('.'),
+        };
     }
 
     private static void TryDelete(string path)
