@@ -10,8 +10,9 @@ namespace Explo.Domain.LiteDb;
 /// <item>One unit of work = one LiteDB transaction on the calling thread: the changes and their events commit
 /// together or not at all. Writers are serialised; readers never see a half-applied change.</item>
 /// <item>Binary collation: <c>provided_id</c>, tag and level names compare exactly, whatever the machine's culture.</item>
-/// <item>The file is held exclusively by one store: a second opener (this or another process) gets an
-/// <see cref="ExploStoreException"/> naming the file at once, never a hang.</item>
+/// <item>The file is held exclusively by one store: it locks the database file itself (not a name of it) for its whole
+/// life, so a second opener (this or another process, through the same name, a hard link, a symbolic link or a bind
+/// mount) gets an <see cref="ExploStoreException"/> naming the file at once, never a hang.</item>
 /// <item>A commit is in the operating system's hands when <see cref="Write{T}"/> returns, so it survives the process
 /// being killed. LiteDB 5.0 does not fsync on commit, so a power loss may drop the last commits.</item>
 /// </list>
@@ -30,7 +31,7 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
     private const string CountersKey = "counters";
 
     private readonly ReaderWriterLockSlim _gate = new(LockRecursionPolicy.NoRecursion);
-    private readonly FileStream _fileLock;
+    private readonly DatabaseFiles _files;
     private readonly LiteDatabase _db;
     private readonly ILiteCollection<BsonDocument> _customers;
     private readonly ILiteCollection<BsonDocument> _meta;
@@ -45,7 +46,10 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
 
     /// <summary>Opens (or creates) the database file.</summary>
     /// <param name="path">The file's path, for example <c>explo.db</c>.</param>
-    /// <exception cref="ExploStoreException">The file is held by another store, was written by a newer schema, or is not an Explo file.</exception>
+    /// <exception cref="ExploStoreException">
+    /// The path is empty, a folder or can't be written (nor LiteDB's log file beside it), the file is held by another
+    /// store, was written by a newer schema, or is not an Explo file. The message is one sentence naming the file.
+    /// </exception>
     public LiteDbWorkspaceStore(string path)
         : this(path, DefaultCachedCustomers)
     {
@@ -58,23 +62,19 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
     /// holds the file's lock) and updates the cache with every commit, so a cached customer is never stale; a lookup by
     /// id, provided id or token that finds one skips LiteDB altogether.
     /// </param>
-    /// <exception cref="ExploStoreException">The file is held by another store, was written by a newer schema, or is not an Explo file.</exception>
+    /// <exception cref="ExploStoreException">
+    /// The path is empty, a folder or can't be written (nor LiteDB's log file beside it), the file is held by another
+    /// store, was written by a newer schema, or is not an Explo file. The message is one sentence naming the file.
+    /// </exception>
     public LiteDbWorkspaceStore(string path, int cachedCustomers)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(cachedCustomers);
         _cache = new CustomerCache(cachedCustomers);
-        FilePath = Path.GetFullPath(Guard(path));
-        _fileLock = AcquireLock(FilePath);
+        _files = DatabaseFiles.Open(path);
+        FilePath = _files.Path;
         try
         {
-            // A new file gets the binary collation; an existing one is opened as it is and checked in OpenSchema.
-            var connection = new ConnectionString { Filename = FilePath, Connection = ConnectionType.Direct };
-            if (!File.Exists(FilePath) || new FileInfo(FilePath).Length == 0)
-            {
-                connection.Collation = Collation.Binary;
-            }
-
-            _db = OpenFile(connection);
+            _db = OpenFile();
             _customers = _db.GetCollection(CustomerDocument.Collection, BsonAutoId.Int64);
             _meta = _db.GetCollection(MetaCollection, BsonAutoId.ObjectId);
             _events = _db.GetCollection(EventsCollection, BsonAutoId.Int64);
@@ -89,16 +89,14 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
                 ? e["_id"].AsInt64 + e[EventList].AsArray.Count - 1
                 : 0;
         }
-        catch (Exception e) when (e is LiteException or IOException or JsonException)
+        catch (Exception e) when (e is LiteException or IOException or UnauthorizedAccessException or JsonException)
         {
-            _db?.Dispose();
-            _fileLock.Dispose();
-            throw new ExploStoreException($"The database file '{FilePath}' can't be opened: {e.Message}", e);
+            Abandon();
+            throw new ExploStoreException($"The database file '{FilePath}' can't be opened: {OneLine(e.Message)}", e);
         }
         catch
         {
-            _db?.Dispose();
-            _fileLock.Dispose();
+            Abandon();
             throw;
         }
     }
@@ -210,7 +208,7 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
 
             _disposed = true;
             _db.Dispose();
-            _fileLock.Dispose();
+            _files.Dispose();
         }
         finally
         {
@@ -394,40 +392,48 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
     ];
 
     /// <summary>
-    /// Opens the LiteDB file. LiteDB does not check that an existing file is one of its own before it uses it: it
-    /// overwrites a short file with a new database, and fails in whatever way another program's file happens to make
-    /// it fail. So a non-empty file must start with LiteDB 5's header (its signature, then file format 8), or it is
+    /// Opens the LiteDB database on the store's own streams of the file and its log (LiteDB never opens them by name:
+    /// see <see cref="DatabaseFiles"/>). LiteDB does not check that an existing file is one of its own before it uses
+    /// it: it overwrites a short file with a new database, and fails in whatever way another program's file happens to
+    /// make it fail. So a non-empty file must start with LiteDB 5's header (its signature, then file format 8), or it is
     /// refused and left exactly as it was; errors past a valid header are reported as a file that can't be read.
+    /// A new (empty) file gets the binary collation; an existing one is opened as it is and checked in OpenSchema.
     /// </summary>
-    private LiteDatabase OpenFile(ConnectionString connection)
+    private LiteDatabase OpenFile()
     {
-        if (File.Exists(FilePath) && new FileInfo(FilePath).Length > 0 && !HasLiteDbHeader(FilePath))
+        var isNew = _files.IsNew;
+        if (!isNew && !_files.HasLiteDbHeader())
         {
             throw new ExploStoreException($"The database file '{FilePath}' is not a LiteDB 5 database; it was left as it is.");
         }
 
         try
         {
-            return new LiteDatabase(connection);
+            var settings = new LiteDB.Engine.EngineSettings { DataStream = _files.Data, LogStream = _files.Log, Collation = isNew ? Collation.Binary : null };
+            return new LiteDatabase(new LiteDB.Engine.LiteEngine(settings));
         }
         catch (Exception e) when (e is ArgumentException or InvalidCastException or IndexOutOfRangeException or FormatException or OverflowException or InvalidOperationException)
         {
-            throw new ExploStoreException($"The database file '{FilePath}' can't be read as a LiteDB database ({e.Message}).", e);
+            throw new ExploStoreException($"The database file '{FilePath}' can't be read as a LiteDB database ({OneLine(e.Message)}).", e);
         }
     }
 
-    /// <summary>LiteDB 5's header page: the signature at byte 32, the file format (8) right after it.</summary>
-    private static bool HasLiteDbHeader(string path)
+    /// <summary>Closes what a failed open had opened, so the file is released (and a file it created empty is removed).</summary>
+    private void Abandon()
     {
-        ReadOnlySpan<byte> signature = "** This is a LiteDB file **"u8;
-        const int at = 32;
-        const byte format = 8;
-        Span<byte> header = stackalloc byte[at + 28];
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        return file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) == header.Length
-            && header.Slice(at, signature.Length).SequenceEqual(signature)
-            && header[at + signature.Length] == format;
+        try
+        {
+            _db?.Dispose();
+        }
+        catch (Exception e) when (e is LiteException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            // The open already failed; that failure is the one reported.
+        }
+
+        _files.Abandon();
     }
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 
     private static void EnsureGroupIndex(ILiteCollection<BsonDocument> customers) =>
         customers.EnsureIndex(CustomerDocument.GroupKey, "$." + CustomerDocument.GroupKey);
@@ -436,27 +442,6 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
 
     private const string LegacyLevelIndex = "level";
     private const string LegacyGroupIndex = "dvg";
-
-    private static FileStream AcquireLock(string path)
-    {
-        var directory = Path.GetDirectoryName(path);
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        try
-        {
-            return new FileStream(path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
-        }
-        catch (IOException e)
-        {
-            throw new ExploStoreException($"The database file '{path}' is in use by another process (or another store in this one); close it there first.", e);
-        }
-    }
-
-    private static string Guard(string path) =>
-        string.IsNullOrWhiteSpace(path) ? throw new ArgumentException("A database file path is required.", nameof(path)) : path;
 
     private static readonly JsonSerializerOptions EventJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 

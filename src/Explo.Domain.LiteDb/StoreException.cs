@@ -1,6 +1,10 @@
 namespace Explo.Domain.LiteDb;
 
-/// <summary>The database file can't be used: held by another process, written by a newer schema, or not an Explo file.</summary>
+/// <summary>
+/// The database file can't be used: its path can't be (empty, a folder, not writable, nor LiteDB's log file beside it),
+/// it is held by another store, was written by a newer schema, or is not an Explo file. The message is one sentence
+/// naming the file and the problem, fit to print as it is.
+/// </summary>
 public sealed class ExploStoreException : Exception
 {
     /// <summary>Creates the exception.</summary>

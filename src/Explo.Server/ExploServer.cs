@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Explo.Domain;
 using Explo.Domain.Http;
 using Explo.Domain.LiteDb;
@@ -83,9 +84,10 @@ public sealed record ServerSettings
 public static class ExploServer
 {
     /// <summary>
-    /// Builds the server, lets <paramref name="configure"/> add to it, writes its start-up line, and runs it until it is
-    /// shut down (Ctrl+C, SIGTERM). A store that can't be opened or an address in use is reported as one line on
-    /// <paramref name="error"/>, without a stack trace.
+    /// Builds the server, lets <paramref name="configure"/> add to it, starts it, writes its start-up line, and runs it
+    /// until it is shut down (Ctrl+C, SIGTERM). Whatever keeps it from starting (a database path that can't be used, a
+    /// file in use, not a database, an address in use, an unusable <c>EXPLO_API_TOKEN</c>) is reported as one sentence
+    /// on <paramref name="error"/>, without a stack trace, and the start-up line is not written.
     /// </summary>
     /// <param name="settings">The settings.</param>
     /// <param name="output">Where the start-up lines go.</param>
@@ -97,30 +99,47 @@ public static class ExploServer
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        LiteDbWorkspaceStore? store = null;
+        WebApplication app;
         try
         {
-            var app = Build(settings, output);
-            store = app.Services.GetRequiredService<LiteDbWorkspaceStore>();
-            output.WriteLine(configure?.Invoke(app)
-                ?? $"Explo server on {settings.Urls}, database {Path.GetFullPath(settings.DatabasePath)}. Ctrl+C stops it.");
-            await app.RunAsync().ConfigureAwait(false);
+            app = Build(settings, output);
+        }
+        catch (Exception e) when (e is ExploStoreException or BootstrapException)
+        {
+            await error.WriteLineAsync(OneLine(e.Message)).ConfigureAwait(false);
+            return 1;
+        }
+
+        await using (app.ConfigureAwait(false))
+        {
+            var store = app.Services.GetRequiredService<LiteDbWorkspaceStore>();
+            string started;
+            try
+            {
+                started = configure?.Invoke(app)
+                    ?? $"Explo server on {settings.Urls}, database {store.FilePath}. Ctrl+C stops it.";
+                await app.StartAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException or FormatException or UriFormatException)
+            {
+                // Kestrel can't bind (the address is in use, can't be assigned, is not a URL): one line, no stack trace
+                // (Kestrel's and the host's own log lines of it are filtered out while starting, see Build). The server
+                // never started, so nothing closed the store: close it here, which releases the file and checkpoints its log.
+                store.Dispose();
+                var message = e is IOException
+                    ? OneLine(e.Message)
+                    : $"The server can't listen on '{settings.Urls}': {OneLine(e.Message).TrimEnd('.')}.";
+                await error.WriteLineAsync(message).ConfigureAwait(false);
+                return 1;
+            }
+
+            await output.WriteLineAsync(started).ConfigureAwait(false);
+            await app.WaitForShutdownAsync().ConfigureAwait(false);
             return 0;
         }
-        catch (ExploStoreException e)
-        {
-            await error.WriteLineAsync(e.Message).ConfigureAwait(false);
-            return 1;
-        }
-        catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
-        {
-            // Kestrel can't bind (the address is in use): one line, no stack trace. The server never started, so
-            // nothing closed the store: close it here, which releases the file's lock and checkpoints its log.
-            store?.Dispose();
-            await error.WriteLineAsync(e.Message).ConfigureAwait(false);
-            return 1;
-        }
     }
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 
     /// <summary>Builds the server (not started). On a new database it creates the workspace and its first API token.</summary>
     /// <param name="settings">The settings.</param>
@@ -133,6 +152,12 @@ public static class ExploServer
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(settings.Urls);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        // While the server starts, a failure to start (an address in use) is the caller's to report, in one line:
+        // Kestrel's and the host's own error lines of it (with its stack trace) are not printed. Once started, they are.
+        var starting = new StrongBox<bool>(true);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", level => level >= LogLevel.Warning && (level < LogLevel.Error || !Volatile.Read(ref starting.Value)));
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", level => level >= LogLevel.Information && (level < LogLevel.Error || !Volatile.Read(ref starting.Value)));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
 
         var store = new LiteDbWorkspaceStore(settings.DatabasePath);
@@ -171,6 +196,7 @@ public static class ExploServer
         // Instances handed to the container are not disposed by it: close the file once the server has stopped
         // (after in-flight requests finished), which also checkpoints LiteDB's log into the file.
         app.Lifetime.ApplicationStopped.Register(store.Dispose);
+        app.Lifetime.ApplicationStarted.Register(() => Volatile.Write(ref starting.Value, false));
         return app;
     }
 
@@ -184,16 +210,16 @@ public static class ExploServer
         var admin = Caller.Administrator();
         service.InitializeWorkspaceAsync(admin).GetAwaiter().GetResult().Switch(
             _ => { },
-            f => throw new InvalidOperationException(f.Message),
-            f => throw new InvalidOperationException(f.Message),
-            f => throw new InvalidOperationException(f.Message),
-            f => throw new InvalidOperationException(f.Message),
+            f => throw new BootstrapException(f.Message),
+            f => throw new BootstrapException(f.Message),
+            f => throw new BootstrapException(f.Message),
+            f => throw new BootstrapException(f.Message),
             f => throw new InvalidOperationException(f.Message));
         var created = service.CreateApiTokenAsync(admin, new CreateApiTokenRequest(Workspace.DefaultAccessGroupName, ReadOnly: false, "initial") { Secret = settings.InitialApiToken })
             .GetAwaiter().GetResult();
         if (!created.IsSuccess)
         {
-            throw new InvalidOperationException($"EXPLO_API_TOKEN can't be used: {created.Failure!.Message}");
+            throw new BootstrapException($"EXPLO_API_TOKEN can't be used: {created.Failure!.Message}");
         }
 
         if (settings.InitialApiToken is null)
@@ -205,4 +231,7 @@ public static class ExploServer
             announce.WriteLine($"Explo API token (read-write, {Workspace.DefaultAccessGroupName}) taken from EXPLO_API_TOKEN.");
         }
     }
+
+    /// <summary>A new database can't be set up (for example <c>EXPLO_API_TOKEN</c> is not a usable secret).</summary>
+    private sealed class BootstrapException(string message) : InvalidOperationException(message);
 }

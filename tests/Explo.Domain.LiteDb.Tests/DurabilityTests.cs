@@ -78,7 +78,7 @@ public sealed class DurabilityTests : IDisposable
         }
     }
 
-    private static Process StartWriter(string path, int seed)
+    internal static Process StartWriter(string path, int seed)
     {
         var writer = Path.Combine(AppContext.BaseDirectory, "Explo.Domain.LiteDb.KillWriter.dll");
         var info = new ProcessStartInfo("dotnet")
@@ -93,7 +93,7 @@ public sealed class DurabilityTests : IDisposable
         return Process.Start(info) ?? throw new InvalidOperationException("could not start the writer process");
     }
 
-    private static async Task<string?> ReadLine(Process child)
+    internal static async Task<string?> ReadLine(Process child)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var line = await child.StandardOutput.ReadLineAsync(timeout.Token);

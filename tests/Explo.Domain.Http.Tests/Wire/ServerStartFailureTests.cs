@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Explo.Tests.Shared;
+
+namespace Explo.Domain.Http.Tests.Wire;
+
+/// <summary>
+/// Every way the real server process can fail to start: exit code 1 and one sentence on standard error naming the
+/// problem (and the path or address), with no stack trace, no exception's type and no log lines of Kestrel's own.
+/// </summary>
+public sealed class ServerStartFailureTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("explo-server-start-").FullName;
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the OS.
+        }
+    }
+
+    public static TheoryData<string> Cases() => [.. StartFailure.Cases];
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task A_database_that_cant_be_opened_is_one_sentence_and_exit_code_1(string name)
+    {
+        using var failure = StartFailure.Arrange(name, _folder);
+
+        var (exit, output, error) = await RunServer("--db", failure.Path, "--urls", $"http://127.0.0.1:{FreePort()}");
+
+        failure.AssertReported(exit, output, error);
+    }
+
+    [Fact]
+    public async Task An_address_in_use_is_one_sentence_and_exit_code_1()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var db = StartFailure.NewDatabase(_folder);
+
+        var (exit, output, error) = await RunServer("--db", db, "--urls", $"http://127.0.0.1:{port}");
+
+        Assert.True(exit == 1, $"exit code {exit}; output: {output}; error: {error}");
+        var everything = output + error;
+        Assert.DoesNotContain("   at ", everything, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", everything, StringComparison.Ordinal);
+        Assert.True(output.Trim().Length == 0, "nothing on standard output, got: " + output);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Contains($"127.0.0.1:{port}", line, StringComparison.Ordinal);
+        Assert.Contains("in use", line, StringComparison.Ordinal);
+
+        // The server closed the file as it gave up.
+        using var again = new Explo.Domain.LiteDb.LiteDbWorkspaceStore(db);
+    }
+
+    [Fact]
+    public async Task An_unusable_EXPLO_API_TOKEN_is_one_sentence_and_exit_code_1()
+    {
+        var db = Path.Combine(_folder, "new.db");
+
+        var (exit, output, error) = await RunServerWithToken("short", "--db", db, "--urls", $"http://127.0.0.1:{FreePort()}");
+
+        Assert.True(exit == 1, $"exit code {exit}; output: {output}; error: {error}");
+        Assert.DoesNotContain("   at ", output + error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", output + error, StringComparison.Ordinal);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Contains("EXPLO_API_TOKEN", line, StringComparison.Ordinal);
+    }
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    private static Task<(int Exit, string Output, string Error)> RunServer(params string[] args) => RunServerWithToken("start-failure-test-token", args);
+
+    private static async Task<(int Exit, string Output, string Error)> RunServerWithToken(string apiToken, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Explo.Server.dll"));
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["EXPLO_API_TOKEN"] = apiToken;
+        using var server = Process.Start(info)!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            var output = server.StandardOutput.ReadToEndAsync(timeout.Token);
+            var error = server.StandardError.ReadToEndAsync(timeout.Token);
+            await server.WaitForExitAsync(timeout.Token);
+            return (server.ExitCode, await output, await error);
+        }
+        finally
+        {
+            if (!server.HasExited)
+            {
+                server.Kill();
+            }
+        }
+    }
+}
