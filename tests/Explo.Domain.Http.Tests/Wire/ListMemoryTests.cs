@@ -30,14 +30,6 @@ public sealed class ListMemoryTests : IDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     private static long PeakWorkingSetBytes(Process process)
     {
@@ -77,16 +69,8 @@ public sealed class ListMemoryTests : IDisposable
     public async Task Lists_amplified_by_inheritance_answer_200_within_one_GiB()
     {
         var token = Convert.ToHexString(Guid.NewGuid().ToByteArray()).ToLowerInvariant() + Convert.ToHexString(Guid.NewGuid().ToByteArray()).ToLowerInvariant();
-        var port = FreePort();
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Explo.Server.dll"));
-        foreach (var arg in new[] { "--db", Path.Combine(_folder, "explo.db"), "--urls", $"http://127.0.0.1:{port}" })
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        info.Environment["EXPLO_API_TOKEN"] = token;
-        using var server = Process.Start(info)!;
+        var port = ServerProcess.FreePort();
+        using var server = ServerProcess.Start(token, "--db", Path.Combine(_folder, "explo.db"), "--urls", $"http://127.0.0.1:{port}");
         try
         {
             using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60)))

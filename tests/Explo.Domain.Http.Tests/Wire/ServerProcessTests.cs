@@ -24,27 +24,8 @@ public sealed class ServerProcessTests : IDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
-    private static Process Start(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Explo.Server.dll"));
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        info.Environment.Remove("EXPLO_API_TOKEN");
-        return Process.Start(info)!;
-    }
+    private static Process Start(params string[] args) => ServerProcess.Start(null, args);
 
     private static async Task<string> LineMatching(Process process, string pattern)
     {
@@ -64,7 +45,7 @@ public sealed class ServerProcessTests : IDisposable
     public async Task The_server_prints_its_token_serves_and_stops_cleanly_on_SIGTERM()
     {
         var db = Path.Combine(_folder, "explo.db");
-        var port = FreePort();
+        var port = ServerProcess.FreePort();
         using var server = Start("--db", db, "--urls", $"http://127.0.0.1:{port}");
         try
         {
@@ -115,11 +96,11 @@ public sealed class ServerProcessTests : IDisposable
     public async Task A_second_server_on_the_same_file_fails_with_exit_code_1_naming_the_file()
     {
         var db = Path.Combine(_folder, "shared.db");
-        using var first = Start("--db", db, "--urls", $"http://127.0.0.1:{FreePort()}");
+        using var first = Start("--db", db, "--urls", $"http://127.0.0.1:{ServerProcess.FreePort()}");
         try
         {
             await LineMatching(first, "Application started");
-            using var second = Start("--db", db, "--urls", $"http://127.0.0.1:{FreePort()}");
+            using var second = Start("--db", db, "--urls", $"http://127.0.0.1:{ServerProcess.FreePort()}");
             var error = await second.StandardError.ReadToEndAsync();
             await second.WaitForExitAsync();
 

@@ -33,7 +33,7 @@ public sealed class ServerStartFailureTests : IDisposable
     {
         using var failure = StartFailure.Arrange(name, _folder);
 
-        var (exit, output, error) = await RunServer("--db", failure.Path, "--urls", $"http://127.0.0.1:{FreePort()}");
+        var (exit, output, error) = await RunServer("--db", failure.Path, "--urls", $"http://127.0.0.1:{ServerProcess.FreePort()}");
 
         failure.AssertReported(exit, output, error);
     }
@@ -66,7 +66,7 @@ public sealed class ServerStartFailureTests : IDisposable
     {
         var db = Path.Combine(_folder, "new.db");
 
-        var (exit, output, error) = await RunServerWithToken("short", "--db", db, "--urls", $"http://127.0.0.1:{FreePort()}");
+        var (exit, output, error) = await RunServerWithToken("short", "--db", db, "--urls", $"http://127.0.0.1:{ServerProcess.FreePort()}");
 
         Assert.True(exit == 1, $"exit code {exit}; output: {output}; error: {error}");
         Assert.DoesNotContain("   at ", output + error, StringComparison.Ordinal);
@@ -75,28 +75,12 @@ public sealed class ServerStartFailureTests : IDisposable
         Assert.Contains("EXPLO_API_TOKEN", line, StringComparison.Ordinal);
     }
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     private static Task<(int Exit, string Output, string Error)> RunServer(params string[] args) => RunServerWithToken("start-failure-test-token", args);
 
     private static async Task<(int Exit, string Output, string Error)> RunServerWithToken(string apiToken, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Explo.Server.dll"));
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        info.Environment["EXPLO_API_TOKEN"] = apiToken;
-        using var server = Process.Start(info)!;
+        using var server = ServerProcess.Start(apiToken, args);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         try
         {
