@@ -44,12 +44,7 @@ public sealed class OneOwnerTests : IDisposable
     [Fact]
     public void The_original_is_refused_while_a_store_holds_it_through_a_link()
     {
-        var path = _folder.PathOf();
-        new LiteDbWorkspaceStore(path).Dispose();
-        var hard = _folder.PathOf("hard.db");
-        var symbolic = _folder.PathOf("symbolic.db");
-        MakeLink("hard", path, hard);
-        MakeLink("symbolic", path, symbolic);
+        var (path, hard, symbolic) = DatabaseWithLinks();
 
         using (new LiteDbWorkspaceStore(hard))
         {
@@ -67,12 +62,7 @@ public sealed class OneOwnerTests : IDisposable
     [Fact]
     public async Task A_link_to_a_database_another_process_holds_is_refused()
     {
-        var path = _folder.PathOf();
-        new LiteDbWorkspaceStore(path).Dispose();
-        var hard = _folder.PathOf("hard.db");
-        var symbolic = _folder.PathOf("symbolic.db");
-        MakeLink("hard", path, hard);
-        MakeLink("symbolic", path, symbolic);
+        var (path, hard, symbolic) = DatabaseWithLinks();
 
         using var child = DurabilityTests.StartWriter(path, 11);
         try
@@ -136,6 +126,18 @@ public sealed class OneOwnerTests : IDisposable
         }
 
         Assert.Equal(["explo.db"], Directory.GetFiles(_folder.Folder).Select(Path.GetFileName));
+    }
+
+    /// <summary>A new database file, a hard link to it and a symbolic link to it.</summary>
+    private (string Path, string Hard, string Symbolic) DatabaseWithLinks()
+    {
+        var path = _folder.PathOf();
+        new LiteDbWorkspaceStore(path).Dispose();
+        var hard = _folder.PathOf("hard.db");
+        var symbolic = _folder.PathOf("symbolic.db");
+        MakeLink("hard", path, hard);
+        MakeLink("symbolic", path, symbolic);
+        return (path, hard, symbolic);
     }
 
     internal static void MakeLink(string kind, string target, string link)

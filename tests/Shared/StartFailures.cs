@@ -145,7 +145,10 @@ internal sealed class StartFailure : IDisposable
     }
 
     /// <summary>Checks a start-up failure's output: exit 1, one line naming the problem, no stack trace or exception type.</summary>
-    public void AssertReported(int exit, string output, string error)
+    public void AssertReported(int exit, string output, string error) => AssertOneLine(exit, output, error, Expected);
+
+    /// <summary>Exit 1, nothing on standard output, one line on standard error containing every expected part (any case), no stack trace.</summary>
+    public static void AssertOneLine(int exit, string output, string error, IEnumerable<string> expected)
     {
         Assert.True(exit == 1, $"exit code {exit}; output: {output}; error: {error}");
         var everything = output + error;
@@ -153,7 +156,7 @@ internal sealed class StartFailure : IDisposable
         Assert.DoesNotContain("Exception", everything, StringComparison.Ordinal);
         Assert.True(output.Trim().Length == 0, "nothing on standard output, got: " + output);
         var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        foreach (var part in Expected)
+        foreach (var part in expected)
         {
             Assert.True(line.Contains(part, StringComparison.OrdinalIgnoreCase), $"'{line}' does not contain '{part}'");
         }

@@ -48,14 +48,7 @@ public sealed class ServerStartFailureTests : IDisposable
 
         var (exit, output, error) = await RunServer("--db", db, "--urls", $"http://127.0.0.1:{port}");
 
-        Assert.True(exit == 1, $"exit code {exit}; output: {output}; error: {error}");
-        var everything = output + error;
-        Assert.DoesNotContain("   at ", everything, StringComparison.Ordinal);
-        Assert.DoesNotContain("Exception", everything, StringComparison.Ordinal);
-        Assert.True(output.Trim().Length == 0, "nothing on standard output, got: " + output);
-        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        Assert.Contains($"127.0.0.1:{port}", line, StringComparison.Ordinal);
-        Assert.Contains("in use", line, StringComparison.Ordinal);
+        StartFailure.AssertOneLine(exit, output, error, [$"127.0.0.1:{port}", "in use"]);
 
         // The server closed the file as it gave up.
         using var again = new Explo.Domain.LiteDb.LiteDbWorkspaceStore(db);
