@@ -100,6 +100,7 @@ public sealed partial class ExploService
             EffectiveParent = parent,
             AccessGroup = unit.Principal.CreateIn,
             Workspace = unit.Workspace,
+            GroupTags = unit,
             Limits = unit.Limits,
         }));
         return new CustomerQuery(unit.Principal.Scope, parent?.Id, level?.Id);
@@ -149,6 +150,7 @@ public sealed partial class ExploService
             EffectiveParentLevel = parent is null ? null : workspace.Level(parent.LevelId),
             AccessGroup = unit.Principal.CreateIn,
             Workspace = workspace,
+            GroupTags = unit,
             Limits = unit.Limits,
         };
         return RuleSets.Customer.Validate(proposal) is { } invalid ? new(invalid, null, null) : new(null, level, parent);
@@ -164,7 +166,7 @@ public sealed partial class ExploService
             unit.NewCustomerToken(),
             request.IsDemoGroup ?? false,
             EmailAddresses.Distinct(request.Emails ?? []),
-            TagIds(unit.Workspace, request.GroupTags),
+            TagIds(unit, request.GroupTags),
             request.Properties ?? PropertyMap.Empty,
             request.Mapping ?? OrderedMap<string>.Empty,
             decision.Level!.Id,
@@ -227,6 +229,7 @@ public sealed partial class ExploService
                 : [],
             AccessGroup = existing.AccessGroupId,
             Workspace = workspace,
+            GroupTags = unit,
             Limits = unit.Limits,
         };
         if (RuleSets.Customer.Validate(proposal) is { } invalid)
@@ -247,7 +250,7 @@ public sealed partial class ExploService
             name: request.Name,
             isDemoGroup: request.IsDemoGroup,
             emails: request.Emails is null ? null : EmailAddresses.Distinct(request.Emails),
-            groupTags: request.GroupTags is null ? null : TagIds(workspace, request.GroupTags),
+            groupTags: request.GroupTags is null ? null : TagIds(unit, request.GroupTags),
             properties: request.Properties,
             mapping: request.Mapping,
             levelId: level!.Id,
@@ -334,8 +337,8 @@ public sealed partial class ExploService
         return lineage;
     }
 
-    private static ImmutableArray<GroupTagId> TagIds(Workspace workspace, IReadOnlyList<string>? names) =>
+    private static ImmutableArray<GroupTagId> TagIds(IGroupTagLookup tags, IReadOnlyList<string>? names) =>
         names is null
             ? []
-            : names.Distinct(StringComparer.Ordinal).Select(n => workspace.FindGroupTag(n)!.Id).ToImmutableArray();
+            : names.Distinct(StringComparer.Ordinal).Select(n => tags.FindGroupTag(n)!.Id).ToImmutableArray();
 }

@@ -59,8 +59,11 @@ public sealed record CustomerProposal
     /// <summary>The customer's DVG.</summary>
     public required AccessGroupId AccessGroup { get; init; }
 
-    /// <summary>The workspace (levels, tags, data sources).</summary>
+    /// <summary>The workspace (levels, DVGs, data sources).</summary>
     public required Workspace Workspace { get; init; }
+
+    /// <summary>The group tags, looked up by name (the tags named must exist).</summary>
+    public required IGroupTagLookup GroupTags { get; init; }
 
     /// <summary>The limits in force.</summary>
     public required ExploLimits Limits { get; init; }
