@@ -17,7 +17,7 @@ public sealed partial class ExploService
     public Task<Result<CustomerView>> GetCustomerAsync(Caller caller, string providedId, CancellationToken cancellationToken = default) =>
         Run<CustomerView>(caller, Access.Read, cancellationToken, unit =>
         {
-            if (CheckIdentifier(FieldNames.ProvidedId, providedId) is { } invalid)
+            if (CheckProvidedIdLookup(unit, FieldNames.ProvidedId, providedId) is { } invalid)
             {
                 return invalid;
             }
@@ -137,7 +137,7 @@ public sealed partial class ExploService
         {
             IsCreate = true,
             ProvidedIdField = providedIdField,
-            ProvidedId = request.ProvidedId ?? string.Empty,
+            ProvidedId = request.ProvidedId,
             Name = request.Name,
             Emails = request.Emails,
             GroupTagNames = request.GroupTags,
@@ -185,7 +185,7 @@ public sealed partial class ExploService
 
     private static Result<CustomerView> Update(UnitOfWork unit, UpdateCustomerRequest request, string providedIdField, string newProvidedIdField)
     {
-        if (CheckIdentifier(providedIdField, request.ProvidedId) is { } invalidId)
+        if (CheckProvidedIdLookup(unit, providedIdField, request.ProvidedId) is { } invalidId)
         {
             return invalidId;
         }
@@ -323,6 +323,23 @@ public sealed partial class ExploService
         unit.Emit(new CustomerTokenRotated(next.Id, next.ProvidedId) { OccurredAt = unit.Now });
         return unit.View(next);
     }
+
+    /// <summary>
+    /// A <c>provided_id</c> (or <c>user_group_id</c>) that looks a customer up: present, 1-255 characters, no control
+    /// characters; reported as <c>invalid_provided_id</c> on that field, like the id given on create.
+    /// </summary>
+    private static ValidationFailed? CheckProvidedIdLookup(UnitOfWork unit, string field, string? providedId) =>
+        RuleSets.ProvidedIdLookup.Validate(new CustomerProposal
+        {
+            IsCreate = false,
+            ProvidedIdIsLookup = true,
+            ProvidedIdField = field,
+            ProvidedId = providedId,
+            AccessGroup = unit.Principal.CreateIn,
+            Workspace = unit.Workspace,
+            GroupTags = unit,
+            Limits = unit.Limits,
+        });
 
     /// <summary>The ids of a customer and all its ancestors.</summary>
     private static HashSet<CustomerId> Lineage(IWorkspaceReader reader, Customer customer)
