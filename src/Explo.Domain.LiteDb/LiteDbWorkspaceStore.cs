@@ -23,7 +23,7 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
     public const int DefaultCachedCustomers = 50_000;
 
     /// <summary>The schema version this adapter writes; files record theirs in LiteDB's user version.</summary>
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     private const string MetaCollection = "meta";
     private const string EventsCollection = "events";
@@ -36,6 +36,13 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
     private readonly ILiteCollection<BsonDocument> _customers;
     private readonly ILiteCollection<BsonDocument> _meta;
     private readonly ILiteCollection<BsonDocument> _events;
+    private readonly ILiteCollection<BsonDocument> _groupTags;
+
+    // Every group tag, read once when the file is opened and kept up to date by each commit (the store is the file's
+    // only writer; there are at most ExploLimits.MaxGroupTagsPerWorkspace of them): lookups by name and id, and the
+    // list in creation (id) order, without a query.
+    private readonly SortedDictionary<int, GroupTag> _tagsById = [];
+    private readonly Dictionary<string, GroupTag> _tagsByName = new(StringComparer.Ordinal);
     private Workspace? _workspace;
     private long _lastCustomerId;
     private long _lastEventSequence;
@@ -78,8 +85,14 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
             _customers = _db.GetCollection(CustomerDocument.Collection, BsonAutoId.Int64);
             _meta = _db.GetCollection(MetaCollection, BsonAutoId.ObjectId);
             _events = _db.GetCollection(EventsCollection, BsonAutoId.Int64);
+            _groupTags = _db.GetCollection(GroupTagDocument.Collection, BsonAutoId.Int32);
             OpenSchema();
             _workspace = StoredWorkspace();
+            foreach (var document in _groupTags.FindAll())
+            {
+                RememberTag(GroupTagDocument.FromDocument(document));
+            }
+
             _hasGroupIndex = _db.GetCollection("$indexes").Exists(BsonExpression.Create("collection = @0 AND name = @1", CustomerDocument.Collection, CustomerDocument.GroupKey));
             // The high-water mark: the highest id stored, or the one the last delete recorded when it removed that one.
             var recorded = _meta.FindById(CountersKey) is { } c ? c["last_customer_id"].AsInt64 : 0;
@@ -148,6 +161,7 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
                 _db.Commit();
                 finished = true;
                 _workspace = changes.Workspace ?? _workspace;
+                ApplyToTagCache(changes);
                 _lastCustomerId = lastCustomerId;
                 _lastEventSequence = lastEventSequence;
                 _hasGroupIndex |= changes.Workspace is { AccessGroups.Length: > 1 };
@@ -229,6 +243,17 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
             }
         }
 
+        // One document per tag; the unique name index refuses a change set that would give two tags one name.
+        foreach (var id in changes.DeletedGroupTags)
+        {
+            _groupTags.Delete(id.Value);
+        }
+
+        foreach (var tag in changes.UpsertedGroupTags)
+        {
+            _groupTags.Upsert(GroupTagDocument.ToDocument(tag));
+        }
+
         foreach (var id in changes.DeletedCustomers)
         {
             _customers.Delete(id.Value);
@@ -288,6 +313,37 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
         return (last, sequence);
     }
 
+    /// <summary>Brings the tag cache up to a committed change set: deletes, then the upserts' old names, then the upserts.</summary>
+    private void ApplyToTagCache(ChangeSet changes)
+    {
+        foreach (var id in changes.DeletedGroupTags)
+        {
+            if (_tagsById.Remove(id.Value, out var gone))
+            {
+                _tagsByName.Remove(gone.Name);
+            }
+        }
+
+        foreach (var tag in changes.UpsertedGroupTags)
+        {
+            if (_tagsById.TryGetValue(tag.Id.Value, out var old))
+            {
+                _tagsByName.Remove(old.Name);
+            }
+        }
+
+        foreach (var tag in changes.UpsertedGroupTags)
+        {
+            RememberTag(tag);
+        }
+    }
+
+    private void RememberTag(GroupTag tag)
+    {
+        _tagsById[tag.Id.Value] = tag;
+        _tagsByName[tag.Name] = tag;
+    }
+
     private const int EventsPerDocument = 1_000;
     private const string EventList = "events";
     private const string EventCountOnly = "{ n: $.n }";
@@ -331,7 +387,7 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
 
         if (version == 0)
         {
-            var foreign = _db.GetCollectionNames().Except([CustomerDocument.Collection, MetaCollection, EventsCollection]).ToList();
+            var foreign = _db.GetCollectionNames().Except([CustomerDocument.Collection, MetaCollection, EventsCollection, GroupTagDocument.Collection]).ToList();
             if (foreign.Count > 0)
             {
                 throw new ExploStoreException($"The database file '{FilePath}' is not an Explo database (it holds the collections {string.Join(", ", foreign)}).");
@@ -388,6 +444,38 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
                 ["n"] = 1,
                 [EventList] = new BsonArray { new BsonDocument { ["kind"] = d["kind"], ["at"] = d["at"], ["data"] = d["data"] } },
             }));
+        },
+
+        // Version 3 keeps group tags in their own collection, one document each with a unique index on the name, instead
+        // of inside the workspace document: with 10,000 tags, creating one rewrote (and re-read) all of them. The tags
+        // the workspace holds move out in one transaction (upserts, so a migration cut short runs again cleanly), and
+        // the workspace is written again without them.
+        store =>
+        {
+            store._groupTags.EnsureIndex(GroupTagDocument.Name, "$." + GroupTagDocument.Name, unique: true);
+            if (store._meta.FindById(WorkspaceKey) is not { } stored)
+            {
+                return;
+            }
+
+            var json = stored["json"].AsString;
+            var tags = WorkspaceJson.ReadLegacyGroupTags(json);
+            if (!store._db.BeginTrans())
+            {
+                throw new InvalidOperationException("A LiteDB transaction is already open on this thread.");
+            }
+
+            try
+            {
+                store._groupTags.Upsert(tags.Select(GroupTagDocument.ToDocument));
+                store._meta.Upsert(new BsonDocument { ["_id"] = WorkspaceKey, ["json"] = WorkspaceJson.WithoutGroupTags(json) });
+                store._db.Commit();
+            }
+            catch
+            {
+                store._db.Rollback();
+                throw;
+            }
         },
     ];
 
@@ -471,6 +559,14 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
         public Workspace? Workspace => store._workspace;
 
         public long LastCustomerId => store._lastCustomerId;
+
+        public GroupTag? FindGroupTag(string name) => store._tagsByName.GetValueOrDefault(name);
+
+        public GroupTag? FindGroupTag(GroupTagId id) => store._tagsById.GetValueOrDefault(id.Value);
+
+        public int CountGroupTags() => store._tagsById.Count;
+
+        public IReadOnlyList<GroupTag> ListGroupTags() => [.. store._tagsById.Values];
 
         private CustomerCache Cache => store._cache;
 

@@ -13,8 +13,11 @@ public static class ExploGenerators
     /// <summary>Property keys that must round-trip exactly: dots, <c>$</c>, spaces, unicode, case.</summary>
     public static IReadOnlyList<string> AwkwardKeys { get; } = ["a", "b", "A", "a.b", "$x", "with space", "ünïcødé", "键", "x/y?z=1&w", "'quoted'"];
 
-    /// <summary>Provided ids the operation generator draws from, so operations collide.</summary>
-    public static IReadOnlyList<string> ProvidedIds { get; } = ["c0", "c1", "c2", "c3", "c4", "c5", "c6", "a.b", "Ab", "ab", "ünï", "x y"];
+    /// <summary>
+    /// Provided ids the operation generator draws from, so operations collide; the last two break the provided_id rule
+    /// (outer white space, a zero-width space), so creating or renaming to them is rejected.
+    /// </summary>
+    public static IReadOnlyList<string> ProvidedIds { get; } = ["c0", "c1", "c2", "c3", "c4", "c5", "c6", "a.b", "Ab", "ab", "ünï", "x y", " c7", "c\u200B8"];
 
     /// <summary>Tag names the operation generator draws from; the last is invalid (outer white space).</summary>
     public static IReadOnlyList<string> TagNames { get; } = ["t0", "t1", "Tag X", "ö", " bad"];

@@ -147,7 +147,8 @@ public sealed record ReferenceWorkspace
         var parentCustomer = parent is null ? null : FindVisible(actor, parent);
         var effectiveLevel = level ?? Levels[0];
         string? broken =
-            !TagsExist(tags) ? "unknown_group_tag"
+            !ValidProvidedId(providedId) ? "invalid_provided_id"
+            : !TagsExist(tags) ? "unknown_group_tag"
             : parent is not null && level is null ? "hierarchy_level_required"
             : parent is not null && parentCustomer is null ? "parent_not_found"
             : parentCustomer is not null && Rank(parentCustomer.Level) >= Rank(effectiveLevel) ? "parent_level_not_higher"
@@ -179,7 +180,8 @@ public sealed record ReferenceWorkspace
         var parentCustomer = parentGiven ? (parent is null ? null : FindVisible(actor, parent)) : (self.Parent is { } p ? Customers[p] : null);
         var cycle = parentGiven && parentCustomer is not null && Path(parentCustomer).Any(a => a.Key == self.Key);
         string? broken =
-            !TagsExist(tags) ? "unknown_group_tag"
+            newProvidedId is not null && newProvidedId != self.ProvidedId && !ValidProvidedId(newProvidedId) ? "invalid_provided_id"
+            : !TagsExist(tags) ? "unknown_group_tag"
             : parentGiven && parent is not null && parentCustomer is null ? "parent_not_found"
             : parentCustomer is not null && Rank(parentCustomer.Level) >= Rank(newLevel) ? "parent_level_not_higher"
             : cycle ? "hierarchy_cycle"
@@ -254,6 +256,16 @@ public sealed record ReferenceWorkspace
         var next = self with { Version = self.Version + 1, TokenEpoch = self.TokenEpoch + 1 };
         return (this with { Customers = Customers.SetItem(self.Key, next) }, OperationOutcome.Success);
     }
+
+    /// <summary>
+    /// The spec's provided_id rule for an id being set: 1-255 UTF-16 units, no control (Cc) or format (Cf) character, no
+    /// white space first or last (so not only white space either).
+    /// </summary>
+    private static bool ValidProvidedId(string id) =>
+        id.Length is > 0 and <= 255
+        && !id.Any(char.IsControl)
+        && !id.EnumerateRunes().Any(r => System.Text.Rune.GetUnicodeCategory(r) == System.Globalization.UnicodeCategory.Format)
+        && !char.IsWhiteSpace(id[0]) && !char.IsWhiteSpace(id[^1]);
 
     private static bool ValidTagName(string name) => name.Length is > 0 and <= 128 && name.Trim() == name;
 

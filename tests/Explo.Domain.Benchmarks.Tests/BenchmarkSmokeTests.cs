@@ -138,6 +138,38 @@ public sealed class BenchmarkSmokeTests : IDisposable
         change.Cleanup();
     }
 
+    [Fact]
+    public async Task The_group_tag_benchmarks_create_rename_and_delete_one_tag_and_keep_the_count()
+    {
+        var tags = new GroupTagBenchmarks { Tags = 50 };
+        tags.Setup();
+        Assert.Equal(50, tags.Count);
+
+        for (var i = 0; i < GroupTagBenchmarks.OperationsPerIteration; i++)
+        {
+            Assert.StartsWith("new-", tags.Create_tag(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(50 + GroupTagBenchmarks.OperationsPerIteration, tags.Count);
+        tags.DeleteCreated();
+        Assert.Equal(50, tags.Count);
+
+        Assert.Equal("tag-25-renamed", tags.Rename_tag());
+        Assert.Equal("tag-25", tags.Rename_tag());
+        Assert.Contains("tag-25", (await tags.Service.ListGroupTagsAsync(Caller.Administrator())).SuccessValue.Select(t => t.Name));
+
+        tags.CreateSpares();
+        Assert.Equal(50 + GroupTagBenchmarks.OperationsPerIteration, tags.Count);
+        for (var i = 0; i < GroupTagBenchmarks.OperationsPerIteration; i++)
+        {
+            Assert.True(tags.Delete_tag());
+        }
+
+        Assert.Equal(50, tags.Count);
+        Assert.Throws<InvalidOperationException>(() => tags.Delete_tag());
+        tags.Cleanup();
+    }
+
     private static IEnumerable<Customer> Ancestors(CustomerTree tree, Customer customer)
     {
         for (var c = customer; c.ParentId is { } parent;)

@@ -115,10 +115,14 @@ public abstract class ContractTestBase : IDisposable
     /// The whole observable state as canonical text: every customer (all DVGs, every field, version and timestamps),
     /// tags, levels, DVGs, API tokens, data sources, and the number of stored events.
     /// </summary>
-    protected async Task<string> Snapshot()
+    protected Task<string> Snapshot() => Snapshot(Sut);
+
+    /// <summary>The whole observable state of another service under test (one a test built with its own options).</summary>
+    protected async Task<string> Snapshot(ServiceUnderTest sut)
     {
+        var service = sut.Admin;
         var text = new StringBuilder();
-        foreach (var c in (await AdminService.ListCustomersAsync(Admin, new CustomerFilter())).SuccessValue)
+        foreach (var c in (await service.ListCustomersAsync(Admin, new CustomerFilter())).SuccessValue)
         {
             text.Append(c.Id).Append('|').Append(c.ProvidedId).Append('|').Append(c.Name).Append('|').Append(c.Token)
                 .Append('|').Append(c.IsDemoGroup).Append('|').AppendJoin(',', c.Emails).Append('|').AppendJoin(',', c.GroupTags)
@@ -129,22 +133,25 @@ public abstract class ContractTestBase : IDisposable
                 .Append('|').Append(c.UpdatedAt.ToUnixTimeMilliseconds()).Append('|').Append(c.Version).AppendLine();
         }
 
-        text.AppendLine("tags: " + string.Join(",", (await AdminService.ListGroupTagsAsync(Admin)).SuccessValue.Select(t => t.Name)));
-        text.AppendLine("levels: " + string.Join(",", (await AdminService.ListLevelsAsync(Admin)).SuccessValue));
-        text.AppendLine("dvgs: " + string.Join(",", (await AdminService.ListAccessGroupsAsync(Admin)).SuccessValue));
-        text.AppendLine("tokens: " + string.Join(",", (await AdminService.ListApiTokensAsync(Admin)).SuccessValue));
-        text.AppendLine("sources: " + JsonSerializer.Serialize((await AdminService.ListDataSourcesAsync(Admin)).SuccessValue));
-        text.AppendLine("events: " + Sut.EventCount());
+        text.AppendLine("tags: " + string.Join(",", (await service.ListGroupTagsAsync(Admin)).SuccessValue.Select(t => t.Name)));
+        text.AppendLine("levels: " + string.Join(",", (await service.ListLevelsAsync(Admin)).SuccessValue));
+        text.AppendLine("dvgs: " + string.Join(",", (await service.ListAccessGroupsAsync(Admin)).SuccessValue));
+        text.AppendLine("tokens: " + string.Join(",", (await service.ListApiTokensAsync(Admin)).SuccessValue));
+        text.AppendLine("sources: " + JsonSerializer.Serialize((await service.ListDataSourcesAsync(Admin)).SuccessValue));
+        text.AppendLine("events: " + sut.EventCount());
         return text.ToString();
     }
 
     /// <summary>Runs a call that must fail, and asserts the whole state is exactly as it was before.</summary>
-    protected async Task<Result<T>> RejectedWithoutChange<T>(Func<Task<Result<T>>> call)
+    protected Task<Result<T>> RejectedWithoutChange<T>(Func<Task<Result<T>>> call) => RejectedWithoutChange(Sut, call);
+
+    /// <summary>Runs a call on another service under test that must fail, and asserts its whole state is as it was.</summary>
+    protected async Task<Result<T>> RejectedWithoutChange<T>(ServiceUnderTest sut, Func<Task<Result<T>>> call)
     {
-        var before = await Snapshot();
+        var before = await Snapshot(sut);
         var result = await call();
         Assert.False(result.IsSuccess, $"expected a failure, got {result}");
-        Assert.Equal(before, await Snapshot());
+        Assert.Equal(before, await Snapshot(sut));
         return result;
     }
 

@@ -178,6 +178,93 @@ public sealed class LiteDbStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_version_2_file_with_its_group_tags_in_the_workspace_document_is_brought_forward_with_every_tag()
+    {
+        using (var store = new LiteDbWorkspaceStore(_folder.PathOf()))
+        {
+            var service = Service(store);
+            foreach (var name in new[] { "vip", "Beta", "beta", "x.y $z" })
+            {
+                Assert.True((await service.CreateGroupTagAsync(_admin, name)).IsSuccess);
+            }
+
+            Assert.True((await service.GetOrCreateCustomerAsync(_admin, new CreateCustomerRequest("acme") { GroupTags = ["beta", "vip"] })).IsSuccess);
+            Assert.True((await service.GetOrCreateCustomerAsync(_admin, new CreateCustomerRequest("bob") { ParentProvidedId = "acme", HierarchyLevelName = "User", GroupTags = ["x.y $z"] })).IsSuccess);
+        }
+
+        // Make it the file schema 2 wrote: the tags inside the workspace document's JSON, as "group_tags": [{"id", "name"}]
+        // in creation order (before "data_sources", as schema 2's writer put them), no group_tags collection, user version 2.
+        using (var raw = new LiteDatabase(new ConnectionString { Filename = _folder.PathOf() }))
+        {
+            var tags = raw.GetCollection("group_tags").FindAll().OrderBy(d => d["_id"].AsInt32)
+                .Select(d => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject { ["id"] = d["_id"].AsInt32, ["name"] = d["name"].AsString })
+                .ToArray();
+            Assert.Equal(4, tags.Length);
+            var meta = raw.GetCollection("meta");
+            var current = System.Text.Json.Nodes.JsonNode.Parse(meta.FindById("workspace")["json"].AsString)!.AsObject();
+            Assert.False(current.ContainsKey("group_tags"));
+            var old = new System.Text.Json.Nodes.JsonObject();
+            foreach (var (key, value) in current.ToList())
+            {
+                if (key == "data_sources")
+                {
+                    old["group_tags"] = new System.Text.Json.Nodes.JsonArray(tags);
+                }
+
+                current.Remove(key);
+                old[key] = value;
+            }
+
+            meta.Update(new BsonDocument { ["_id"] = "workspace", ["json"] = old.ToJsonString() });
+            Assert.True(raw.DropCollection("group_tags"));
+            raw.UserVersion = 2;
+        }
+
+        using (var store = new LiteDbWorkspaceStore(_folder.PathOf()))
+        {
+            var service = Service(store);
+            Assert.Equal(["vip", "Beta", "beta", "x.y $z"], (await service.ListGroupTagsAsync(_admin)).SuccessValue.Select(t => t.Name));
+            Assert.Equal(["beta", "vip"], (await service.GetCustomerAsync(_admin, "acme")).SuccessValue.GroupTags.AsEnumerable());
+            Assert.Equal(["beta", "vip", "x.y $z"], (await service.GetCustomerAsync(_admin, "bob")).SuccessValue.ComputedGroupTags.AsEnumerable());
+            Assert.Equal("group_tag_exists", (await service.CreateGroupTagAsync(_admin, "Beta")).Failure!.Code);
+            Assert.True((await service.RenameGroupTagAsync(_admin, "vip", "gold")).IsSuccess);
+            Assert.True((await service.CreateGroupTagAsync(_admin, "vip")).IsSuccess);
+            Assert.Equal(["beta", "gold"], (await service.GetCustomerAsync(_admin, "acme")).SuccessValue.GroupTags.AsEnumerable());
+            Assert.Empty(Hierarchy.WorkspaceInvariants.Check(store));
+        }
+
+        using var reopened = new LiteDatabase(new ConnectionString { Filename = _folder.PathOf() });
+        Assert.Equal(LiteDbWorkspaceStore.SchemaVersion, reopened.UserVersion);
+        Assert.Equal(3, reopened.UserVersion);
+        Assert.DoesNotContain("group_tags", reopened.GetCollection("meta").FindById("workspace")["json"].AsString, StringComparison.Ordinal);
+        Assert.Equal(["gold", "Beta", "beta", "x.y $z", "vip"], reopened.GetCollection("group_tags").FindAll().OrderBy(d => d["_id"].AsInt32).Select(d => d["name"].AsString));
+        var nameIndex = reopened.GetCollection("$indexes").Find("collection = 'group_tags' AND name = 'name'").Single();
+        Assert.True(nameIndex["unique"].AsBoolean);
+    }
+
+    [Fact]
+    public async Task A_change_set_giving_two_group_tags_one_name_fails_whole_and_leaves_nothing_behind()
+    {
+        using var store = new LiteDbWorkspaceStore(_folder.PathOf());
+        Assert.True((await Service(store).CreateGroupTagAsync(_admin, "vip")).IsSuccess);
+        var events = store.CountEvents();
+
+        Assert.ThrowsAny<LiteException>(() => store.Write(r => new Ports.WriteDecision<int>(0, new Ports.ChangeSet(r.Workspace, [], [], [])
+        {
+            UpsertedGroupTags = [new GroupTag(new GroupTagId(900), "gold"), new GroupTag(new GroupTagId(901), "vip")],
+        })));
+
+        Assert.Equal(["vip"], store.Read(r => r.ListGroupTags()).Select(t => t.Name));
+        Assert.Null(store.Read(r => r.FindGroupTag("gold")));
+        Assert.Null(store.Read(r => r.FindGroupTag(new GroupTagId(900))));
+        Assert.Equal(1, store.Read(r => r.CountGroupTags()));
+        Assert.Equal(events, store.CountEvents());
+        store.Dispose();
+        using var reopened = new LiteDbWorkspaceStore(_folder.PathOf());
+        Assert.Equal(["vip"], reopened.Read(r => r.ListGroupTags()).Select(t => t.Name));
+    }
+
+    [Fact]
     public void A_file_of_another_application_is_refused()
     {
         using (var raw = new LiteDatabase(new ConnectionString { Filename = _folder.PathOf(), Collation = Collation.Binary }))

@@ -24,6 +24,12 @@ public sealed record ExploLimits
     /// <summary>Most group tags per customer (100).</summary>
     public int MaxGroupTagsPerCustomer { get; init; } = 100;
 
+    /// <summary>
+    /// Most group tags in the workspace (10,000); creating one more is a <see cref="Conflict"/>
+    /// <c>too_many_group_tags</c>. Bounds the memory a store may spend on tags and the size of the tag list.
+    /// </summary>
+    public int MaxGroupTagsPerWorkspace { get; init; } = 10_000;
+
     /// <summary>Largest page of the v2 list (1000).</summary>
     public int MaxPageSize { get; init; } = 1000;
 }

@@ -17,7 +17,7 @@ public sealed partial class ExploService
     public Task<Result<CustomerView>> GetCustomerAsync(Caller caller, string providedId, CancellationToken cancellationToken = default) =>
         Run<CustomerView>(caller, Access.Read, cancellationToken, unit =>
         {
-            if (CheckIdentifier(FieldNames.ProvidedId, providedId) is { } invalid)
+            if (CheckProvidedIdLookup(unit, FieldNames.ProvidedId, providedId) is { } invalid)
             {
                 return invalid;
             }
@@ -100,6 +100,7 @@ public sealed partial class ExploService
             EffectiveParent = parent,
             AccessGroup = unit.Principal.CreateIn,
             Workspace = unit.Workspace,
+            GroupTags = unit,
             Limits = unit.Limits,
         }));
         return new CustomerQuery(unit.Principal.Scope, parent?.Id, level?.Id);
@@ -136,7 +137,7 @@ public sealed partial class ExploService
         {
             IsCreate = true,
             ProvidedIdField = providedIdField,
-            ProvidedId = request.ProvidedId ?? string.Empty,
+            ProvidedId = request.ProvidedId,
             Name = request.Name,
             Emails = request.Emails,
             GroupTagNames = request.GroupTags,
@@ -149,6 +150,7 @@ public sealed partial class ExploService
             EffectiveParentLevel = parent is null ? null : workspace.Level(parent.LevelId),
             AccessGroup = unit.Principal.CreateIn,
             Workspace = workspace,
+            GroupTags = unit,
             Limits = unit.Limits,
         };
         return RuleSets.Customer.Validate(proposal) is { } invalid ? new(invalid, null, null) : new(null, level, parent);
@@ -164,7 +166,7 @@ public sealed partial class ExploService
             unit.NewCustomerToken(),
             request.IsDemoGroup ?? false,
             EmailAddresses.Distinct(request.Emails ?? []),
-            TagIds(unit.Workspace, request.GroupTags),
+            TagIds(unit, request.GroupTags),
             request.Properties ?? PropertyMap.Empty,
             request.Mapping ?? OrderedMap<string>.Empty,
             decision.Level!.Id,
@@ -183,7 +185,7 @@ public sealed partial class ExploService
 
     private static Result<CustomerView> Update(UnitOfWork unit, UpdateCustomerRequest request, string providedIdField, string newProvidedIdField)
     {
-        if (CheckIdentifier(providedIdField, request.ProvidedId) is { } invalidId)
+        if (CheckProvidedIdLookup(unit, providedIdField, request.ProvidedId) is { } invalidId)
         {
             return invalidId;
         }
@@ -227,6 +229,7 @@ public sealed partial class ExploService
                 : [],
             AccessGroup = existing.AccessGroupId,
             Workspace = workspace,
+            GroupTags = unit,
             Limits = unit.Limits,
         };
         if (RuleSets.Customer.Validate(proposal) is { } invalid)
@@ -247,7 +250,7 @@ public sealed partial class ExploService
             name: request.Name,
             isDemoGroup: request.IsDemoGroup,
             emails: request.Emails is null ? null : EmailAddresses.Distinct(request.Emails),
-            groupTags: request.GroupTags is null ? null : TagIds(workspace, request.GroupTags),
+            groupTags: request.GroupTags is null ? null : TagIds(unit, request.GroupTags),
             properties: request.Properties,
             mapping: request.Mapping,
             levelId: level!.Id,
@@ -321,6 +324,23 @@ public sealed partial class ExploService
         return unit.View(next);
     }
 
+    /// <summary>
+    /// A <c>provided_id</c> (or <c>user_group_id</c>) that looks a customer up: present, 1-255 characters, no control
+    /// characters; reported as <c>invalid_provided_id</c> on that field, like the id given on create.
+    /// </summary>
+    private static ValidationFailed? CheckProvidedIdLookup(UnitOfWork unit, string field, string? providedId) =>
+        RuleSets.ProvidedIdLookup.Validate(new CustomerProposal
+        {
+            IsCreate = false,
+            ProvidedIdIsLookup = true,
+            ProvidedIdField = field,
+            ProvidedId = providedId,
+            AccessGroup = unit.Principal.CreateIn,
+            Workspace = unit.Workspace,
+            GroupTags = unit,
+            Limits = unit.Limits,
+        });
+
     /// <summary>The ids of a customer and all its ancestors.</summary>
     private static HashSet<CustomerId> Lineage(IWorkspaceReader reader, Customer customer)
     {
@@ -334,8 +354,8 @@ public sealed partial class ExploService
         return lineage;
     }
 
-    private static ImmutableArray<GroupTagId> TagIds(Workspace workspace, IReadOnlyList<string>? names) =>
+    private static ImmutableArray<GroupTagId> TagIds(IGroupTagLookup tags, IReadOnlyList<string>? names) =>
         names is null
             ? []
-            : names.Distinct(StringComparer.Ordinal).Select(n => workspace.FindGroupTag(n)!.Id).ToImmutableArray();
+            : names.Distinct(StringComparer.Ordinal).Select(n => tags.FindGroupTag(n)!.Id).ToImmutableArray();
 }

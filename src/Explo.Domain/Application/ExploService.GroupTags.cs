@@ -8,7 +8,7 @@ public sealed partial class ExploService
     /// <inheritdoc />
     public Task<Result<IReadOnlyList<GroupTagView>>> ListGroupTagsAsync(Caller caller, CancellationToken cancellationToken = default) =>
         Run(caller, Access.Read, cancellationToken, unit =>
-            Result<IReadOnlyList<GroupTagView>>.Success(unit.Workspace.GroupTags.Select(t => new GroupTagView(t.Name)).ToList()));
+            Result<IReadOnlyList<GroupTagView>>.Success(unit.Reader.ListGroupTags().Select(t => new GroupTagView(t.Name)).ToList()));
 
     /// <inheritdoc />
     public Task<Result<GroupTagView>> CreateGroupTagAsync(Caller caller, string name, CancellationToken cancellationToken = default) =>
@@ -19,14 +19,21 @@ public sealed partial class ExploService
                 return invalid;
             }
 
-            if (unit.Workspace.FindGroupTag(name) is not null)
+            if (unit.FindGroupTag(name) is not null)
             {
                 return new Conflict("group_tag_exists", $"A group tag named {TextChecks.Quote(name)} already exists.");
             }
 
+            var limit = unit.Limits.MaxGroupTagsPerWorkspace;
+            if (unit.CountGroupTags() is var count && count >= limit)
+            {
+                return new Conflict("too_many_group_tags", $"The workspace holds {count} group tags, and the limit is {limit} group tags per workspace; delete a group tag before creating another.");
+            }
+
             var (id, workspace) = unit.Workspace.AllocateId();
             var tag = new GroupTag(new GroupTagId(id), name);
-            unit.Replace(workspace.With(groupTags: [.. workspace.GroupTags, tag]));
+            unit.Replace(workspace);
+            unit.PutGroupTag(tag);
             unit.Emit(new GroupTagCreated(tag.Id, tag.Name) { OccurredAt = unit.Now });
             return new GroupTagView(tag.Name);
         });
@@ -43,7 +50,7 @@ public sealed partial class ExploService
                 return new ValidationFailed(violations);
             }
 
-            if (unit.Workspace.FindGroupTag(name) is not { } tag)
+            if (unit.FindGroupTag(name) is not { } tag)
             {
                 return GroupTagNotFound(name);
             }
@@ -53,13 +60,13 @@ public sealed partial class ExploService
                 return new GroupTagView(tag.Name);
             }
 
-            if (unit.Workspace.FindGroupTag(newName) is not null)
+            if (unit.FindGroupTag(newName) is not null)
             {
                 return new Conflict("group_tag_exists", $"A group tag named {TextChecks.Quote(newName)} already exists.");
             }
 
             var renamed = tag with { Name = newName };
-            unit.Replace(unit.Workspace.With(groupTags: unit.Workspace.GroupTags.Select(t => t.Id == tag.Id ? renamed : t)));
+            unit.PutGroupTag(renamed);
             unit.Emit(new GroupTagRenamed(tag.Id, tag.Name, newName) { OccurredAt = unit.Now });
             return new GroupTagView(newName);
         });
@@ -73,7 +80,7 @@ public sealed partial class ExploService
                 return invalid;
             }
 
-            if (unit.Workspace.FindGroupTag(name) is not { } tag)
+            if (unit.FindGroupTag(name) is not { } tag)
             {
                 return GroupTagNotFound(name);
             }
@@ -86,7 +93,7 @@ public sealed partial class ExploService
                 unit.Emit(new CustomerUpdated(next.Id, next.ProvidedId, [FieldNames.GroupTags]) { OccurredAt = unit.Now });
             }
 
-            unit.Replace(unit.Workspace.With(groupTags: unit.Workspace.GroupTags.Where(t => t.Id != tag.Id)));
+            unit.DeleteGroupTag(tag);
             unit.Emit(new GroupTagDeleted(tag.Id, tag.Name, carriers.Count) { OccurredAt = unit.Now });
             return Done.Instance;
         });

@@ -7,7 +7,7 @@ namespace Explo.Domain;
 /// The state of one use case: the reader, the authenticated caller, the clock reading, and the changes staged so far.
 /// The service turns the staged changes into one <see cref="ChangeSet"/> only when the use case succeeds.
 /// </summary>
-internal sealed class UnitOfWork
+internal sealed class UnitOfWork : IGroupTagLookup
 {
     private readonly List<Customer> _upserts = [];
     private readonly List<CustomerId> _deletes = [];
@@ -16,6 +16,10 @@ internal sealed class UnitOfWork
     private readonly HashSet<string> _stagedTokens = new(StringComparer.Ordinal);
     private readonly Queue<string> _reservedTokens = new();
     private Dictionary<string, Customer?>? _prefetched;
+
+    // Staged group tags: by id (null = deleted) and by name (null = the name is free now). Lookups see them first.
+    private readonly Dictionary<GroupTagId, GroupTag?> _stagedTagsById = [];
+    private readonly Dictionary<string, GroupTag?> _stagedTagsByName = new(StringComparer.Ordinal);
     private readonly bool _workspaceIsNew;
     private Workspace? _newWorkspace;
     private long _nextCustomerId;
@@ -64,12 +68,60 @@ internal sealed class UnitOfWork
 
     public void Delete(CustomerId id) => _deletes.Add(id);
 
+    /// <inheritdoc />
+    public GroupTag? FindGroupTag(string name)
+    {
+        if (_stagedTagsByName.TryGetValue(name, out var staged))
+        {
+            return staged;
+        }
+
+        // A stored tag whose id this unit of work changed is known by its staged name only.
+        return Reader.FindGroupTag(name) is { } stored && !_stagedTagsById.ContainsKey(stored.Id) ? stored : null;
+    }
+
+    /// <inheritdoc />
+    public GroupTag? FindGroupTag(GroupTagId id) =>
+        _stagedTagsById.TryGetValue(id, out var staged) ? staged : Reader.FindGroupTag(id);
+
+    /// <summary>How many group tags the workspace holds, counting the staged changes.</summary>
+    public int CountGroupTags()
+    {
+        var count = Reader.CountGroupTags();
+        foreach (var (id, staged) in _stagedTagsById)
+        {
+            var stored = Reader.FindGroupTag(id) is not null;
+            count += (staged is not null ? 1 : 0) - (stored ? 1 : 0);
+        }
+
+        return count;
+    }
+
+    /// <summary>Stages a new or renamed group tag (matched by id); later lookups in this unit of work see it.</summary>
+    public void PutGroupTag(GroupTag tag)
+    {
+        if (FindGroupTag(tag.Id) is { } current && !string.Equals(current.Name, tag.Name, StringComparison.Ordinal))
+        {
+            _stagedTagsByName[current.Name] = null;
+        }
+
+        _stagedTagsById[tag.Id] = tag;
+        _stagedTagsByName[tag.Name] = tag;
+    }
+
+    /// <summary>Stages the deletion of a group tag.</summary>
+    public void DeleteGroupTag(GroupTag tag)
+    {
+        _stagedTagsById[tag.Id] = null;
+        _stagedTagsByName[tag.Name] = null;
+    }
+
     public void Emit(DomainEvent domainEvent) => _events.Add(domainEvent);
 
     public ChangeSet? ToChangeSet()
     {
-        var workspace = _newWorkspace ?? (_workspaceIsNew && (_upserts.Count > 0 || _events.Count > 0) ? Workspace : null);
-        if (workspace is null && _upserts.Count == 0 && _deletes.Count == 0 && _events.Count == 0)
+        var workspace = _newWorkspace ?? (_workspaceIsNew && (_upserts.Count > 0 || _events.Count > 0 || _stagedTagsById.Count > 0) ? Workspace : null);
+        if (workspace is null && _upserts.Count == 0 && _deletes.Count == 0 && _events.Count == 0 && _stagedTagsById.Count == 0)
         {
             return null;
         }
@@ -80,7 +132,21 @@ internal sealed class UnitOfWork
             events = [new WorkspaceInitialized { OccurredAt = Now }, .. _events];
         }
 
-        return new ChangeSet(workspace, _deletes, _upserts, events);
+        var tagUpserts = new List<GroupTag>();
+        var tagDeletes = new List<GroupTagId>();
+        foreach (var (id, staged) in _stagedTagsById)
+        {
+            if (staged is not null)
+            {
+                tagUpserts.Add(staged);
+            }
+            else
+            {
+                tagDeletes.Add(id);
+            }
+        }
+
+        return new ChangeSet(workspace, _deletes, _upserts, events) { UpsertedGroupTags = tagUpserts, DeletedGroupTags = tagDeletes };
     }
 
     /// <summary>A customer by provided id, if the caller may see it.</summary>
@@ -273,7 +339,7 @@ internal sealed class UnitOfWork
         var builder = System.Collections.Immutable.ImmutableArray.CreateBuilder<string>(ids.Length);
         foreach (var id in ids)
         {
-            if (Workspace.FindGroupTag(id) is { } tag)
+            if (FindGroupTag(id) is { } tag)
             {
                 builder.Add(tag.Name);
             }

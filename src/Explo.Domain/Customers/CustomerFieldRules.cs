@@ -2,7 +2,14 @@ using Explo.Domain.Rules;
 
 namespace Explo.Domain.Customers;
 
-/// <summary><c>provided_id</c> (or <c>new_provided_id</c>): 1-255 characters, no control characters.</summary>
+/// <summary>
+/// <c>provided_id</c> (or <c>new_provided_id</c>, <c>user_group_id</c>, <c>new_user_group_id</c>) being set: 1-255
+/// characters, no control characters, no invisible format characters (Unicode Cf), not only white space, no white space
+/// first or last (<see cref="TextChecks.ProvidedIdProblem"/>). An id that looks a customer up
+/// (<see cref="CustomerProposal.ProvidedIdIsLookup"/>), and a <c>new_provided_id</c> equal to the customer's current id,
+/// is checked only for what no stored id can break (present, 1-255 characters, no control characters), so a customer
+/// whose id predates this rule can still be read, updated and renamed.
+/// </summary>
 internal sealed class ProvidedIdIsValid : Rule<CustomerProposal>
 {
     public const int MaxLength = 255;
@@ -11,7 +18,16 @@ internal sealed class ProvidedIdIsValid : Rule<CustomerProposal>
 
     public override IEnumerable<Violation> Check(CustomerProposal subject)
     {
-        if (subject.ProvidedId is not null && TextChecks.Problem(subject.ProvidedIdField, subject.ProvidedId, MaxLength) is { } problem)
+        if (subject.ProvidedId is null && !subject.IsCreate && !subject.ProvidedIdIsLookup)
+        {
+            yield break; // an update that does not rename
+        }
+
+        var unchanged = subject.Existing is { } existing && string.Equals(existing.ProvidedId, subject.ProvidedId, StringComparison.Ordinal);
+        var problem = subject.ProvidedIdIsLookup || unchanged
+            ? TextChecks.ProvidedIdLookupProblem(subject.ProvidedIdField, subject.ProvidedId, MaxLength)
+            : TextChecks.ProvidedIdProblem(subject.ProvidedIdField, subject.ProvidedId, MaxLength);
+        if (problem is not null)
         {
             yield return Broken(subject.ProvidedIdField, problem);
         }

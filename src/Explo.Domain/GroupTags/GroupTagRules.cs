@@ -34,7 +34,7 @@ internal sealed class GroupTagsExist : Rule<CustomerProposal>
 
         for (var i = 0; i < names.Count; i++)
         {
-            if (names[i] is null || subject.Workspace.FindGroupTag(names[i]) is null)
+            if (names[i] is null || subject.GroupTags.FindGroupTag(names[i]) is null)
             {
                 yield return Broken($"{FieldNames.GroupTags}[{i}]", $"group_tags[{i}] names the group tag {TextChecks.Quote(names[i] ?? "null")}, which does not exist; create it first with create_group_tag.");
             }

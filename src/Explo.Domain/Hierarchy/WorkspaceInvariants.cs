@@ -22,6 +22,15 @@ public static class WorkspaceInvariants
         Guard.NotNull(reader);
         var problems = new List<string>();
         var workspace = reader.Workspace ?? Workspace.CreateDefault();
+        var tagNames = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var tag in reader.ListGroupTags())
+        {
+            if (!tagNames.Add(tag.Name) || reader.FindGroupTag(tag.Name)?.Id != tag.Id || reader.FindGroupTag(tag.Id) != tag)
+            {
+                problems.Add($"group tag '{tag.Name}' (#{tag.Id.Value}): its name is not unique, or a lookup by name or id finds another tag.");
+            }
+        }
+
         var customers = reader.EnumerateCustomers().ToDictionary(c => c.Id);
         var providedIds = new HashSet<string>(StringComparer.Ordinal);
         var tokens = new HashSet<string>(StringComparer.Ordinal);
@@ -59,7 +68,7 @@ public static class WorkspaceInvariants
                 problems.Add($"{name}: data visibility group {c.AccessGroupId.Value} does not exist.");
             }
 
-            foreach (var tag in c.GroupTags.Where(t => workspace.FindGroupTag(t) is null))
+            foreach (var tag in c.GroupTags.Where(t => reader.FindGroupTag(t) is null))
             {
                 problems.Add($"{name}: group tag {tag.Value} does not exist.");
             }

@@ -15,6 +15,8 @@ public sealed class InMemoryWorkspaceStore : IWorkspaceStore
     private readonly Dictionary<string, CustomerId> _byToken = new(StringComparer.Ordinal);
     private readonly Dictionary<CustomerId, SortedSet<long>> _children = [];
     private readonly List<DomainEvent> _events = [];
+    private readonly SortedDictionary<int, GroupTag> _tags = [];
+    private readonly Dictionary<string, GroupTag> _tagsByName = new(StringComparer.Ordinal);
     private Workspace? _workspace;
     private long _lastCustomerId;
 
@@ -75,6 +77,7 @@ public sealed class InMemoryWorkspaceStore : IWorkspaceStore
             }
         }
 
+        CheckGroupTags(changes);
         foreach (var id in deleted)
         {
             if (_children.TryGetValue(id, out var kids))
@@ -86,6 +89,28 @@ public sealed class InMemoryWorkspaceStore : IWorkspaceStore
         if (changes.Workspace is not null)
         {
             _workspace = changes.Workspace;
+        }
+
+        foreach (var id in changes.DeletedGroupTags)
+        {
+            if (_tags.Remove(id.Value, out var gone))
+            {
+                _tagsByName.Remove(gone.Name);
+            }
+        }
+
+        foreach (var tag in changes.UpsertedGroupTags)
+        {
+            if (_tags.TryGetValue(tag.Id.Value, out var old))
+            {
+                _tagsByName.Remove(old.Name);
+            }
+        }
+
+        foreach (var tag in changes.UpsertedGroupTags)
+        {
+            _tags[tag.Id.Value] = tag;
+            _tagsByName[tag.Name] = tag;
         }
 
         foreach (var id in changes.DeletedCustomers)
@@ -109,6 +134,27 @@ public sealed class InMemoryWorkspaceStore : IWorkspaceStore
         }
 
         _events.AddRange(changes.Events);
+    }
+
+    /// <summary>Each tag is upserted once, and after the change set no two tags share a name.</summary>
+    private void CheckGroupTags(ChangeSet changes)
+    {
+        if (changes.UpsertedGroupTags.Count == 0)
+        {
+            return;
+        }
+
+        var deleted = changes.DeletedGroupTags.ToHashSet();
+        var upserted = changes.UpsertedGroupTags.ToDictionary(t => t.Id);
+        Guard.That(upserted.Count == changes.UpsertedGroupTags.Count, "A change set upserts one group tag twice");
+        Guard.That(changes.UpsertedGroupTags.Select(t => t.Name).Distinct(StringComparer.Ordinal).Count() == upserted.Count, "A change set gives two group tags one name");
+        foreach (var tag in changes.UpsertedGroupTags)
+        {
+            if (_tagsByName.TryGetValue(tag.Name, out var holder) && holder.Id != tag.Id && !deleted.Contains(holder.Id))
+            {
+                Guard.That(upserted.TryGetValue(holder.Id, out var next) && next.Name != tag.Name, "A change set breaks the uniqueness of group tag names");
+            }
+        }
     }
 
     private void CheckUnique(Dictionary<string, CustomerId> index, string key, CustomerId id, HashSet<CustomerId> deleted, Dictionary<CustomerId, Customer> upserted, Func<Customer, string> keyOf)
@@ -162,6 +208,14 @@ public sealed class InMemoryWorkspaceStore : IWorkspaceStore
         public Workspace? Workspace => store._workspace;
 
         public long LastCustomerId => store._lastCustomerId;
+
+        public GroupTag? FindGroupTag(string name) => store._tagsByName.GetValueOrDefault(name);
+
+        public GroupTag? FindGroupTag(GroupTagId id) => store._tags.GetValueOrDefault(id.Value);
+
+        public int CountGroupTags() => store._tags.Count;
+
+        public IReadOnlyList<GroupTag> ListGroupTags() => store._tags.Values.ToList();
 
         public Customer? FindCustomer(CustomerId id) => store._customers.GetValueOrDefault(id.Value);
 

@@ -1,8 +1,9 @@
 namespace Explo.Domain.Ports;
 
 /// <summary>
-/// Everything one use case changes, applied by the store atomically: the workspace (replaced whole when given),
-/// customers to delete, customers to insert or replace, and the events that describe the change.
+/// Everything one use case changes, applied by the store atomically: the workspace (replaced whole when given), group
+/// tags to delete and to insert or replace (one by one: tags are kept apart from the workspace), customers to delete,
+/// customers to insert or replace, and the events that describe the change.
 /// </summary>
 public sealed class ChangeSet
 {
@@ -22,6 +23,26 @@ public sealed class ChangeSet
     /// <summary>The new workspace, or null to keep it.</summary>
     public Workspace? Workspace { get; }
 
+    /// <summary>Group tags to delete, by id (applied before the tag upserts; an id that is not stored is ignored).</summary>
+    public IReadOnlyList<GroupTagId> DeletedGroupTags
+    {
+        get => _deletedGroupTags;
+        init => _deletedGroupTags = Guard.NotNull(value);
+    }
+
+    /// <summary>
+    /// Group tags to insert or replace (matched by id; a rename is a replace). Names stay unique: after the change set,
+    /// no two stored tags have the same name.
+    /// </summary>
+    public IReadOnlyList<GroupTag> UpsertedGroupTags
+    {
+        get => _upsertedGroupTags;
+        init => _upsertedGroupTags = Guard.NotNull(value);
+    }
+
+    private readonly IReadOnlyList<GroupTagId> _deletedGroupTags = [];
+    private readonly IReadOnlyList<GroupTag> _upsertedGroupTags = [];
+
     /// <summary>Customers to delete (applied before the upserts).</summary>
     public IReadOnlyList<CustomerId> DeletedCustomers { get; }
 
@@ -32,5 +53,5 @@ public sealed class ChangeSet
     public IReadOnlyList<DomainEvent> Events { get; }
 
     /// <summary>True when the set changes nothing.</summary>
-    public bool IsEmpty => Workspace is null && DeletedCustomers.Count == 0 && UpsertedCustomers.Count == 0 && Events.Count == 0;
+    public bool IsEmpty => Workspace is null && DeletedGroupTags.Count == 0 && UpsertedGroupTags.Count == 0 && DeletedCustomers.Count == 0 && UpsertedCustomers.Count == 0 && Events.Count == 0;
 }

@@ -30,11 +30,23 @@ public interface IWorkspaceStore
 /// <param name="Changes">The changes to apply, or null to change nothing.</param>
 public readonly record struct WriteDecision<T>(T Result, ChangeSet? Changes);
 
-/// <summary>A consistent, read-only view of the store within one unit of work.</summary>
-public interface IWorkspaceReader
+/// <summary>
+/// A consistent, read-only view of the store within one unit of work. Group tags are looked up by name or id
+/// (<see cref="IGroupTagLookup"/>); a store should answer those lookups and <see cref="CountGroupTags"/> without reading
+/// every tag, as the service makes them on every tag operation and every customer read.
+/// </summary>
+public interface IWorkspaceReader : IGroupTagLookup
 {
     /// <summary>The workspace, or null when the store is new (the service then uses <see cref="Workspace.CreateDefault"/>).</summary>
     Workspace? Workspace { get; }
+
+    /// <summary>How many group tags the workspace holds.</summary>
+    /// <returns>The count.</returns>
+    int CountGroupTags();
+
+    /// <summary>Every group tag, in creation (id) order.</summary>
+    /// <returns>The tags.</returns>
+    IReadOnlyList<GroupTag> ListGroupTags();
 
     /// <summary>The highest customer id ever stored (0 for none); never decreases, so ids are never reused.</summary>
     long LastCustomerId { get; }

@@ -14,8 +14,14 @@ public sealed record CustomerProposal
     /// <summary>The name of the field carrying the id being set: <c>provided_id</c> or <c>new_provided_id</c>.</summary>
     public string ProvidedIdField { get; init; } = FieldNames.ProvidedId;
 
-    /// <summary>The provided id being set, or null when not being set.</summary>
+    /// <summary>The provided id being set (or, with <see cref="ProvidedIdIsLookup"/>, looked up), or null when not being set.</summary>
     public string? ProvidedId { get; init; }
+
+    /// <summary>
+    /// True when <see cref="ProvidedId"/> names a customer to look up (get, update) rather than an id being set; then it
+    /// must be present, but only what no stored id can break is checked, so older customers stay reachable.
+    /// </summary>
+    public bool ProvidedIdIsLookup { get; init; }
 
     /// <summary>The name being set, or null.</summary>
     public string? Name { get; init; }
@@ -59,8 +65,11 @@ public sealed record CustomerProposal
     /// <summary>The customer's DVG.</summary>
     public required AccessGroupId AccessGroup { get; init; }
 
-    /// <summary>The workspace (levels, tags, data sources).</summary>
+    /// <summary>The workspace (levels, DVGs, data sources).</summary>
     public required Workspace Workspace { get; init; }
+
+    /// <summary>The group tags, looked up by name (the tags named must exist).</summary>
+    public required IGroupTagLookup GroupTags { get; init; }
 
     /// <summary>The limits in force.</summary>
     public required ExploLimits Limits { get; init; }

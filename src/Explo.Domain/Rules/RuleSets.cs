@@ -34,6 +34,12 @@ public static class RuleSets
     /// <summary>The filters of the customer lists: a named level and parent must exist.</summary>
     public static RuleSet<CustomerProposal> CustomerFilter { get; } = new(new LevelExists(), new ParentExists());
 
+    /// <summary>
+    /// A <c>provided_id</c> (or legacy <c>user_group_id</c>) that looks a customer up (get, update): the customer rule of
+    /// the same code, in its lookup form (<see cref="CustomerProposal.ProvidedIdIsLookup"/>).
+    /// </summary>
+    public static RuleSet<CustomerProposal> ProvidedIdLookup { get; } = new(new ProvidedIdIsValid());
+
     /// <summary>Group tag names (create, rename).</summary>
     public static RuleSet<NameProposal> GroupTagName { get; } = new(new GroupTagNameIsValid());
 

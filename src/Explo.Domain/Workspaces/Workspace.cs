@@ -3,8 +3,10 @@ using System.Collections.Immutable;
 namespace Explo.Domain;
 
 /// <summary>
-/// The small, whole-workspace state: hierarchy levels, DVGs, API tokens, group tags and the data-source registry.
-/// Immutable; an admin or tag operation produces a new instance that the store saves whole.
+/// The small, whole-workspace state: hierarchy levels, DVGs, API tokens and the data-source registry, and the entity
+/// counter. Immutable; an admin operation produces a new instance that the store saves whole. Group tags are not part
+/// of it (there may be 10,000 of them): stores keep them apart, and readers look them up one by one
+/// (<see cref="IGroupTagLookup"/>), so a tag operation writes one tag, not the whole list.
 /// </summary>
 [Entity]
 public sealed class Workspace
@@ -22,7 +24,6 @@ public sealed class Workspace
     /// <param name="levels">The hierarchy levels, in any order; ranks must be 0..n-1.</param>
     /// <param name="accessGroups">The DVGs.</param>
     /// <param name="apiTokens">The API tokens (hashed).</param>
-    /// <param name="groupTags">The group tags.</param>
     /// <param name="dataSources">The data-source registry.</param>
     /// <param name="dataSourceDefaults">Per-DVG default data sources.</param>
     /// <param name="nextEntityId">The next id to hand out for levels, DVGs, tags and tokens.</param>
@@ -30,7 +31,6 @@ public sealed class Workspace
         IEnumerable<HierarchyLevel> levels,
         IEnumerable<AccessGroup> accessGroups,
         IEnumerable<ApiToken> apiTokens,
-        IEnumerable<GroupTag> groupTags,
         IEnumerable<DataSource> dataSources,
         IEnumerable<DataSourceDefault> dataSourceDefaults,
         int nextEntityId)
@@ -43,16 +43,10 @@ public sealed class Workspace
 
         AccessGroups = Guard.NotNull(accessGroups).ToImmutableArray();
         ApiTokens = Guard.NotNull(apiTokens).ToImmutableArray();
-        GroupTags = Guard.NotNull(groupTags).ToImmutableArray();
         DataSources = Guard.NotNull(dataSources).ToImmutableArray();
         DataSourceDefaults = Guard.NotNull(dataSourceDefaults).ToImmutableArray();
         NextEntityId = nextEntityId;
-        _tagsById = GroupTags.ToDictionary(t => t.Id);
-        _tagsByName = GroupTags.ToDictionary(t => t.Name, StringComparer.Ordinal);
     }
-
-    private readonly Dictionary<GroupTagId, GroupTag> _tagsById;
-    private readonly Dictionary<string, GroupTag> _tagsByName;
 
     /// <summary>The levels ordered by rank, root first.</summary>
     public ImmutableArray<HierarchyLevel> Levels { get; }
@@ -62,9 +56,6 @@ public sealed class Workspace
 
     /// <summary>The API tokens (hashed), in creation order, revoked ones included.</summary>
     public ImmutableArray<ApiToken> ApiTokens { get; }
-
-    /// <summary>The group tags, in creation order.</summary>
-    public ImmutableArray<GroupTag> GroupTags { get; }
 
     /// <summary>The registered data sources.</summary>
     public ImmutableArray<DataSource> DataSources { get; }
@@ -80,7 +71,6 @@ public sealed class Workspace
     public static Workspace CreateDefault() => new(
         [new HierarchyLevel(new LevelId(1), DefaultRootLevelName, 0), new HierarchyLevel(new LevelId(2), DefaultLeafLevelName, 1)],
         [new AccessGroup(new AccessGroupId(3), DefaultAccessGroupName)],
-        [],
         [],
         [],
         [],
@@ -113,16 +103,6 @@ public sealed class Workspace
     /// <param name="id">The id.</param>
     /// <returns>The DVG.</returns>
     public AccessGroup AccessGroup(AccessGroupId id) => AccessGroups.FirstOrDefault(g => g.Id == id) ?? throw new InvalidOperationException($"The store refers to DVG {id.Value}, which does not exist.");
-
-    /// <summary>Finds a tag by exact name.</summary>
-    /// <param name="name">The name.</param>
-    /// <returns>The tag or null.</returns>
-    public GroupTag? FindGroupTag(string name) => _tagsByName.GetValueOrDefault(name);
-
-    /// <summary>Finds a tag by id.</summary>
-    /// <param name="id">The id.</param>
-    /// <returns>The tag or null.</returns>
-    public GroupTag? FindGroupTag(GroupTagId id) => _tagsById.GetValueOrDefault(id);
 
     /// <summary>Finds a data source by id.</summary>
     /// <param name="id">The data source id.</param>
@@ -169,14 +149,12 @@ public sealed class Workspace
         IEnumerable<HierarchyLevel>? levels = null,
         IEnumerable<AccessGroup>? accessGroups = null,
         IEnumerable<ApiToken>? apiTokens = null,
-        IEnumerable<GroupTag>? groupTags = null,
         IEnumerable<DataSource>? dataSources = null,
         IEnumerable<DataSourceDefault>? dataSourceDefaults = null,
         int? nextEntityId = null) => new(
         levels ?? Levels,
         accessGroups ?? AccessGroups,
         apiTokens ?? ApiTokens,
-        groupTags ?? GroupTags,
         dataSources ?? DataSources,
         dataSourceDefaults ?? DataSourceDefaults,
         nextEntityId ?? NextEntityId);

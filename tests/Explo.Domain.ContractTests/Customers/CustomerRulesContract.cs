@@ -11,8 +11,8 @@ public sealed class ProvokesAttribute(string code) : Attribute
 }
 
 /// <summary>
-/// Every rule code of <see cref="RuleSets.Customer"/>, <see cref="RuleSets.CustomerFilter"/>, <see cref="RuleSets.Page"/>
-/// and <see cref="RuleSets.Identifier"/>, provoked through the service: each test asserts the exact code and field and
+/// Every rule code of <see cref="RuleSets.Customer"/>, <see cref="RuleSets.CustomerFilter"/>, <see cref="RuleSets.Page"/>,
+/// <see cref="RuleSets.Identifier"/> and <see cref="RuleSets.ProvidedIdLookup"/>, provoked through the service: each test asserts the exact code and field and
 /// that the rejected call changed nothing. <see cref="Every_customer_rule_code_is_provoked_by_a_test"/> keeps the list complete.
 /// </summary>
 public abstract class CustomerRulesContract : ContractTestBase
@@ -24,6 +24,7 @@ public abstract class CustomerRulesContract : ContractTestBase
             .Concat(RuleSets.CustomerFilter.Rules.Select(r => r.Code))
             .Concat(RuleSets.Page.Rules.Select(r => r.Code))
             .Concat(RuleSets.Identifier.Rules.Select(r => r.Code))
+            .Concat(RuleSets.ProvidedIdLookup.Rules.Select(r => r.Code))
             .ToHashSet(StringComparer.Ordinal);
         var provoked = typeof(CustomerRulesContract).GetMethods(BindingFlags.Public | BindingFlags.Instance)
             .SelectMany(m => m.GetCustomAttributes<ProvokesAttribute>())
@@ -49,6 +50,130 @@ public abstract class CustomerRulesContract : ContractTestBase
         var result = await RejectedWithoutChange(() => Api.GetOrCreateCustomerAsync(Writer, new CreateCustomerRequest(providedId)));
 
         AssertViolation(result, "invalid_provided_id", "provided_id");
+    }
+
+    /// <summary>
+    /// Ids that break the spec's rule (section 2): only white space, white space first or last (any char.IsWhiteSpace),
+    /// invisible format characters (Unicode Cf: zero-width, bidi controls, BOM, tag characters); with a word the message
+    /// must carry.
+    /// </summary>
+    public static TheoryData<string, string> SpecBreakingProvidedIds { get; } = new()
+    {
+        { " ", "only white space" },
+        { "   ", "only white space" },
+        { "\u3000\u00A0", "only white space" },
+        { " acme", "start or end with white space" },
+        { "acme ", "start or end with white space" },
+        { "\u00A0acme", "start or end with white space" },
+        { "acme\u2003", "start or end with white space" },
+        { "ac\u200Bme", "U+200B" },
+        { "\u200Dacme", "U+200D" },
+        { "acme\u200E", "U+200E" },
+        { "ac\u202Eme", "U+202E" },
+        { "ac\u2066me\u2069", "U+2066" },
+        { "\uFEFFacme", "U+FEFF" },
+        { "ac\u00ADme", "U+00AD" },
+        { "acme\U000E0041", "U+E0041" },
+    };
+
+    [Theory]
+    [Provokes("invalid_provided_id")]
+    [MemberData(nameof(SpecBreakingProvidedIds), MemberType = typeof(CustomerRulesContract))]
+    public async Task A_provided_id_breaking_the_spec_rule_is_rejected_on_create_saying_what_is_wrong(string providedId, string problem)
+    {
+        var result = await RejectedWithoutChange(() => Api.GetOrCreateCustomerAsync(Writer, new CreateCustomerRequest(providedId)));
+
+        var violation = AssertViolation(result, "invalid_provided_id", "provided_id");
+        Assert.Contains(problem, violation.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [Provokes("invalid_provided_id")]
+    [MemberData(nameof(SpecBreakingProvidedIds), MemberType = typeof(CustomerRulesContract))]
+    public async Task A_new_provided_id_breaking_the_spec_rule_is_rejected_on_update_saying_what_is_wrong(string newProvidedId, string problem)
+    {
+        await Create("acme");
+
+        var result = await RejectedWithoutChange(() => Api.UpdateCustomerAsync(Writer, new UpdateCustomerRequest("acme") { NewProvidedId = newProvidedId }));
+
+        var violation = AssertViolation(result, "invalid_provided_id", "new_provided_id");
+        Assert.Contains(problem, violation.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(SpecBreakingProvidedIds), MemberType = typeof(CustomerRulesContract))]
+    public async Task A_provided_id_breaking_the_spec_rule_is_rejected_in_an_import_row(string providedId, string problem)
+    {
+        var result = await RejectedWithoutChange(() => Api.ImportCustomersAsync(Writer, [new CreateCustomerRequest("fine"), new CreateCustomerRequest(providedId)], new ImportOptions { Atomic = true }));
+
+        var violation = Assert.Single(Assert.IsType<ValidationFailed>(result.Failure).Violations);
+        Assert.Equal(("invalid_provided_id", "rows[1].provided_id"), (violation.Code, violation.Field));
+        Assert.Contains(problem, violation.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("a b")]
+    [InlineData("x\u00A0y")]
+    [InlineData("\u05D0\u05D1")]
+    [InlineData("\U0001F600")]
+    [InlineData("e\u0301")]
+    public async Task A_provided_id_with_inner_spaces_right_to_left_letters_or_emoji_is_accepted(string providedId)
+    {
+        var created = await Create(providedId);
+
+        Assert.Equal(providedId, created.ProvidedId);
+        Assert.Equal(providedId, (await Api.GetCustomerAsync(Writer, providedId)).SuccessValue.ProvidedId);
+    }
+
+    [Theory]
+    [Provokes("invalid_provided_id")]
+    [InlineData(null)]
+    [InlineData("")]
+    public async Task A_missing_provided_id_is_invalid_provided_id_on_create(string? providedId)
+    {
+        var result = await RejectedWithoutChange(() => Api.GetOrCreateCustomerAsync(Writer, new CreateCustomerRequest(providedId!)));
+
+        AssertViolation(result, "invalid_provided_id", "provided_id");
+    }
+
+    [Theory]
+    [Provokes("invalid_provided_id")]
+    [InlineData(null)]
+    [InlineData("")]
+    public async Task A_missing_provided_id_is_invalid_provided_id_on_update(string? providedId)
+    {
+        await Create("acme");
+
+        var result = await RejectedWithoutChange(() => Api.UpdateCustomerAsync(Writer, new UpdateCustomerRequest(providedId!) { Name = "x" }));
+
+        AssertViolation(result, "invalid_provided_id", "provided_id");
+    }
+
+    [Theory]
+    [Provokes("invalid_provided_id")]
+    [InlineData(null)]
+    [InlineData("")]
+    public async Task A_missing_provided_id_is_invalid_provided_id_on_get(string? providedId)
+    {
+        await Create("acme");
+
+        var result = await RejectedWithoutChange(() => Api.GetCustomerAsync(Writer, providedId!));
+
+        AssertViolation(result, "invalid_provided_id", "provided_id");
+    }
+
+    [Theory]
+    [InlineData(" acme")]
+    [InlineData("ac\u200Bme")]
+    public async Task Looking_up_an_id_the_rule_now_forbids_is_not_found_not_invalid(string providedId)
+    {
+        await Create("acme");
+
+        var got = await RejectedWithoutChange(() => Api.GetCustomerAsync(Writer, providedId));
+        var updated = await RejectedWithoutChange(() => Api.UpdateCustomerAsync(Writer, new UpdateCustomerRequest(providedId) { Name = "x" }));
+
+        AssertFails<NotFound, CustomerView>(got, "customer_not_found");
+        AssertFails<NotFound, CustomerView>(updated, "customer_not_found");
     }
 
     [Fact]
@@ -551,7 +676,7 @@ public abstract class CustomerRulesContract : ContractTestBase
     // ---- looked-up identifiers ----
 
     [Theory]
-    [Provokes("invalid_identifier")]
+    [Provokes("invalid_provided_id")]
     [InlineData("")]
     [InlineData("bell\u0007")]
     [InlineData(null)]
@@ -562,18 +687,18 @@ public abstract class CustomerRulesContract : ContractTestBase
 
         var result = await RejectedWithoutChange(() => Api.GetCustomerAsync(Writer, providedId));
 
-        AssertViolation(result, "invalid_identifier", "provided_id");
+        AssertViolation(result, "invalid_provided_id", "provided_id");
     }
 
     [Fact]
-    [Provokes("invalid_identifier")]
+    [Provokes("invalid_provided_id")]
     public async Task An_empty_provided_id_to_update_is_rejected()
     {
         await Create("acme");
 
         var result = await RejectedWithoutChange(() => Api.UpdateCustomerAsync(Writer, new UpdateCustomerRequest(string.Empty) { Name = "x" }));
 
-        AssertViolation(result, "invalid_identifier", "provided_id");
+        AssertViolation(result, "invalid_provided_id", "provided_id");
     }
 
     [Fact]

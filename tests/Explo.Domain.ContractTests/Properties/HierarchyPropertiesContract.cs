@@ -36,7 +36,7 @@ public abstract class HierarchyPropertiesContract : ContractTestBase
     private const string Development = "Development";
 
     private static readonly string[] ProvidedIds =
-        ["c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "c10", "c11", "a.b", "$x", " sp ", "ünï", "Ab", "ab", "日本", "x/y?z=1&w"];
+        ["c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "c10", "c11", "a.b", "$x", " sp ", "z\u200Bw", "ünï", "Ab", "ab", "日本", "x/y?z=1&w"];
 
     /// <summary>The levels of every case, root first (the new workspace's two plus two in between).</summary>
     private static readonly string[] LevelNames = ["Customer", "Region", "Team", "User"];
@@ -533,6 +533,13 @@ public abstract class HierarchyPropertiesContract : ContractTestBase
             _ => true,
         });
 
+        /// <summary>The spec's provided_id rule, restated: 1-255 chars, no control or format (Cf) characters, no outer white space.</summary>
+        private static bool ProvidedIdIsValid(string id) =>
+            id.Length is > 0 and <= 255
+            && !id.Any(char.IsControl)
+            && !id.EnumerateRunes().Any(r => System.Text.Rune.GetUnicodeCategory(r) == System.Globalization.UnicodeCategory.Format)
+            && !char.IsWhiteSpace(id[0]) && !char.IsWhiteSpace(id[^1]);
+
         private bool TagsExist(IReadOnlyList<string> names) => names.All(n => FindTag(n) is not null);
 
         private List<ModelTag> TagsOf(IReadOnlyList<string> names) => names.Distinct(StringComparer.Ordinal).Select(n => FindTag(n)!).ToList();
@@ -671,7 +678,8 @@ public abstract class HierarchyPropertiesContract : ContractTestBase
             }
             else
             {
-                var valid = (level is null || Rank(level) >= 0)
+                var valid = ProvidedIdIsValid(id)
+                    && (level is null || Rank(level) >= 0)
                     && (parentId is null || (visibleParent is not null && level is not null))
                     && (visibleParent is null || level is null || Rank(level) < 0 || Rank(visibleParent.Level) < Rank(level))
                     && (request.GroupTags is null || TagsExist(request.GroupTags))
@@ -789,6 +797,7 @@ public abstract class HierarchyPropertiesContract : ContractTestBase
                     valid &= Children(target).All(child => Rank(child.Level) > Rank(effectiveLevel));
                 }
 
+                valid &= newId is null || newId == target.Id || ProvidedIdIsValid(newId);
                 valid &= request.GroupTags is null || TagsExist(request.GroupTags);
                 valid &= request.Mapping is null || MappingIsValid(request.Mapping, dvg);
                 expected = !valid ? Outcome.Validation

@@ -277,4 +277,90 @@ public abstract class GroupTagContract : ContractTestBase
         Assert.Equal(["b"], bob.ComputedGroupTags.AsEnumerable());
         Assert.Equal(1, bob.Version);
     }
+
+    // ---- the workspace's limit (spec section 5: 10,000 group tags per workspace; configurable) ----
+
+    /// <summary>A service under test on a new store whose workspace may hold <paramref name="limit"/> tags, and a read-write token on it.</summary>
+    private async Task<(ServiceUnderTest Sut, Caller Writer)> WithTagLimit(int limit)
+    {
+        var sut = CreateService(new ExploServiceOptions
+        {
+            TimeProvider = Clock,
+            TokenGenerator = new SequentialTokenGenerator(),
+            Limits = ExploLimits.Default with { MaxGroupTagsPerWorkspace = limit },
+        });
+        var token = await sut.Admin.CreateApiTokenAsync(Admin, new CreateApiTokenRequest("Production", ReadOnly: false, "test"));
+        return (sut, Caller.WithApiToken(token.SuccessValue.Secret));
+    }
+
+    [Fact]
+    public void The_default_limit_is_10000_group_tags_per_workspace()
+    {
+        Assert.Equal(10_000, ExploLimits.Default.MaxGroupTagsPerWorkspace);
+    }
+
+    [Fact]
+    public async Task Creating_a_tag_beyond_the_workspace_limit_is_a_conflict_that_names_the_limit_and_changes_nothing()
+    {
+        var (sut, writer) = await WithTagLimit(3);
+        using var _ = sut;
+        foreach (var name in new[] { "a", "b", "c" })
+        {
+            Assert.True((await sut.Api.CreateGroupTagAsync(writer, name)).IsSuccess);
+        }
+
+        var result = await RejectedWithoutChange(sut, () => sut.Api.CreateGroupTagAsync(writer, "d"));
+
+        var conflict = AssertFails<Conflict, GroupTagView>(result, "too_many_group_tags");
+        Assert.Contains("3 group tags per workspace", conflict.Message, StringComparison.Ordinal);
+        Assert.Equal(["a", "b", "c"], (await sut.Api.ListGroupTagsAsync(writer)).SuccessValue.Select(t => t.Name));
+    }
+
+    [Fact]
+    public async Task At_the_workspace_limit_a_tag_can_still_be_renamed_and_a_deleted_tag_makes_room()
+    {
+        var (sut, writer) = await WithTagLimit(2);
+        using var _ = sut;
+        Assert.True((await sut.Api.CreateGroupTagAsync(writer, "a")).IsSuccess);
+        Assert.True((await sut.Api.CreateGroupTagAsync(writer, "b")).IsSuccess);
+
+        Assert.True((await sut.Api.RenameGroupTagAsync(writer, "b", "B")).IsSuccess);
+        AssertFails<Conflict, GroupTagView>(await RejectedWithoutChange(sut, () => sut.Api.CreateGroupTagAsync(writer, "c")), "too_many_group_tags");
+        Assert.True((await sut.Api.DeleteGroupTagAsync(writer, "a")).IsSuccess);
+        Assert.True((await sut.Api.CreateGroupTagAsync(writer, "c")).IsSuccess);
+
+        Assert.Equal(["B", "c"], (await sut.Api.ListGroupTagsAsync(writer)).SuccessValue.Select(t => t.Name));
+    }
+
+    [Fact]
+    public async Task A_taken_name_at_the_workspace_limit_is_still_reported_as_taken()
+    {
+        var (sut, writer) = await WithTagLimit(1);
+        using var _ = sut;
+        Assert.True((await sut.Api.CreateGroupTagAsync(writer, "a")).IsSuccess);
+
+        var result = await RejectedWithoutChange(sut, () => sut.Api.CreateGroupTagAsync(writer, "a"));
+
+        AssertFails<Conflict, GroupTagView>(result, "group_tag_exists");
+    }
+
+    [Fact]
+    public async Task Tag_names_are_unique_exactly_and_case_sensitively_after_renames_and_deletes()
+    {
+        await CreateTag("vip");
+        await CreateTag("Vip");
+        Assert.True((await Api.RenameGroupTagAsync(Writer, "vip", "gold")).IsSuccess);
+        Assert.True((await Api.CreateGroupTagAsync(Writer, "vip")).IsSuccess);
+        Assert.True((await Api.DeleteGroupTagAsync(Writer, "gold")).IsSuccess);
+
+        AssertFails<Conflict, GroupTagView>(await RejectedWithoutChange(() => Api.RenameGroupTagAsync(Writer, "Vip", "vip")), "group_tag_exists");
+        AssertFails<Conflict, GroupTagView>(await RejectedWithoutChange(() => Api.CreateGroupTagAsync(Writer, "Vip")), "group_tag_exists");
+        Assert.True((await Api.CreateGroupTagAsync(Writer, "gold")).IsSuccess);
+        Assert.Equal(["Vip", "vip", "gold"], (await Api.ListGroupTagsAsync(Writer)).SuccessValue.Select(t => t.Name));
+        await Create("acme", with: r => r with { GroupTags = ["vip", "Vip", "gold"] });
+        Assert.Equal(["vip", "Vip", "gold"], (await Get("acme")).GroupTags.AsEnumerable());
+        Sut.Reopen?.Invoke();
+        Assert.Equal(["Vip", "vip", "gold"], (await Api.ListGroupTagsAsync(Writer)).SuccessValue.Select(t => t.Name));
+        Assert.Equal(["vip", "Vip", "gold"], (await Get("acme")).GroupTags.AsEnumerable());
+    }
 }

@@ -209,7 +209,33 @@ public abstract class UserGroupContract : ContractTestBase
 
         var result = await RejectedWithoutChange(() => Api.UpdateUserGroupAsync(Writer, new UpdateUserGroupRequest(string.Empty) { Name = "x" }));
 
-        AssertViolation(result, "invalid_identifier", FieldNames.UserGroupId);
+        AssertViolation(result, "invalid_provided_id", FieldNames.UserGroupId);
+    }
+
+    [Theory]
+    [InlineData(" ug", "start or end with white space")]
+    [InlineData("  ", "only white space")]
+    [InlineData("u\u200Bg", "U+200B")]
+    [InlineData("\u202Bug", "U+202B")]
+    public async Task A_user_group_id_breaking_the_provided_id_rule_is_reported_on_user_group_id(string id, string problem)
+    {
+        var result = await RejectedWithoutChange(() => Api.GetOrCreateUserGroupAsync(Writer, new CreateUserGroupRequest(id)));
+
+        var violation = AssertViolation(result, "invalid_provided_id", FieldNames.UserGroupId);
+        Assert.Contains(problem, violation.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("ug-2 ", "start or end with white space")]
+    [InlineData("\uFEFFug-2", "U+FEFF")]
+    public async Task A_new_user_group_id_breaking_the_provided_id_rule_is_reported_on_new_user_group_id(string id, string problem)
+    {
+        await Api.GetOrCreateUserGroupAsync(Writer, new CreateUserGroupRequest("ug-1"));
+
+        var result = await RejectedWithoutChange(() => Api.UpdateUserGroupAsync(Writer, new UpdateUserGroupRequest("ug-1") { NewUserGroupId = id }));
+
+        var violation = AssertViolation(result, "invalid_provided_id", "new_user_group_id");
+        Assert.Contains(problem, violation.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -16,6 +16,7 @@ public sealed partial class RuleCatalogTests
         (nameof(RuleSets.LevelName), RuleSets.LevelName.Rules),
         (nameof(RuleSets.AccessGroupName), RuleSets.AccessGroupName.Rules),
         (nameof(RuleSets.Identifier), RuleSets.Identifier.Rules),
+        (nameof(RuleSets.ProvidedIdLookup), RuleSets.ProvidedIdLookup.Rules),
         (nameof(RuleSets.Page), RuleSets.Page.Rules),
         (nameof(RuleSets.Access), RuleSets.Access.Rules),
         (nameof(RuleSets.Request), RuleSets.Request.Rules),
@@ -123,6 +124,7 @@ public sealed partial class RuleCatalogTests
         Assert.Equal(["invalid_level_name"], RuleSets.LevelName.Rules.Select(r => r.Code));
         Assert.Equal(["invalid_access_group_name"], RuleSets.AccessGroupName.Rules.Select(r => r.Code));
         Assert.Equal(["invalid_identifier"], RuleSets.Identifier.Rules.Select(r => r.Code));
+        Assert.Equal(["invalid_provided_id"], RuleSets.ProvidedIdLookup.Rules.Select(r => r.Code));
         Assert.Equal(["invalid_page", "invalid_page_size"], RuleSets.Page.Rules.Select(r => r.Code));
         Assert.Equal(["admin_required", "read_only_token"], RuleSets.Access.Rules.Select(r => r.Code));
         Assert.Equal(["request_body_too_large", "json_too_deep"], RuleSets.Request.Rules.Select(r => r.Code));
