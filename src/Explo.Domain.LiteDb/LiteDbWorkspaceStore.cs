@@ -8,7 +8,8 @@ namespace Explo.Domain.LiteDb;
 /// The store port over one LiteDB file: workspace, customers and domain events in one single-file database.
 /// <list type="bullet">
 /// <item>One unit of work = one LiteDB transaction on the calling thread: the changes and their events commit
-/// together or not at all. Writers are serialised; readers never see a half-applied change.</item>
+/// together or not at all. Writers are serialised; readers never see a half-applied change, and wait only for a
+/// write's commit, not for its work (they read the last committed state meanwhile).</item>
 /// <item>Binary collation: <c>provided_id</c>, tag and level names compare exactly, whatever the machine's culture.</item>
 /// <item>The file is held exclusively by one store: it locks the database file itself (not a name of it) for its whole
 /// life, so a second opener (this or another process, through the same name, a hard link, a symbolic link or a bind
@@ -50,6 +51,8 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
     private readonly CustomerCache _cache;
     private readonly CustomerPositions _positions = new();
     private bool _disposed;
+    private readonly Lock _writer = new();
+    private volatile bool _committing;
 
     /// <summary>Opens (or creates) the database file.</summary>
     /// <param name="path">The file's path, for example <c>explo.db</c>.</param>
@@ -134,11 +137,16 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Writers take turns (one unit of work at a time), but readers wait only for a write's commit: while the work runs
+    /// and its change is written into the open transaction, readers go on reading the last committed state (LiteDB's
+    /// snapshot, and the store's caches and lists, which only a commit changes). The commit and the update of the caches
+    /// and lists that goes with it run with no reader inside, so a reader sees a change whole or not at all.
+    /// </remarks>
     public T Write<T>(Func<IWorkspaceReader, WriteDecision<T>> work)
     {
         ArgumentNullException.ThrowIfNull(work);
-        _gate.EnterWriteLock();
-        try
+        lock (_writer)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (!_db.BeginTrans())
@@ -149,6 +157,7 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
             var finished = false;
             try
             {
+                // The work reads the committed state, as every reader does: no other write can commit meanwhile.
                 var decision = work(new Reader(this));
                 if (decision.Changes is not { IsEmpty: false } changes)
                 {
@@ -157,17 +166,29 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
                     return decision.Result;
                 }
 
+                // Written into the transaction, which readers on other threads don't see until it commits.
                 var (lastCustomerId, lastEventSequence) = Apply(changes);
-                _db.Commit();
-                finished = true;
-                _workspace = changes.Workspace ?? _workspace;
-                ApplyToTagCache(changes);
-                _lastCustomerId = lastCustomerId;
-                _lastEventSequence = lastEventSequence;
-                _hasGroupIndex |= changes.Workspace is { AccessGroups.Length: > 1 };
-                _cache.Forget(changes.DeletedCustomers, changes.UpsertedCustomers);
-                _positions.Apply(changes.DeletedCustomers, changes.UpsertedCustomers);
-                return decision.Result;
+                LetWaitingReadersIn();
+                _gate.EnterWriteLock();
+                _committing = true;
+                try
+                {
+                    _db.Commit();
+                    finished = true;
+                    _workspace = changes.Workspace ?? _workspace;
+                    ApplyToTagCache(changes);
+                    _lastCustomerId = lastCustomerId;
+                    _lastEventSequence = lastEventSequence;
+                    _hasGroupIndex |= changes.Workspace is { AccessGroups.Length: > 1 };
+                    _cache.Forget(changes.DeletedCustomers, changes.UpsertedCustomers);
+                    _positions.Apply(changes.DeletedCustomers, changes.UpsertedCustomers);
+                    return decision.Result;
+                }
+                finally
+                {
+                    _committing = false;
+                    _gate.ExitWriteLock();
+                }
             }
             finally
             {
@@ -177,9 +198,28 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
                 }
             }
         }
-        finally
+    }
+
+    /// <summary>
+    /// A fair hand-off from one commit to the next: readers that queued behind a commit get in before the next one.
+    /// <see cref="ReaderWriterLockSlim"/> wakes the waiting readers when a writer leaves, but a thread that commits again
+    /// at once takes the free lock before the woken readers have run, so they would wait through that commit too. A
+    /// committer that finds readers waiting while no commit runs therefore lets them take the lock first (yielding its
+    /// core meanwhile, for at most 50 ms), then queues as usual (once it waits, new readers queue behind it, so commits
+    /// are not starved either).
+    /// </summary>
+    private void LetWaitingReadersIn()
+    {
+        if (_gate.WaitingReadCount == 0)
         {
-            _gate.ExitWriteLock();
+            return;
+        }
+
+        var spin = default(SpinWait);
+        var deadline = Environment.TickCount64 + 50;
+        while (_gate.WaitingReadCount > 0 && !_committing && Environment.TickCount64 < deadline)
+        {
+            spin.SpinOnce();
         }
     }
 
@@ -212,21 +252,24 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
     /// <summary>Closes the file (checkpointing the log into it) and releases it.</summary>
     public void Dispose()
     {
-        _gate.EnterWriteLock();
-        try
+        lock (_writer)
         {
-            if (_disposed)
+            _gate.EnterWriteLock();
+            try
             {
-                return;
-            }
+                if (_disposed)
+                {
+                    return;
+                }
 
-            _disposed = true;
-            _db.Dispose();
-            _files.Dispose();
-        }
-        finally
-        {
-            _gate.ExitWriteLock();
+                _disposed = true;
+                _db.Dispose();
+                _files.Dispose();
+            }
+            finally
+            {
+                _gate.ExitWriteLock();
+            }
         }
     }
 

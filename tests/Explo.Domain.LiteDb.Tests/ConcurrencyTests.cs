@@ -11,6 +11,51 @@ public sealed class ConcurrencyTests : IDisposable
     public void Dispose() => _folder.Dispose();
 
     [Fact]
+    public async Task A_read_runs_while_a_write_works_and_sees_the_last_commit()
+    {
+        using var store = new LiteDbWorkspaceStore(_folder.PathOf());
+        var service = new ExploService(store);
+        Assert.True((await service.GetOrCreateCustomerAsync(_admin, new CreateCustomerRequest("first"))).IsSuccess);
+
+        // Readers wait only for a write's commit, not for its work: a read started inside the work finishes before it.
+        var seen = store.Write(reader =>
+        {
+            var read = Task.Run(() => store.Read(r => r.FindCustomerByProvidedId("first")?.ProvidedId));
+            Assert.True(read.Wait(TimeSpan.FromSeconds(30)), "The read waited for the write's work.");
+            return new Ports.WriteDecision<string?>(read.Result, null);
+        });
+
+        Assert.Equal("first", seen);
+    }
+
+    [Fact]
+    public async Task Readers_during_a_batched_import_see_whole_batches()
+    {
+        using var store = new LiteDbWorkspaceStore(_folder.PathOf());
+        var service = new ExploService(store);
+        var rows = Enumerable.Range(0, 2_000).Select(i => new CreateCustomerRequest($"r{i}")).ToList();
+        var counts = new List<int>();
+        using var done = new CancellationTokenSource();
+
+        var reader = Task.Run(async () =>
+        {
+            while (!done.IsCancellationRequested)
+            {
+                counts.Add((await service.ListCustomersAsync(_admin, new CustomerFilter())).SuccessValue.Count);
+                counts.Add((int)(await service.ListCustomerPageAsync(_admin, new CustomerPageRequest { PageSize = 1 })).SuccessValue.TotalCount);
+            }
+        });
+        var result = await service.ImportCustomersAsync(_admin, rows, new ImportOptions { BatchSize = 100 });
+        await done.CancelAsync();
+        await reader;
+
+        Assert.Equal(2_000, result.SuccessValue.Created);
+        Assert.All(counts, c => Assert.Equal(0, c % 100));
+        Assert.Equal(counts.Order(), counts); // never backwards
+        Assert.Equal(2_001, store.CountEvents());
+    }
+
+    [Fact]
     public async Task Sixteen_threads_getting_or_creating_one_new_customer_create_exactly_one()
     {
         using var store = new LiteDbWorkspaceStore(_folder.PathOf());

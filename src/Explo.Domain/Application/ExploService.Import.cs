@@ -2,92 +2,168 @@ using Explo.Domain.Rules;
 
 namespace Explo.Domain;
 
-/// <summary>The bulk path: many get-or-creates in one unit of work (one transaction in a transactional store).</summary>
+/// <summary>
+/// The bulk path: many get-or-creates, in units of work of at most <see cref="ImportOptions.BatchSize"/> rows (one
+/// transaction each in a transactional store), or in one unit of work for an atomic import.
+/// </summary>
 public sealed partial class ExploService
 {
     /// <inheritdoc />
     public Task<Result<ImportResult>> ImportCustomersAsync(Caller caller, IReadOnlyList<CreateCustomerRequest> customers, ImportOptions? options = null, CancellationToken cancellationToken = default)
     {
+        Guard.NotNull(caller);
         Guard.NotNull(customers);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<Result<ImportResult>>(cancellationToken);
+        }
+
         var atomic = options?.Atomic ?? false;
         var progress = options?.Progress;
-        return Run<ImportResult>(caller, Access.Write, cancellationToken, unit =>
+        var batchSize = options?.BatchSize ?? ImportOptions.DefaultBatchSize;
+        Guard.That(batchSize > 0, "An import's batch size is at least one row");
+
+        // The order (parents first) is decided once, over the whole input, outside any unit of work: it depends on the
+        // rows alone. Each batch is then a contiguous range of that order, so a row's parents within the input are in
+        // its own batch or in one already committed.
+        var (order, generations, cyclic) = ParentsFirst(customers);
+        var import = new ImportRun(customers, order, generations, progress);
+        foreach (var row in cyclic)
         {
-            var (order, generations, cyclic) = ParentsFirst(customers);
-            var errors = new List<ImportRowError>();
-            foreach (var row in cyclic)
+            import.Errors.Add(new ImportRowError(row, customers[row].ProvidedId, new ValidationFailed(
+                "hierarchy_cycle",
+                FieldNames.ParentProvidedId,
+                $"parent_provided_id {TextChecks.Quote(customers[row].ParentProvidedId ?? string.Empty)}: the parents named within this import form a cycle, so this row never reaches an existing customer.")));
+        }
+
+        // An atomic import is one unit of work (all or nothing; the store's writers and readers wait for it). Otherwise
+        // each batch commits on its own and the store is free between batches, so a long import does not stall the
+        // requests of others; the outcome is still that of taking the rows one by one, as each batch decides its rows
+        // against what the batches before it committed.
+        var size = atomic ? Math.Max(order.Count, 1) : batchSize;
+        var start = 0;
+        do
+        {
+            if (start > 0 && cancellationToken.IsCancellationRequested)
             {
-                errors.Add(new ImportRowError(row, customers[row].ProvidedId, new ValidationFailed(
-                    "hierarchy_cycle",
-                    FieldNames.ParentProvidedId,
-                    $"parent_provided_id {TextChecks.Quote(customers[row].ParentProvidedId ?? string.Empty)}: the parents named within this import form a cycle, so this row never reaches an existing customer.")));
+                return Task.FromCanceled<Result<ImportResult>>(cancellationToken);
             }
 
-            // Two batch lookups instead of two store queries per row: every provided id and parent the rows name, and
-            // a token for every row that names no existing customer.
-            unit.Prefetch(customers.SelectMany(c => new[] { c.ProvidedId, c.ParentProvidedId }));
-            unit.ReserveTokens(customers.Count(c => string.IsNullOrEmpty(c.ProvidedId) || unit.FindByProvidedId(c.ProvidedId) is null));
+            var end = (int)Math.Min((long)start + size, order.Count);
+            var last = end == order.Count;
+            var batch = RunNow<bool>(caller, Access.Write, unit =>
+            {
+                import.Take(unit, start, end);
+                if (last && atomic && import.Errors.Count > 0)
+                {
+                    import.Errors.Sort((a, b) => a.Row.CompareTo(b.Row));
+                    return new ValidationFailed(import.Errors.SelectMany(RowViolations).ToList());
+                }
 
-            // Rows are taken a generation at a time (roots of the batch, then their children, ...). The rows of one
+                return true;
+            });
+            if (!batch.IsSuccess)
+            {
+                return Task.FromResult(Result<ImportResult>.Fail(batch.Failure!));
+            }
+
+            start = end;
+        }
+        while (start < order.Count);
+
+        progress?.Invoke(import.Done);
+        import.Errors.Sort((a, b) => a.Row.CompareTo(b.Row));
+        return Task.FromResult<Result<ImportResult>>(new ImportResult(import.Created, import.Existing, import.Errors));
+    }
+
+    /// <summary>An import under way: its input, its order, and what its committed batches did so far.</summary>
+    private sealed class ImportRun(IReadOnlyList<CreateCustomerRequest> customers, List<int> order, List<(int Start, int Count)> generations, Action<int>? progress)
+    {
+        private readonly HashSet<string> _stagedNow = new(StringComparer.Ordinal);
+
+        public List<ImportRowError> Errors { get; } = [];
+
+        public int Created { get; private set; }
+
+        public int Existing { get; private set; }
+
+        public int Done { get; private set; }
+
+        /// <summary>Takes the rows <c>order[start..end)</c> in one unit of work.</summary>
+        public void Take(UnitOfWork unit, int start, int end)
+        {
+            // Two batch lookups instead of two store queries per row: every provided id and parent the batch names, and
+            // a token for every row of the batch that names no existing customer.
+            var rows = order.GetRange(start, end - start);
+            unit.Prefetch(rows.SelectMany(r => new[] { customers[r].ProvidedId, customers[r].ParentProvidedId }));
+            unit.ReserveTokens(rows.Count(r => string.IsNullOrEmpty(customers[r].ProvidedId) || unit.FindByProvidedId(customers[r].ProvidedId) is null));
+
+            // Rows are taken a generation at a time (roots of the input, then their children, ...). The rows of one
             // generation are decided together, on every core (deciding reads the unit's lookups, which hold still), then
             // applied in order. A row whose own or parent's provided id an earlier row of its generation created is
-            // decided again at its turn, so the outcome is exactly that of taking the rows one by one.
-            int created = 0, existing = 0, done = 0;
-            var stagedNow = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var generation in generations)
+            // decided again at its turn, so the outcome is exactly that of taking the rows one by one. A generation cut
+            // by the end of a batch goes on in the next one, which decides against what this one committed.
+            foreach (var (generationStart, generationCount) in generations)
             {
-                var rows = order.GetRange(generation.Start, generation.Count);
-                var decisions = new CreateDecision[rows.Count];
-                if (rows.Count >= ParallelDecisionThreshold)
+                var from = Math.Max(generationStart, start);
+                var to = Math.Min(generationStart + generationCount, end);
+                if (from >= to)
                 {
-                    Parallel.For(0, rows.Count, i => decisions[i] = DecideGetOrCreate(unit, Guard.NotNull(customers[rows[i]]), FieldNames.ProvidedId));
+                    if (generationStart >= end)
+                    {
+                        break;
+                    }
+
+                    continue;
+                }
+
+                TakeGeneration(unit, order.GetRange(from, to - from));
+            }
+        }
+
+        private void TakeGeneration(UnitOfWork unit, List<int> rows)
+        {
+            var decisions = new CreateDecision[rows.Count];
+            if (rows.Count >= ParallelDecisionThreshold)
+            {
+                Parallel.For(0, rows.Count, i => decisions[i] = DecideGetOrCreate(unit, Guard.NotNull(customers[rows[i]]), FieldNames.ProvidedId));
+            }
+            else
+            {
+                for (var i = 0; i < rows.Count; i++)
+                {
+                    decisions[i] = DecideGetOrCreate(unit, Guard.NotNull(customers[rows[i]]), FieldNames.ProvidedId);
+                }
+            }
+
+            _stagedNow.Clear();
+            for (var i = 0; i < rows.Count; i++)
+            {
+                if (++Done % 1000 == 0)
+                {
+                    progress?.Invoke(Done);
+                }
+
+                var request = customers[rows[i]];
+                var stale = (request.ProvidedId is { } id && _stagedNow.Contains(id))
+                    || (request.ParentProvidedId is { } parent && _stagedNow.Contains(parent));
+                var decision = stale ? DecideGetOrCreate(unit, request, FieldNames.ProvidedId) : decisions[i];
+                var outcome = decision.Outcome ?? Create(unit, request, decision);
+                if (!outcome.IsSuccess)
+                {
+                    Errors.Add(new ImportRowError(rows[i], request.ProvidedId, outcome.Failure!));
+                }
+                else if (outcome.SuccessValue.IsNew)
+                {
+                    Created++;
+                    _stagedNow.Add(request.ProvidedId);
                 }
                 else
                 {
-                    for (var i = 0; i < rows.Count; i++)
-                    {
-                        decisions[i] = DecideGetOrCreate(unit, Guard.NotNull(customers[rows[i]]), FieldNames.ProvidedId);
-                    }
-                }
-
-                stagedNow.Clear();
-                for (var i = 0; i < rows.Count; i++)
-                {
-                    if (++done % 1000 == 0)
-                    {
-                        progress?.Invoke(done);
-                    }
-
-                    var request = customers[rows[i]];
-                    var stale = (request.ProvidedId is { } id && stagedNow.Contains(id))
-                        || (request.ParentProvidedId is { } parent && stagedNow.Contains(parent));
-                    var decision = stale ? DecideGetOrCreate(unit, request, FieldNames.ProvidedId) : decisions[i];
-                    var outcome = decision.Outcome ?? Create(unit, request, decision);
-                    if (!outcome.IsSuccess)
-                    {
-                        errors.Add(new ImportRowError(rows[i], request.ProvidedId, outcome.Failure!));
-                    }
-                    else if (outcome.SuccessValue.IsNew)
-                    {
-                        created++;
-                        stagedNow.Add(request.ProvidedId);
-                    }
-                    else
-                    {
-                        existing++;
-                    }
+                    Existing++;
                 }
             }
-
-            progress?.Invoke(done);
-            errors.Sort((a, b) => a.Row.CompareTo(b.Row));
-            if (atomic && errors.Count > 0)
-            {
-                return new ValidationFailed(errors.SelectMany(RowViolations).ToList());
-            }
-
-            return new ImportResult(created, existing, errors);
-        });
+        }
     }
 
     /// <summary>Every violation of a failed row, its field prefixed with the row (<c>rows[12].parent_provided_id</c>).</summary>

@@ -42,16 +42,22 @@ public sealed partial class ExploService : IExploService, IExploAuthorizer
             return Task.FromCanceled<Result<T>>(cancellationToken);
         }
 
+        return Task.FromResult(RunNow(caller, access, work));
+    }
+
+    /// <summary>Runs a use case as one unit of work, on the calling thread (see <see cref="Run{T}"/>).</summary>
+    private Result<T> RunNow<T>(Caller caller, Access access, Func<UnitOfWork, Result<T>> work)
+    {
         if (access is Access.Read or Access.Admin)
         {
-            return Task.FromResult(_store.Read(reader => Execute(reader, caller, access, work).Result));
+            return _store.Read(reader => Execute(reader, caller, access, work).Result);
         }
 
-        return Task.FromResult(_store.Write(reader =>
+        return _store.Write(reader =>
         {
             var decision = Execute(reader, caller, access, work);
             return new WriteDecision<Result<T>>(decision.Result, decision.Changes);
-        }));
+        });
     }
 
     private (Result<T> Result, ChangeSet? Changes) Execute<T>(IWorkspaceReader reader, Caller caller, Access access, Func<UnitOfWork, Result<T>> work)

@@ -58,14 +58,22 @@ public interface IExploService
     Task<Result<CustomerView>> RefreshCustomerTokenAsync(Caller caller, string currentToken, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Bulk get-or-create of many customers in one unit of work (one transaction): rows may name parents that come
-    /// later in the batch. Without <see cref="ImportOptions.Atomic"/>, valid rows are stored and invalid ones reported;
-    /// with it, any invalid row fails the whole import (every row's violations, fields prefixed <c>rows[i].</c>) and nothing is stored.
+    /// Bulk get-or-create of many customers: rows may name parents that come later in the input, and the outcome (which
+    /// rows create a customer, which find one, which fail and why, the ids given) is that of taking the rows one by one,
+    /// parents first. With <see cref="ImportOptions.Atomic"/> the import is one unit of work (one transaction; the
+    /// store's other requests wait for it): any invalid row fails the whole import (every row's violations, fields
+    /// prefixed <c>rows[i].</c>) and nothing is stored. Without it, valid rows are stored and invalid ones reported, and
+    /// the rows are committed in batches of <see cref="ImportOptions.BatchSize"/>, one unit of work each: other requests
+    /// run between batches and may see the import in part (whole batches, each with its events). A batch that finds the
+    /// caller no longer allowed (its token revoked meanwhile) fails the import there; the batches before it stay.
     /// </summary>
     /// <param name="caller">The caller.</param>
     /// <param name="customers">The rows, in file order.</param>
-    /// <param name="options">Options; non-atomic by default.</param>
-    /// <param name="cancellationToken">Cancels before the work starts.</param>
+    /// <param name="options">Options; non-atomic, in batches of <see cref="ImportOptions.DefaultBatchSize"/> rows by default.</param>
+    /// <param name="cancellationToken">
+    /// Cancels before the work starts, or between two batches of a non-atomic import: the returned task is then
+    /// cancelled and the batches already committed stay stored.
+    /// </param>
     /// <returns>Counts of created and existing customers, and the rows not imported.</returns>
     Task<Result<ImportResult>> ImportCustomersAsync(Caller caller, IReadOnlyList<CreateCustomerRequest> customers, ImportOptions? options = null, CancellationToken cancellationToken = default);
 

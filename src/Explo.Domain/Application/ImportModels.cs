@@ -11,6 +11,17 @@ public sealed record ImportOptions
     /// import, for a progress display. It must be quick and must not call the service.
     /// </summary>
     public Action<int>? Progress { get; init; }
+
+    /// <summary>
+    /// How many rows a non-atomic import takes per unit of work (<see cref="DefaultBatchSize"/> unless set; at least 1).
+    /// Each batch commits on its own and the store is free between batches, so other requests, reads and writes, run
+    /// while a long import goes on; a smaller batch makes them wait less and the import a little slower. An atomic
+    /// import ignores it: it is one unit of work. A remote service (the HTTP client) leaves the choice to the server.
+    /// </summary>
+    public int BatchSize { get; init; } = DefaultBatchSize;
+
+    /// <summary>The batch size of a non-atomic import unless set: 1,000 rows.</summary>
+    public const int DefaultBatchSize = 1_000;
 }
 
 /// <summary>One row an import could not take.</summary>

@@ -19,6 +19,8 @@ public sealed class InMemoryWorkspaceStore : IWorkspaceStore
     private readonly Dictionary<string, GroupTag> _tagsByName = new(StringComparer.Ordinal);
     private Workspace? _workspace;
     private long _lastCustomerId;
+    private int _waitingReaders;
+    private volatile bool _writing;
 
     /// <summary>Every event committed so far, in order.</summary>
     public IReadOnlyList<DomainEvent> Events
@@ -36,8 +38,10 @@ public sealed class InMemoryWorkspaceStore : IWorkspaceStore
     public T Read<T>(Func<IWorkspaceReader, T> query)
     {
         Guard.NotNull(query);
+        Interlocked.Increment(ref _waitingReaders);
         lock (_gate)
         {
+            Interlocked.Decrement(ref _waitingReaders);
             return query(new Reader(this));
         }
     }
@@ -46,15 +50,45 @@ public sealed class InMemoryWorkspaceStore : IWorkspaceStore
     public T Write<T>(Func<IWorkspaceReader, WriteDecision<T>> work)
     {
         Guard.NotNull(work);
+        LetWaitingReadersIn();
         lock (_gate)
         {
-            var decision = work(new Reader(this));
-            if (decision.Changes is { IsEmpty: false } changes)
+            _writing = true;
+            try
             {
-                Apply(changes);
-            }
+                var decision = work(new Reader(this));
+                if (decision.Changes is { IsEmpty: false } changes)
+                {
+                    Apply(changes);
+                }
 
-            return decision.Result;
+                return decision.Result;
+            }
+            finally
+            {
+                _writing = false;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A fair hand-off: readers that queued behind a write get the lock before this write, when no other write holds it
+    /// (yielding its core meanwhile, a few milliseconds at most), so a thread that writes again and again (the batches of a long import) does not take the
+    /// lock back before they have run.
+    /// </summary>
+    private const int MaxHandOffSpins = 200;
+
+    private void LetWaitingReadersIn()
+    {
+        if (Volatile.Read(ref _waitingReaders) == 0)
+        {
+            return;
+        }
+
+        var spin = default(SpinWait);
+        while (Volatile.Read(ref _waitingReaders) > 0 && !_writing && spin.Count < MaxHandOffSpins)
+        {
+            spin.SpinOnce();
         }
     }
 
