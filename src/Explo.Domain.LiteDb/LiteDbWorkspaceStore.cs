@@ -168,13 +168,30 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
 
                 // Written into the transaction, which readers on other threads don't see until it commits.
                 var (lastCustomerId, lastEventSequence) = Apply(changes);
+
+                // A change that only adds customers (and their events), as an import batch does, is committed while
+                // readers go on: during LiteDB's commit (most of it is writing the log to disk) they still see the last
+                // committed state, and once it lands they may find a new customer by id, provided id or token a moment
+                // before the lists below count it; no customer they can see changes or disappears. Any other change
+                // commits with no reader inside.
+                var additive = IsAdditive(changes);
+                if (additive)
+                {
+                    _db.Commit();
+                    finished = true;
+                }
+
                 LetWaitingReadersIn();
                 _gate.EnterWriteLock();
                 _committing = true;
                 try
                 {
-                    _db.Commit();
-                    finished = true;
+                    if (!additive)
+                    {
+                        _db.Commit();
+                        finished = true;
+                    }
+
                     _workspace = changes.Workspace ?? _workspace;
                     ApplyToTagCache(changes);
                     _lastCustomerId = lastCustomerId;
@@ -198,6 +215,25 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
                 }
             }
         }
+    }
+
+    /// <summary>True when a change set only adds new customers and events: no workspace, tag, update or delete.</summary>
+    private bool IsAdditive(ChangeSet changes)
+    {
+        if (changes.Workspace is not null || changes.DeletedCustomers.Count > 0 || changes.DeletedGroupTags.Count > 0 || changes.UpsertedGroupTags.Count > 0)
+        {
+            return false;
+        }
+
+        foreach (var customer in changes.UpsertedCustomers)
+        {
+            if (customer.Id.Value <= _lastCustomerId)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -673,11 +709,14 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
 
         public IReadOnlyList<Customer> ListCustomers(CustomerQuery query, int skip, int take)
         {
-            if (query.ParentId is not null || (skip == 0 && take == int.MaxValue))
+            if (query.ParentId is not null)
             {
-                // A parent's children (a seek on the parent index, a few documents), or a whole list (one ordered scan).
+                // A parent's children: a seek on the parent index, a few documents.
                 return Plan(query).Skip(skip).Limit(take).ToEnumerable().Select(Materialize).ToList();
             }
+
+            // Every other list, whole or a page, goes by the store's ordered ids, as its count does: while an import
+            // batch commits (readers go on meanwhile, see Write), a list and its count agree on what they show.
 
             var positions = Positions(query);
 

@@ -50,7 +50,7 @@ public sealed class ConcurrencyTests : IDisposable
         await reader;
 
         Assert.Equal(2_000, result.SuccessValue.Created);
-        Assert.All(counts, c => Assert.Equal(0, c % 100));
+        Assert.True(counts.All(c => c % 100 == 0), string.Join(",", counts.Where(c => c % 100 != 0).Take(20)));
         Assert.Equal(counts.Order(), counts); // never backwards
         Assert.Equal(2_001, store.CountEvents());
     }

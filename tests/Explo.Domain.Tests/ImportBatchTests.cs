@@ -48,7 +48,7 @@ public sealed class ImportBatchTests
         var store = new CountingStore(memory);
         var service = new ExploService(store);
 
-        var result = await service.ImportCustomersAsync(Admin, ChildrenBeforeParents());
+        var result = await service.ImportCustomersAsync(Admin, ChildrenBeforeParents(), new ImportOptions { BatchSize = 1_000 });
 
         Assert.Equal(3, store.Writes); // 2,500 rows in batches of 1,000
         Assert.Equal((2_500, 0), (result.SuccessValue.Created, result.SuccessValue.Existing));
@@ -96,7 +96,7 @@ public sealed class ImportBatchTests
         var rows = Enumerable.Range(0, 2_500).Select(i => new CreateCustomerRequest($"r{i}")).ToList();
 
         // Cancelled while the first batch runs (at its last row): that batch still commits, the next never starts.
-        var import = service.ImportCustomersAsync(Admin, rows, new ImportOptions { Progress = done => { if (done == 1_000) { cancel.Cancel(); } } }, cancel.Token);
+        var import = service.ImportCustomersAsync(Admin, rows, new ImportOptions { BatchSize = 1_000, Progress = done => { if (done == 1_000) { cancel.Cancel(); } } }, cancel.Token);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => import);
         Assert.True(import.IsCanceled);

@@ -21,7 +21,7 @@ public sealed record ImportOptions
     public int BatchSize { get; init; } = DefaultBatchSize;
 
     /// <summary>The batch size of a non-atomic import unless set: 1,000 rows.</summary>
-    public const int DefaultBatchSize = 1_000;
+    public const int DefaultBatchSize = 5_000;
 }
 
 /// <summary>One row an import could not take.</summary>
