@@ -14,14 +14,15 @@ public sealed record ImportOptions
 
     /// <summary>
     /// How many rows a non-atomic import takes per unit of work (<see cref="DefaultBatchSize"/> unless set; at least 1).
-    /// Each batch commits on its own and the store is free between batches, so other requests, reads and writes, run
-    /// while a long import goes on; a smaller batch makes them wait less and the import a little slower. An atomic
+    /// Each batch commits on its own and the store is free between batches, so other writers get their turn while a long
+    /// import goes on (readers of the LiteDB store are not held up by a batch at all); a smaller batch makes writers wait
+    /// less and the import slower, as each commit writes the indexes again. An atomic
     /// import ignores it: it is one unit of work. A remote service (the HTTP client) leaves the choice to the server.
     /// </summary>
     public int BatchSize { get; init; } = DefaultBatchSize;
 
-    /// <summary>The batch size of a non-atomic import unless set: 1,000 rows.</summary>
-    public const int DefaultBatchSize = 5_000;
+    /// <summary>The batch size of a non-atomic import unless set: 10,000 rows.</summary>
+    public const int DefaultBatchSize = 10_000;
 }
 
 /// <summary>One row an import could not take.</summary>
