@@ -42,8 +42,7 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
     // Every group tag, read once when the file is opened and kept up to date by each commit (the store is the file's
     // only writer; there are at most ExploLimits.MaxGroupTagsPerWorkspace of them): lookups by name and id, and the
     // list in creation (id) order, without a query.
-    private readonly SortedDictionary<int, GroupTag> _tagsById = [];
-    private readonly Dictionary<string, GroupTag> _tagsByName = new(StringComparer.Ordinal);
+    private readonly GroupTagSet _tags = new();
     private Workspace? _workspace;
     private long _lastCustomerId;
     private long _lastEventSequence;
@@ -93,7 +92,7 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
             _workspace = StoredWorkspace();
             foreach (var document in _groupTags.FindAll())
             {
-                RememberTag(GroupTagDocument.FromDocument(document));
+                _tags.Put(GroupTagDocument.FromDocument(document));
             }
 
             _hasGroupIndex = _db.GetCollection("$indexes").Exists(BsonExpression.Create("collection = @0 AND name = @1", CustomerDocument.Collection, CustomerDocument.GroupKey));
@@ -193,7 +192,7 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
                     }
 
                     _workspace = changes.Workspace ?? _workspace;
-                    ApplyToTagCache(changes);
+                    _tags.Apply(changes);
                     _lastCustomerId = lastCustomerId;
                     _lastEventSequence = lastEventSequence;
                     _hasGroupIndex |= changes.Workspace is { AccessGroups.Length: > 1 };
@@ -390,37 +389,6 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
         }
 
         return (last, sequence);
-    }
-
-    /// <summary>Brings the tag cache up to a committed change set: deletes, then the upserts' old names, then the upserts.</summary>
-    private void ApplyToTagCache(ChangeSet changes)
-    {
-        foreach (var id in changes.DeletedGroupTags)
-        {
-            if (_tagsById.Remove(id.Value, out var gone))
-            {
-                _tagsByName.Remove(gone.Name);
-            }
-        }
-
-        foreach (var tag in changes.UpsertedGroupTags)
-        {
-            if (_tagsById.TryGetValue(tag.Id.Value, out var old))
-            {
-                _tagsByName.Remove(old.Name);
-            }
-        }
-
-        foreach (var tag in changes.UpsertedGroupTags)
-        {
-            RememberTag(tag);
-        }
-    }
-
-    private void RememberTag(GroupTag tag)
-    {
-        _tagsById[tag.Id.Value] = tag;
-        _tagsByName[tag.Name] = tag;
     }
 
     private const int EventsPerDocument = 1_000;
@@ -639,13 +607,13 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
 
         public long LastCustomerId => store._lastCustomerId;
 
-        public GroupTag? FindGroupTag(string name) => store._tagsByName.GetValueOrDefault(name);
+        public GroupTag? FindGroupTag(string name) => store._tags.FindGroupTag(name);
 
-        public GroupTag? FindGroupTag(GroupTagId id) => store._tagsById.GetValueOrDefault(id.Value);
+        public GroupTag? FindGroupTag(GroupTagId id) => store._tags.FindGroupTag(id);
 
-        public int CountGroupTags() => store._tagsById.Count;
+        public int CountGroupTags() => store._tags.Count;
 
-        public IReadOnlyList<GroupTag> ListGroupTags() => [.. store._tagsById.Values];
+        public IReadOnlyList<GroupTag> ListGroupTags() => store._tags.List();
 
         private CustomerCache Cache => store._cache;
 

@@ -15,8 +15,7 @@ public sealed class InMemoryWorkspaceStore : IWorkspaceStore
     private readonly Dictionary<string, CustomerId> _byToken = new(StringComparer.Ordinal);
     private readonly Dictionary<CustomerId, SortedSet<long>> _children = [];
     private readonly List<DomainEvent> _events = [];
-    private readonly SortedDictionary<int, GroupTag> _tags = [];
-    private readonly Dictionary<string, GroupTag> _tagsByName = new(StringComparer.Ordinal);
+    private readonly GroupTagSet _tags = new();
     private Workspace? _workspace;
     private long _lastCustomerId;
     private int _waitingReaders;
@@ -125,27 +124,7 @@ public sealed class InMemoryWorkspaceStore : IWorkspaceStore
             _workspace = changes.Workspace;
         }
 
-        foreach (var id in changes.DeletedGroupTags)
-        {
-            if (_tags.Remove(id.Value, out var gone))
-            {
-                _tagsByName.Remove(gone.Name);
-            }
-        }
-
-        foreach (var tag in changes.UpsertedGroupTags)
-        {
-            if (_tags.TryGetValue(tag.Id.Value, out var old))
-            {
-                _tagsByName.Remove(old.Name);
-            }
-        }
-
-        foreach (var tag in changes.UpsertedGroupTags)
-        {
-            _tags[tag.Id.Value] = tag;
-            _tagsByName[tag.Name] = tag;
-        }
+        _tags.Apply(changes);
 
         foreach (var id in changes.DeletedCustomers)
         {
@@ -184,7 +163,7 @@ public sealed class InMemoryWorkspaceStore : IWorkspaceStore
         Guard.That(changes.UpsertedGroupTags.Select(t => t.Name).Distinct(StringComparer.Ordinal).Count() == upserted.Count, "A change set gives two group tags one name");
         foreach (var tag in changes.UpsertedGroupTags)
         {
-            if (_tagsByName.TryGetValue(tag.Name, out var holder) && holder.Id != tag.Id && !deleted.Contains(holder.Id))
+            if (_tags.FindGroupTag(tag.Name) is { } holder && holder.Id != tag.Id && !deleted.Contains(holder.Id))
             {
                 Guard.That(upserted.TryGetValue(holder.Id, out var next) && next.Name != tag.Name, "A change set breaks the uniqueness of group tag names");
             }
@@ -243,13 +222,13 @@ public sealed class InMemoryWorkspaceStore : IWorkspaceStore
 
         public long LastCustomerId => store._lastCustomerId;
 
-        public GroupTag? FindGroupTag(string name) => store._tagsByName.GetValueOrDefault(name);
+        public GroupTag? FindGroupTag(string name) => store._tags.FindGroupTag(name);
 
-        public GroupTag? FindGroupTag(GroupTagId id) => store._tags.GetValueOrDefault(id.Value);
+        public GroupTag? FindGroupTag(GroupTagId id) => store._tags.FindGroupTag(id);
 
         public int CountGroupTags() => store._tags.Count;
 
-        public IReadOnlyList<GroupTag> ListGroupTags() => store._tags.Values.ToList();
+        public IReadOnlyList<GroupTag> ListGroupTags() => store._tags.List();
 
         public Customer? FindCustomer(CustomerId id) => store._customers.GetValueOrDefault(id.Value);
 
