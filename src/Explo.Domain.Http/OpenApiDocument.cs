@@ -119,14 +119,17 @@ internal static class OpenApiDocument
         var responses = new JsonObject { ["200"] = Json200(Ref(success)) };
         foreach (var (status, meaning) in new[]
         {
-            ("400", "Invalid input: malformed JSON, a wrong type, or a broken rule. error_code names the rule; errors lists every violation."),
-            ("401", "Missing or unknown API token."),
-            ("403", "A read-only token on a write."),
+            ("400", "Invalid input: malformed JSON, invalid UTF-8 or a lone surrogate, a repeated key, a wrong type, a broken rule, or a body cut off. error_code names the rule; errors lists up to 100 violations and more_errors counts the rest."),
+            ("401", "Missing or unknown API token, or an Explo-Authorization header without the 'Token ' scheme; checked before the body is read."),
+            ("403", "A read-only token on a write; checked before the body is read."),
             ("404", "Unknown customer, tag or token."),
             ("405", "Wrong method, or a path without its trailing '/'."),
-            ("409", "Conflict: a provided_id or tag name in use, children in the way, a stale version."),
+            ("408", "The body arrived too slowly."),
+            ("409", "Conflict: a provided_id or tag name in use, too many group tags, children in the way, a stale version."),
             ("413", "Body larger than the limit (1 MiB by default)."),
-            ("429", "Rate limit of this API token reached; see Retry-After."),
+            ("415", "A Content-Type naming a charset other than UTF-8."),
+            ("429", "Rate limit reached: per API token, or per client address for requests without a valid token; see Retry-After."),
+            ("431", "Request headers larger than the limit (32 KiB by default)."),
         })
         {
             responses[status] = new JsonObject
@@ -278,7 +281,8 @@ internal static class OpenApiDocument
                 ("success", Typed("integer", "0.")),
                 ("error", Str("A sentence a person can act on, naming the field.")),
                 ("error_code", Str("A stable snake_case code.")),
-                ("errors", new JsonObject { ["type"] = "array", ["items"] = Ref("Violation") })),
+                ("errors", new JsonObject { ["type"] = "array", ["items"] = Ref("Violation"), ["maxItems"] = 100 }),
+                ("more_errors", Int())),
         };
     }
 }

@@ -47,6 +47,22 @@ public sealed class OpenApiTests : WireTestBase
         Assert.Equal(written.Order(), described.Order());
     }
 
+    [Fact]
+    public async Task The_error_schema_lists_every_field_a_bounded_error_writes()
+    {
+        var errors = "[" + string.Join(",", Enumerable.Repeat("1", 150)) + "]";
+        var (_, error, response) = await Post("api/create_customer/", $$"""{"provided_id": "acme", "emails": {{errors}}}""");
+        response.Dispose();
+        var written = error!.AsObject().Select(p => p.Key).ToList();
+        var document = await Document();
+        var described = document["components"]!["schemas"]!["Error"]!["properties"]!.AsObject().Select(p => p.Key).ToList();
+
+        Assert.Equal(written.Order(), described.Order());
+        Assert.Equal(50, (int)error["more_errors"]!);
+        var statuses = document["paths"]!["/api/create_customer/"]!["post"]!["responses"]!.AsObject().Select(p => p.Key).ToList();
+        Assert.Superset(new HashSet<string> { "401", "403", "408", "413", "415", "429", "431" }, statuses.ToHashSet());
+    }
+
     private static void Collect(JsonNode? node, List<string> references)
     {
         switch (node)
