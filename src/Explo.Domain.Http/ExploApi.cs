@@ -94,7 +94,7 @@ public static class ExploApi
         new("POST", ExploPaths.UpdateUserGroup, Post(UpdateUserGroupRequest, (s, c, r, t) => s.UpdateUserGroupAsync(c, r, t), JsonOut.UserGroup)),
         new("DELETE", ExploPaths.DeleteUserGroup, Post(DeleteRequest, (s, c, r, t) => s.DeleteUserGroupAsync(c, r, t), WriteDeleted)),
         new("POST", ExploPaths.RefreshUserGroupToken, Post(CurrentToken, (s, c, token, t) => s.RefreshUserGroupTokenAsync(c, token, t), JsonOut.UserGroup)),
-        new("POST", ExploPaths.ImportCustomers, Post(ImportRequest, (s, c, r, t) => s.ImportCustomersAsync(c, r.Rows, new ImportOptions { Atomic = r.Atomic }, t), WriteImport, streamed: true)),
+        new("POST", ExploPaths.ImportCustomers, PostStreamed(ImportRequest, (s, c, r, t) => s.ImportCustomersAsync(c, r.Rows, new ImportOptions { Atomic = r.Atomic }, t), WriteImport)),
     ];
 
     /// <summary>
@@ -285,24 +285,28 @@ public static class ExploApi
             ? JsonOut.Stream(context, (w, flush) => write(w, flush, result.SuccessValue))
             : JsonOut.Failure(context, result.Failure!);
 
+    /// <summary>An endpoint with a JSON body whose answer is written whole (one customer, one tag, ...).</summary>
+    private static RequestDelegate Post<TRequest, TResult>(
+        Func<JsonIn, TRequest> parse,
+        Func<IExploService, Caller, TRequest, CancellationToken, Task<Result<TResult>>> call,
+        Action<Utf8JsonWriter, TResult> write) =>
+        Handle(parse, call, (context, result) => Respond(context, result, write));
+
+    /// <summary>An endpoint with a JSON body whose answer is streamed as it is written (see <see cref="JsonOut.Stream"/>).</summary>
+    private static RequestDelegate PostStreamed<TRequest, TResult>(
+        Func<JsonIn, TRequest> parse,
+        Func<IExploService, Caller, TRequest, CancellationToken, Task<Result<TResult>>> call,
+        Func<Utf8JsonWriter, Func<ValueTask>, TResult, Task> write) =>
+        Handle(parse, call, (context, result) => RespondStreamed(context, result, write));
+
     /// <summary>
     /// A handler for an endpoint with a JSON body: read and parse the body (every wrong type reported at once),
     /// call the service with the caller from the header, and answer the result in the API's shape.
     /// </summary>
-    private static RequestDelegate Post<TRequest, TResult>(
+    private static RequestDelegate Handle<TRequest, TResult>(
         Func<JsonIn, TRequest> parse,
         Func<IExploService, Caller, TRequest, CancellationToken, Task<Result<TResult>>> call,
-        Action<Utf8JsonWriter, TResult> write) => Post(parse, call, (w, _, r) =>
-        {
-            write(w, r);
-            return Task.CompletedTask;
-        }, streamed: false);
-
-    private static RequestDelegate Post<TRequest, TResult>(
-        Func<JsonIn, TRequest> parse,
-        Func<IExploService, Caller, TRequest, CancellationToken, Task<Result<TResult>>> call,
-        Func<Utf8JsonWriter, Func<ValueTask>, TResult, Task> write,
-        bool streamed) => async context =>
+        Func<HttpContext, Result<TResult>, Task> respond) => async context =>
     {
         if (await Body(context) is not { } body)
         {
@@ -315,15 +319,7 @@ public static class ExploApi
             return;
         }
 
-        var result = await call(Service(context), CallerOf(context), request, context.RequestAborted);
-        if (streamed)
-        {
-            await RespondStreamed(context, result, write);
-        }
-        else
-        {
-            await Respond(context, result, (w, r) => write(w, () => ValueTask.CompletedTask, r).GetAwaiter().GetResult());
-        }
+        await respond(context, await call(Service(context), CallerOf(context), request, context.RequestAborted));
     };
 
     private static CreateCustomerRequest CreateRequest(JsonIn body) => new(body.RequiredString("provided_id"))

@@ -218,10 +218,13 @@ internal sealed class DatabaseFiles : IDisposable
             ? (e.HResult & 0xFFFF) is 32 or 33
             : e.HResult == (OperatingSystem.IsLinux() ? 11 : 35);
 
+    /// <summary>A message on one line (LiteDB's and the runtime's may span several), for a one-sentence error.</summary>
+    internal static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
+
     /// <summary>The operating system's reason, without the path .NET appends (the sentence names the path itself).</summary>
     private static string Reason(Exception e)
     {
-        var message = e.Message.ReplaceLineEndings(" ").Trim();
+        var message = OneLine(e.Message);
         var cut = message.IndexOf(" : '", StringComparison.Ordinal);
         return e switch
         {

@@ -15,7 +15,8 @@ namespace Explo.Domain.LiteDb;
 /// life, so a second opener (this or another process, through the same name, a hard link, a symbolic link or a bind
 /// mount) gets an <see cref="ExploStoreException"/> naming the file at once, never a hang.</item>
 /// <item>A commit is in the operating system's hands when <see cref="Write{T}"/> returns, so it survives the process
-/// being killed. LiteDB 5.0 does not fsync on commit, so a power loss may drop the last commits.</item>
+/// being killed. LiteDB 5.0 also flushes its log to disk as it writes it; power loss is not tested, so treat the last
+/// commits before one as at risk.</item>
 /// </list>
 /// </summary>
 public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
@@ -107,7 +108,7 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
         catch (Exception e) when (e is LiteException or IOException or UnauthorizedAccessException or JsonException)
         {
             Abandon();
-            throw new ExploStoreException($"The database file '{FilePath}' can't be opened: {OneLine(e.Message)}", e);
+            throw new ExploStoreException($"The database file '{FilePath}' can't be opened: {DatabaseFiles.OneLine(e.Message)}", e);
         }
         catch
         {
@@ -549,7 +550,7 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
         }
         catch (Exception e) when (e is ArgumentException or InvalidCastException or IndexOutOfRangeException or FormatException or OverflowException or InvalidOperationException)
         {
-            throw new ExploStoreException($"The database file '{FilePath}' can't be read as a LiteDB database ({OneLine(e.Message)}).", e);
+            throw new ExploStoreException($"The database file '{FilePath}' can't be read as a LiteDB database ({DatabaseFiles.OneLine(e.Message)}).", e);
         }
     }
 
@@ -567,8 +568,6 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
 
         _files.Abandon();
     }
-
-    private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 
     private static void EnsureGroupIndex(ILiteCollection<BsonDocument> customers) =>
         customers.EnsureIndex(CustomerDocument.GroupKey, "$." + CustomerDocument.GroupKey);

@@ -208,13 +208,12 @@ public static class ExploServer
         }
 
         var admin = Caller.Administrator();
-        service.InitializeWorkspaceAsync(admin).GetAwaiter().GetResult().Switch(
-            _ => { },
-            f => throw new BootstrapException(f.Message),
-            f => throw new BootstrapException(f.Message),
-            f => throw new BootstrapException(f.Message),
-            f => throw new BootstrapException(f.Message),
-            f => throw new InvalidOperationException(f.Message));
+        var initialized = service.InitializeWorkspaceAsync(admin).GetAwaiter().GetResult();
+        if (!initialized.IsSuccess)
+        {
+            throw new BootstrapException($"The new database can't be set up: {initialized.Failure!.Message}");
+        }
+
         var created = service.CreateApiTokenAsync(admin, new CreateApiTokenRequest(Workspace.DefaultAccessGroupName, ReadOnly: false, "initial") { Secret = settings.InitialApiToken })
             .GetAwaiter().GetResult();
         if (!created.IsSuccess)

@@ -70,13 +70,14 @@ public sealed class InMemoryWorkspaceStore : IWorkspaceStore
         }
     }
 
-    /// <summary>
-    /// A fair hand-off: readers that queued behind a write get the lock before this write, when no other write holds it
-    /// (yielding its core meanwhile, a few milliseconds at most), so a thread that writes again and again (the batches of a long import) does not take the
-    /// lock back before they have run.
-    /// </summary>
+    /// <summary>Most spins a writer waits for queued readers (a few milliseconds at most).</summary>
     private const int MaxHandOffSpins = 200;
 
+    /// <summary>
+    /// A fair hand-off: readers that queued behind a write get the lock before this write, when no other write holds it
+    /// (yielding its core meanwhile), so a thread that writes again and again (the batches of a long import) does not
+    /// take the lock back before they have run.
+    /// </summary>
     private void LetWaitingReadersIn()
     {
         if (Volatile.Read(ref _waitingReaders) == 0)

@@ -14,21 +14,9 @@ namespace Explo.Domain.Http.Tests.Wire;
 public sealed class ListMemoryTests : IDisposable
 {
     private const int Children = 9_000;
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "explo-list-memory", Guid.NewGuid().ToString("N"));
+    private readonly TempDatabase _folder = new();
 
-    public ListMemoryTests() => Directory.CreateDirectory(_folder);
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left for the OS.
-        }
-    }
+    public void Dispose() => _folder.Dispose();
 
 
     private static long PeakWorkingSetBytes(Process process)
@@ -70,7 +58,7 @@ public sealed class ListMemoryTests : IDisposable
     {
         var token = Convert.ToHexString(Guid.NewGuid().ToByteArray()).ToLowerInvariant() + Convert.ToHexString(Guid.NewGuid().ToByteArray()).ToLowerInvariant();
         var port = ServerProcess.FreePort();
-        using var server = ServerProcess.Start(token, "--db", Path.Combine(_folder, "explo.db"), "--urls", $"http://127.0.0.1:{port}");
+        using var server = ServerProcess.Start(token, "--db", _folder.PathOf("explo.db"), "--urls", $"http://127.0.0.1:{port}");
         try
         {
             using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60)))

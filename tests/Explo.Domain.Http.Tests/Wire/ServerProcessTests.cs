@@ -8,21 +8,9 @@ namespace Explo.Domain.Http.Tests.Wire;
 /// <summary>The real server as a child process: start-up, clean shutdown on SIGTERM, and usage errors.</summary>
 public sealed class ServerProcessTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "explo-server-process", Guid.NewGuid().ToString("N"));
+    private readonly TempDatabase _folder = new();
 
-    public ServerProcessTests() => Directory.CreateDirectory(_folder);
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left for the OS.
-        }
-    }
+    public void Dispose() => _folder.Dispose();
 
 
     private static Process Start(params string[] args) => ServerProcess.Start(null, args);
@@ -44,7 +32,7 @@ public sealed class ServerProcessTests : IDisposable
     [Fact]
     public async Task The_server_prints_its_token_serves_and_stops_cleanly_on_SIGTERM()
     {
-        var db = Path.Combine(_folder, "explo.db");
+        var db = _folder.PathOf("explo.db");
         var port = ServerProcess.FreePort();
         using var server = Start("--db", db, "--urls", $"http://127.0.0.1:{port}");
         try
@@ -95,7 +83,7 @@ public sealed class ServerProcessTests : IDisposable
     [Fact]
     public async Task A_second_server_on_the_same_file_fails_with_exit_code_1_naming_the_file()
     {
-        var db = Path.Combine(_folder, "shared.db");
+        var db = _folder.PathOf("shared.db");
         using var first = Start("--db", db, "--urls", $"http://127.0.0.1:{ServerProcess.FreePort()}");
         try
         {

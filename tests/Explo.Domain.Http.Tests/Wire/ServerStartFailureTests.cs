@@ -11,19 +11,9 @@ namespace Explo.Domain.Http.Tests.Wire;
 /// </summary>
 public sealed class ServerStartFailureTests : IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("explo-server-start-").FullName;
+    private readonly TempDatabase _folder = new();
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left for the OS.
-        }
-    }
+    public void Dispose() => _folder.Dispose();
 
     public static TheoryData<string> Cases() => [.. StartFailure.Cases];
 
@@ -31,7 +21,7 @@ public sealed class ServerStartFailureTests : IDisposable
     [MemberData(nameof(Cases))]
     public async Task A_database_that_cant_be_opened_is_one_sentence_and_exit_code_1(string name)
     {
-        using var failure = StartFailure.Arrange(name, _folder);
+        using var failure = StartFailure.Arrange(name, _folder.Folder);
 
         var (exit, output, error) = await RunServer("--db", failure.Path, "--urls", $"http://127.0.0.1:{ServerProcess.FreePort()}");
 
@@ -44,7 +34,7 @@ public sealed class ServerStartFailureTests : IDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        var db = StartFailure.NewDatabase(_folder);
+        var db = StartFailure.NewDatabase(_folder.Folder);
 
         var (exit, output, error) = await RunServer("--db", db, "--urls", $"http://127.0.0.1:{port}");
 
@@ -57,7 +47,7 @@ public sealed class ServerStartFailureTests : IDisposable
     [Fact]
     public async Task An_unusable_EXPLO_API_TOKEN_is_one_sentence_and_exit_code_1()
     {
-        var db = Path.Combine(_folder, "new.db");
+        var db = _folder.PathOf("new.db");
 
         var (exit, output, error) = await RunServerWithToken("short", "--db", db, "--urls", $"http://127.0.0.1:{ServerProcess.FreePort()}");
 

@@ -1,4 +1,4 @@
-namespace Explo.Domain.LiteDb.Tests;
+namespace Explo.Tests.Shared;
 
 /// <summary>A fresh folder for database files, deleted afterwards.</summary>
 public sealed class TempDatabase : IDisposable
