@@ -1,7 +1,7 @@
-using System.Buffers;
 using System.Net.Http.Headers;
-using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Explo.Contracts;
 using Explo.Domain;
 
 namespace Explo.Client;
@@ -15,7 +15,6 @@ namespace Explo.Client;
 /// </summary>
 public sealed class ExploClient : IExploService, IDisposable
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly HttpClient _http;
     private readonly Uri _base;
     private readonly bool _ownsHttp;
@@ -81,63 +80,38 @@ public sealed class ExploClient : IExploService, IDisposable
     public Task<Result<GetOrCreateResult>> GetOrCreateCustomerAsync(Caller caller, CreateCustomerRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return Send(caller, HttpMethod.Post, "api/create_customer/", w => Wire.WriteCreate(w, request),
-            e => new GetOrCreateResult(Wire.Bool(e, "new_customer"), Wire.Customer(e.GetProperty("customer"))), cancellationToken);
+        return Send(caller, HttpMethod.Post, "api/create_customer/", Body(CreateCustomerBody.From(request), Contract.CreateCustomerBody),
+            Contract.GetOrCreateCustomerResponse, r => new GetOrCreateResult(r.NewCustomer, Required(r.Customer).ToView()), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<Result<CustomerView>> GetCustomerAsync(Caller caller, string providedId, CancellationToken cancellationToken = default) =>
-        Send(caller, HttpMethod.Post, "api/get_customer/", w => w.WriteString("provided_id", providedId), CustomerOf, cancellationToken);
+        Send(caller, HttpMethod.Post, "api/get_customer/", Body(new GetCustomerBody { ProvidedId = providedId }, Contract.GetCustomerBody),
+            Contract.CustomerResponse, CustomerOf, cancellationToken);
 
     /// <inheritdoc />
     public Task<Result<CustomerPage>> ListCustomerPageAsync(Caller caller, CustomerPageRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var query = Query(request.Filter, ("page", request.Page.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("page_size", request.PageSize.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        return Send(caller, HttpMethod.Get, "v2/api/customers/" + query, null, e => new CustomerPage(
-            Wire.Long(e, "total_count"),
-            request.Page,
-            request.PageSize,
-            e.GetProperty("results").GetProperty("customers").EnumerateArray().Select(Wire.Customer).ToList()), cancellationToken);
+        return Send(caller, HttpMethod.Get, "v2/api/customers/" + query, null, Contract.CustomerPageResponse,
+            r => new CustomerPage(r.TotalCount, request.Page, request.PageSize, Views(r.Results?.Customers)), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<Result<IReadOnlyList<CustomerView>>> ListCustomersAsync(Caller caller, CustomerFilter filter, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        return Send<IReadOnlyList<CustomerView>>(caller, HttpMethod.Get, "api/customers/" + Query(filter), null,
-            e => e.GetProperty("customers").EnumerateArray().Select(Wire.Customer).ToList(), cancellationToken);
+        return Send<CustomerListResponse, IReadOnlyList<CustomerView>>(caller, HttpMethod.Get, "api/customers/" + Query(filter), null, Contract.CustomerListResponse,
+            r => Views(r.Customers), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<Result<CustomerView>> UpdateCustomerAsync(Caller caller, UpdateCustomerRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return Send(caller, HttpMethod.Post, "api/update_customer/", w =>
-        {
-            w.WriteString("provided_id", request.ProvidedId);
-            Wire.OptionalString(w, "new_provided_id", request.NewProvidedId);
-            Wire.WriteShared(w, request.Name, request.Mapping, request.IsDemoGroup, request.Properties);
-            Wire.OptionalStrings(w, "emails", request.Emails);
-            Wire.OptionalStrings(w, "group_tags", request.GroupTags);
-            Wire.OptionalString(w, "hierarchy_level_name", request.HierarchyLevelName);
-            if (request.ParentProvidedId.HasValue)
-            {
-                if (request.ParentProvidedId.Value is { } parent)
-                {
-                    w.WriteString("parent_provided_id", parent);
-                }
-                else
-                {
-                    w.WriteNull("parent_provided_id");
-                }
-            }
-
-            if (request.ExpectedVersion is { } version)
-            {
-                w.WriteNumber("expected_version", version);
-            }
-        }, CustomerOf, cancellationToken);
+        return Send(caller, HttpMethod.Post, "api/update_customer/", Body(UpdateCustomerBody.From(request), Contract.UpdateCustomerBody),
+            Contract.CustomerResponse, CustomerOf, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -146,74 +120,52 @@ public sealed class ExploClient : IExploService, IDisposable
 
     /// <inheritdoc />
     public Task<Result<CustomerView>> RefreshCustomerTokenAsync(Caller caller, string currentToken, CancellationToken cancellationToken = default) =>
-        Send(caller, HttpMethod.Post, "api/refresh_customer_token/", w => w.WriteString("current_token", currentToken), CustomerOf, cancellationToken);
+        Send(caller, HttpMethod.Post, "api/refresh_customer_token/", Body(new CurrentTokenBody { CurrentToken = currentToken }, Contract.CurrentTokenBody),
+            Contract.CustomerResponse, CustomerOf, cancellationToken);
 
     /// <inheritdoc />
     public Task<Result<ImportResult>> ImportCustomersAsync(Caller caller, IReadOnlyList<CreateCustomerRequest> customers, ImportOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(customers);
-        return Send(caller, HttpMethod.Post, "api/import_customers/", w =>
-        {
-            w.WriteStartArray("customers");
-            foreach (var customer in customers)
-            {
-                w.WriteStartObject();
-                Wire.WriteCreate(w, customer);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            w.WriteBoolean("atomic", options?.Atomic ?? false);
-        }, e => new ImportResult(
-            (int)Wire.Long(e, "created"),
-            (int)Wire.Long(e, "existing"),
-            e.GetProperty("errors").EnumerateArray()
-                .Select(r => new ImportRowError((int)Wire.Long(r, "row"), Wire.String(r, "provided_id") ?? string.Empty, Wire.RowFailure(r)))
-                .ToList()), cancellationToken);
+        var body = new ImportCustomersBody { Customers = customers.Select(CreateCustomerBody.From).ToList(), Atomic = options?.Atomic ?? false };
+        return Send(caller, HttpMethod.Post, "api/import_customers/", Body(body, Contract.ImportCustomersBody), Contract.ImportResponse,
+            r => new ImportResult(r.Created, r.Existing, (r.Errors ?? []).Select(e => e.ToRowError()).ToList()), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<Result<IReadOnlyList<GroupTagView>>> ListGroupTagsAsync(Caller caller, CancellationToken cancellationToken = default) =>
-        Send<IReadOnlyList<GroupTagView>>(caller, HttpMethod.Get, "api/group_tags/", null,
-            e => e.GetProperty("group_tags").EnumerateArray().Select(t => new GroupTagView(Wire.String(t, "name") ?? string.Empty)).ToList(), cancellationToken);
+        Send<GroupTagListResponse, IReadOnlyList<GroupTagView>>(caller, HttpMethod.Get, "api/group_tags/", null, Contract.GroupTagListResponse,
+            r => (r.GroupTags ?? []).Select(t => new GroupTagView(t.Name ?? string.Empty)).ToList(), cancellationToken);
 
     /// <inheritdoc />
     public Task<Result<GroupTagView>> CreateGroupTagAsync(Caller caller, string name, CancellationToken cancellationToken = default) =>
-        Send(caller, HttpMethod.Post, "api/create_group_tag/", w => w.WriteString("name", name), GroupTagOf, cancellationToken);
+        Send(caller, HttpMethod.Post, "api/create_group_tag/", Body(new GroupTagNameBody { Name = name }, Contract.GroupTagNameBody),
+            Contract.GroupTagResponse, GroupTagOf, cancellationToken);
 
     /// <inheritdoc />
     public Task<Result<GroupTagView>> RenameGroupTagAsync(Caller caller, string name, string newName, CancellationToken cancellationToken = default) =>
-        Send(caller, HttpMethod.Post, "api/rename_group_tag/", w =>
-        {
-            w.WriteString("name", name);
-            w.WriteString("new_name", newName);
-        }, GroupTagOf, cancellationToken);
+        Send(caller, HttpMethod.Post, "api/rename_group_tag/", Body(new RenameGroupTagBody { Name = name, NewName = newName }, Contract.RenameGroupTagBody),
+            Contract.GroupTagResponse, GroupTagOf, cancellationToken);
 
     /// <inheritdoc />
     public Task<Result<Done>> DeleteGroupTagAsync(Caller caller, string name, CancellationToken cancellationToken = default) =>
-        Send(caller, HttpMethod.Post, "api/delete_group_tag/", w => w.WriteString("name", name), _ => Done.Instance, cancellationToken);
+        Send(caller, HttpMethod.Post, "api/delete_group_tag/", Body(new GroupTagNameBody { Name = name }, Contract.GroupTagNameBody),
+            Contract.SuccessResponse, _ => Done.Instance, cancellationToken);
 
     /// <inheritdoc />
     public Task<Result<UserGroupResult>> GetOrCreateUserGroupAsync(Caller caller, CreateUserGroupRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return Send(caller, HttpMethod.Post, "api/create_user_group/", w =>
-        {
-            w.WriteString("user_group_id", request.UserGroupId);
-            Wire.WriteShared(w, request.Name, request.Mapping, request.IsDemoGroup, request.Properties);
-        }, e => new UserGroupResult(Wire.Bool(e, "new_user_group"), Wire.UserGroup(e.GetProperty("user_group"))), cancellationToken);
+        return Send(caller, HttpMethod.Post, "api/create_user_group/", Body(CreateUserGroupBody.From(request), Contract.CreateUserGroupBody),
+            Contract.GetOrCreateUserGroupResponse, r => new UserGroupResult(r.NewUserGroup, Required(r.UserGroup).ToView()), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<Result<UserGroupView>> UpdateUserGroupAsync(Caller caller, UpdateUserGroupRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return Send(caller, HttpMethod.Post, "api/update_user_group/", w =>
-        {
-            w.WriteString("user_group_id", request.UserGroupId);
-            Wire.OptionalString(w, "new_user_group_id", request.NewUserGroupId);
-            Wire.WriteShared(w, request.Name, request.Mapping, request.IsDemoGroup, request.Properties);
-        }, UserGroupOf, cancellationToken);
+        return Send(caller, HttpMethod.Post, "api/update_user_group/", Body(UpdateUserGroupBody.From(request), Contract.UpdateUserGroupBody),
+            Contract.UserGroupResponse, UserGroupOf, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -222,7 +174,8 @@ public sealed class ExploClient : IExploService, IDisposable
 
     /// <inheritdoc />
     public Task<Result<UserGroupView>> RefreshUserGroupTokenAsync(Caller caller, string currentToken, CancellationToken cancellationToken = default) =>
-        Send(caller, HttpMethod.Post, "api/refresh_user_group_token/", w => w.WriteString("current_token", currentToken), UserGroupOf, cancellationToken);
+        Send(caller, HttpMethod.Post, "api/refresh_user_group_token/", Body(new CurrentTokenBody { CurrentToken = currentToken }, Contract.CurrentTokenBody),
+            Contract.UserGroupResponse, UserGroupOf, cancellationToken);
 
     /// <inheritdoc />
     public Task<Result<bool>> InitializeWorkspaceAsync(Caller caller, CancellationToken cancellationToken = default) => AdminOnly<bool>();
@@ -275,20 +228,30 @@ public sealed class ExploClient : IExploService, IDisposable
 
     private static Task<Result<T>> AdminOnly<T>() => Task.FromResult(Result<T>.Fail(AdminRequired()));
 
-    private static CustomerView CustomerOf(JsonElement e) => Wire.Customer(e.GetProperty("customer"));
+    private static ExploJsonContext Contract => ExploJson.Context;
 
-    private static GroupTagView GroupTagOf(JsonElement e) => new(Wire.String(e.GetProperty("group_tag"), "name") ?? string.Empty);
+    // An answer may leave out (or null) a part another server doesn't send: the client reads it as empty, or as the
+    // unexpected shape it is when the part is the answer itself.
+    private static CustomerView CustomerOf(CustomerResponse response) => Required(response.Customer).ToView();
 
-    private static UserGroupView UserGroupOf(JsonElement e) => Wire.UserGroup(e.GetProperty("user_group"));
+    private static GroupTagView GroupTagOf(GroupTagResponse response) => new(Required(response.GroupTag).Name ?? string.Empty);
+
+    private static UserGroupView UserGroupOf(UserGroupResponse response) => Required(response.UserGroup).ToView();
+
+    private static List<CustomerView> Views(IEnumerable<CustomerBody>? customers) => (customers ?? []).Select(c => Required(c).ToView()).ToList();
+
+    private static T Required<T>(T? part)
+        where T : class => part ?? throw new JsonException($"The answer has no {typeof(T).Name}.");
+
+    /// <summary>A request body in the contract's shape, as UTF-8 JSON.</summary>
+    private static byte[] Body<T>(T body, JsonTypeInfo<T> shape) => JsonSerializer.SerializeToUtf8Bytes(body, shape);
 
     private Task<Result<DeleteResult>> Delete(Caller caller, string path, DeleteCustomerRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return Send(caller, HttpMethod.Delete, path, w =>
-        {
-            w.WriteString("current_token", request.CurrentToken);
-            w.WriteBoolean("cascade", request.Cascade);
-        }, e => new DeleteResult(Wire.Strings(e, "deleted_provided_ids")), cancellationToken);
+        var body = new DeleteCustomerBody { CurrentToken = request.CurrentToken, Cascade = request.Cascade };
+        return Send(caller, HttpMethod.Delete, path, Body(body, Contract.DeleteCustomerBody), Contract.DeleteResponse,
+            r => new DeleteResult(r.DeletedProvidedIds ?? []), cancellationToken);
     }
 
     private static string Query(CustomerFilter filter, params (string Name, string Value)[] more)
@@ -307,8 +270,8 @@ public sealed class ExploClient : IExploService, IDisposable
         return parts.Count == 0 ? string.Empty : "?" + string.Join("&", parts.Select(p => $"{p.Name}={Uri.EscapeDataString(p.Value)}"));
     }
 
-    /// <summary>One call: the caller's token in the header, a JSON body, and the answer read as a result value.</summary>
-    private async Task<Result<T>> Send<T>(Caller caller, HttpMethod method, string path, Action<Utf8JsonWriter>? body, Func<JsonElement, T> read, CancellationToken cancellationToken)
+    /// <summary>One call: the caller's token in the header, a JSON body, and the answer read in the contract's shape.</summary>
+    private async Task<Result<T>> Send<TResponse, T>(Caller caller, HttpMethod method, string path, byte[]? body, JsonTypeInfo<TResponse> shape, Func<TResponse, T> read, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         if (caller.IsAdministrator)
@@ -331,50 +294,29 @@ public sealed class ExploClient : IExploService, IDisposable
 
         if (body is not null)
         {
-            var buffer = new ArrayBufferWriter<byte>();
-            using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
-            {
-                writer.WriteStartObject();
-                body(writer);
-                writer.WriteEndObject();
-            }
-
-            request.Content = new ByteArrayContent(buffer.WrittenSpan.ToArray());
+            request.Content = new ByteArrayContent(body);
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         }
 
         using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         var status = (int)response.StatusCode;
-        JsonDocument document;
+        if (!response.IsSuccessStatusCode)
+        {
+            return Wire.Failure(status, bytes) is { } failure
+                ? Result<T>.Fail(failure)
+                : throw new ExploClientException($"{where} answered {status}: {Wire.MessageOf(bytes) ?? "no message"}", status);
+        }
+
         try
         {
-            // Answers wrap properties (up to the limit, 64 by default) in a few levels of envelope.
-            document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 256 });
+            return JsonSerializer.Deserialize(bytes, shape) is { } answer
+                ? Result<T>.Success(read(answer))
+                : throw new JsonException("The answer is null.");
         }
         catch (JsonException e)
         {
-            throw new ExploClientException($"{where} answered {status} with a body that is not JSON.", status, e);
-        }
-
-        using (document)
-        {
-            var root = document.RootElement;
-            if (response.IsSuccessStatusCode)
-            {
-                try
-                {
-                    return Result<T>.Success(read(root));
-                }
-                catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException)
-                {
-                    throw new ExploClientException($"{where} answered {status} with a body of an unexpected shape.", status, e);
-                }
-            }
-
-            return Wire.Failure(status, root) is { } failure
-                ? Result<T>.Fail(failure)
-                : throw new ExploClientException($"{where} answered {status}: {Wire.String(root, "error") ?? "no message"}", status);
+            throw new ExploClientException($"{where} answered {status} with a body that is not JSON of the expected shape.", status, e);
         }
     }
 }

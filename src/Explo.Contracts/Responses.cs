@@ -115,30 +115,34 @@ public class CustomerBody
         return body;
     }
 
-    /// <summary>The core's view of this body.</summary>
+    /// <summary>
+    /// The core's view of this body. Fields another server leaves out or sends as <c>null</c> (the hosted API documents
+    /// <c>access_group</c> and <c>properties</c> as nullable) become empty.
+    /// </summary>
     /// <returns>The view.</returns>
     public CustomerView ToView() => new()
     {
         Id = new CustomerId(Id),
-        ProvidedId = ProvidedId,
-        Name = Name,
-        Token = Token,
+        ProvidedId = ProvidedId ?? string.Empty,
+        Name = Name ?? string.Empty,
+        Token = Token ?? string.Empty,
         IsDemoGroup = IsDemoGroup,
-        Emails = [.. Emails],
-        GroupTags = [.. GroupTags],
-        Properties = Properties,
-        Mapping = Mapping,
-        HierarchyLevel = HierarchyLevel,
-        AccessGroup = AccessGroup,
+        Emails = [.. Emails ?? []],
+        GroupTags = [.. GroupTags ?? []],
+        Properties = Properties ?? PropertyMap.Empty,
+        Mapping = Mapping ?? OrderedMap<string>.Empty,
+        HierarchyLevel = HierarchyLevel ?? string.Empty,
+        AccessGroup = AccessGroup ?? string.Empty,
         ParentProvidedId = ParentProvidedId,
-        ComputedProperties = ComputedProperties,
-        ComputedMapping = ComputedMapping,
-        ComputedGroupTags = [.. ComputedGroupTags],
+        ComputedProperties = ComputedProperties ?? PropertyMap.Empty,
+        ComputedMapping = ComputedMapping ?? OrderedMap<string>.Empty,
+        ComputedGroupTags = [.. ComputedGroupTags ?? []],
         CreatedAt = CreatedAt,
         UpdatedAt = UpdatedAt,
         Version = Version,
     };
 }
+
 
 /// <summary>The start of every success answer: <c>"success": 1</c>.</summary>
 public class SuccessResponse
@@ -283,12 +287,12 @@ public sealed class UserGroupBody
     public UserGroupView ToView() => new()
     {
         TeamId = TeamId,
-        Token = Token,
-        Name = Name,
-        ProvidedId = ProvidedId,
-        Properties = Properties,
+        Token = Token ?? string.Empty,
+        Name = Name ?? string.Empty,
+        ProvidedId = ProvidedId ?? string.Empty,
+        Properties = Properties ?? PropertyMap.Empty,
         IsDemoGroup = IsDemoGroup,
-        ApiEnvironmentTag = ApiEnvironmentTag,
+        ApiEnvironmentTag = ApiEnvironmentTag ?? UserGroupView.CustomerEnvironmentTag,
     };
 }
 
