@@ -1,25 +1,43 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Explo.Contracts;
 using Explo.Domain;
 
 namespace Explo.Cli;
 
-/// <summary>One row read from an import file: its line, and the request or the reason it can't be one.</summary>
-/// <param name="Line">The 1-based line where the row starts (NDJSON, CSV), or its position in a JSON array.</param>
-/// <param name="Request">The request, or null when the row can't be read.</param>
-/// <param name="Error">Why the row can't be read (names the field).</param>
-internal sealed record FileRow(int Line, CreateCustomerRequest? Request, string? Error);
+/// <summary>One row read from an import file: its line, and the request or every reason it can't be one.</summary>
+/// <param name="Line">The 1-based line where the row starts (NDJSON, CSV), or its position in a JSON array (from 1).</param>
+/// <param name="Request">The request, or null when the row has violations.</param>
+/// <param name="Violations">Every problem of the row, each naming its field (empty when the row could be read).</param>
+internal sealed record FileRow(int Line, CreateCustomerRequest? Request, IReadOnlyList<Violation> Violations);
 
 /// <summary>
 /// Reads and writes customers as JSON (an array of the API's request shape), NDJSON (one object per line) or CSV
 /// (a header row; <c>properties.KEY</c> and <c>mapping.SCHEMA</c> columns; property values, e-mails and tags as JSON).
-/// Writing then reading gives back the same customers exactly.
+/// Every row is read by the API's own reader (<see cref="BodyReader"/> into <see cref="CreateCustomerBody"/>), so a file
+/// row is accepted or rejected exactly as the same object sent to <c>import_customers</c>; a CSV record is first turned
+/// into that JSON object. Writing then reading gives back the same customers exactly.
 /// </summary>
 internal static class CustomerFiles
 {
+    /// <summary>The code of a file or line that is not JSON (or a CSV record that does not fit its header).</summary>
+    public const string MalformedJson = "malformed_json";
+
+    /// <summary>The code of a value of the wrong kind, as the body reader reports it.</summary>
+    public const string InvalidType = "invalid_type";
+
+    /// <summary>The code of a CSV record whose number of cells differs from the header's.</summary>
+    public const string MalformedCsv = "malformed_csv";
+
+    /// <summary>The field a problem of the whole row is reported on.</summary>
+    public const string RowField = "row";
+
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = ExploJson.MaxDepth };
 
     public static string FormatOf(string path, string? format) =>
         (format ?? Path.GetExtension(path).TrimStart('.')).ToLowerInvariant() switch
@@ -31,8 +49,12 @@ internal static class CustomerFiles
         };
 
     /// <summary>Reads the rows of a file's UTF-8 content (a byte order mark is skipped).</summary>
+    /// <param name="utf8">The file's bytes.</param>
+    /// <param name="format"><c>json</c>, <c>ndjson</c> or <c>csv</c>.</param>
+    /// <returns>The rows, in the file's order.</returns>
     public static List<FileRow> Read(byte[] utf8, string format)
     {
+        ArgumentNullException.ThrowIfNull(utf8);
         var content = new ReadOnlyMemory<byte>(utf8);
         if (content.Span.StartsWith(Encoding.UTF8.Preamble))
         {
@@ -43,41 +65,39 @@ internal static class CustomerFiles
         {
             "json" => ReadJson(content),
             "ndjson" => ReadNdjson(content),
-            _ => ReadCsv(Encoding.UTF8.GetString(content.Span)),
+            "csv" => ReadCsv(Encoding.UTF8.GetString(content.Span)),
+            _ => throw new ArgumentException($"Unknown format '{format}'.", nameof(format)),
         };
     }
 
+    private static FileRow Rejected(int line, string code, string field, string message) => new(line, null, [new Violation(code, field, message)]);
+
     private static List<FileRow> ReadJson(ReadOnlyMemory<byte> utf8)
     {
-        var rows = new List<FileRow>();
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(utf8, new JsonDocumentOptions { MaxDepth = 256 });
+            document = JsonDocument.Parse(utf8, DocumentOptions);
         }
         catch (JsonException e)
         {
-            rows.Add(new FileRow((int)(e.LineNumber ?? 0) + 1, null, "the file is not valid JSON"));
-            return rows;
+            return [Rejected((int)(e.LineNumber ?? 0) + 1, MalformedJson, RowField, "the file is not valid JSON")];
         }
 
         using (document)
         {
             if (document.RootElement.ValueKind != JsonValueKind.Array)
             {
-                rows.Add(new FileRow(1, null, "a JSON import file must be an array of customer objects"));
-                return rows;
+                return [Rejected(1, InvalidType, RowField, $"a JSON import file must be an array of customer objects; it is {BodyReader.Describe(document.RootElement)}")];
             }
 
             // JSON elements carry no line numbers: a row of a JSON array is reported by its position (from 1).
             // Rows are independent: read them on every core, in the file's order.
             var items = document.RootElement.EnumerateArray().ToArray();
             var parsed = new FileRow[items.Length];
-            Parallel.For(0, items.Length, i => parsed[i] = FromObject(items[i], i + 1));
-            rows.AddRange(parsed);
+            Parallel.For(0, items.Length, i => parsed[i] = FromElement(items[i], i + 1));
+            return [.. parsed];
         }
-
-        return rows;
     }
 
     private static List<FileRow> ReadNdjson(ReadOnlyMemory<byte> utf8)
@@ -97,123 +117,56 @@ internal static class CustomerFiles
         Parallel.For(0, lines.Count, i =>
         {
             var line = utf8.Slice(lines[i].Start, lines[i].Length);
-            var trimmed = line.Span.Trim(" \t\r"u8);
-            if (trimmed.IsEmpty)
+            if (line.Span.Trim(" \t\r"u8).IsEmpty)
             {
                 return;
             }
 
+            JsonDocument document;
             try
             {
-                using var document = JsonDocument.Parse(line, new JsonDocumentOptions { MaxDepth = 256 });
-                parsed[i] = FromObject(document.RootElement, i + 1);
+                document = JsonDocument.Parse(line, DocumentOptions);
             }
             catch (JsonException)
             {
-                parsed[i] = new FileRow(i + 1, null, "the line is not valid JSON");
+                parsed[i] = Rejected(i + 1, MalformedJson, RowField, "the line is not valid JSON");
+                return;
+            }
+
+            using (document)
+            {
+                parsed[i] = FromElement(document.RootElement, i + 1);
             }
         });
 
         return parsed.OfType<FileRow>().ToList();
     }
 
-    private static FileRow FromObject(JsonElement item, int line)
+    /// <summary>
+    /// One row, read exactly as <c>import_customers</c> reads each of its rows: every field of the wrong type is a
+    /// violation naming it, and a row with none becomes the core's request (whose rules the service then checks).
+    /// </summary>
+    private static FileRow FromElement(JsonElement row, int line)
     {
-        if (item.ValueKind != JsonValueKind.Object)
+        if (row.ValueKind != JsonValueKind.Object)
         {
-            return new FileRow(line, null, "a row must be a JSON object");
+            return Rejected(line, InvalidType, RowField, $"a row must be a JSON object; it is {BodyReader.Describe(row)}");
         }
 
-        string? Str(string name, out string? error)
+        var violations = new WireViolations();
+        var body = BodyReader.Read(row, ExploJson.Context.CreateCustomerBody, violations);
+        if (violations.Count == 0)
         {
-            error = null;
-            if (!item.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
-            {
-                return null;
-            }
-
-            if (v.ValueKind != JsonValueKind.String)
-            {
-                error = $"{name} must be a string";
-                return null;
-            }
-
-            return v.GetString();
+            return new FileRow(line, body.ToRequest(), []);
         }
 
-        var id = Str("provided_id", out var e1);
-        var name = Str("name", out var e2);
-        var level = Str("hierarchy_level_name", out var e3);
-        var parent = Str("parent_provided_id", out var e4);
-        var error = e1 ?? e2 ?? e3 ?? e4;
-        List<string>? emails = null, tags = null;
-        OrderedMap<JsonElement>? properties = null;
-        OrderedMap<string>? mapping = null;
-        bool? demo = null;
-        if (item.TryGetProperty("emails", out var em) && em.ValueKind != JsonValueKind.Null)
+        List<Violation> all = [.. violations.Kept];
+        if (violations.More > 0)
         {
-            emails = Strings(em, "emails", ref error);
+            all.Add(new Violation(InvalidType, RowField, $"{violations.More} more fields of the row have the wrong type"));
         }
 
-        if (item.TryGetProperty("group_tags", out var gt) && gt.ValueKind != JsonValueKind.Null)
-        {
-            tags = Strings(gt, "group_tags", ref error);
-        }
-
-        if (item.TryGetProperty("properties", out var pr) && pr.ValueKind != JsonValueKind.Null)
-        {
-            if (pr.ValueKind == JsonValueKind.Object)
-            {
-                properties = PropertyMap.FromJsonObject(pr);
-            }
-            else
-            {
-                error ??= "properties must be a JSON object";
-            }
-        }
-
-        var mappingField = item.TryGetProperty("mapping", out var mp) ? mp : item.TryGetProperty("parent_schema_datasource_mapping", out var psm) ? psm : default;
-        if (mappingField.ValueKind == JsonValueKind.Object)
-        {
-            mapping = OrderedMap<string>.From(mappingField.EnumerateObject().Select(m => KeyValuePair.Create(m.Name, m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString()! : m.Value.GetRawText())));
-        }
-        else if (mappingField.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null))
-        {
-            error ??= "mapping must be a JSON object";
-        }
-
-        if (item.TryGetProperty("is_demo_group", out var d) && d.ValueKind is JsonValueKind.True or JsonValueKind.False)
-        {
-            demo = d.GetBoolean();
-        }
-
-        if (error is not null)
-        {
-            return new FileRow(line, null, error);
-        }
-
-        return new FileRow(line, new CreateCustomerRequest(id ?? string.Empty)
-        {
-            Name = name,
-            Emails = emails,
-            GroupTags = tags,
-            Properties = properties,
-            Mapping = mapping,
-            IsDemoGroup = demo,
-            HierarchyLevelName = level,
-            ParentProvidedId = parent,
-        }, null);
-    }
-
-    private static List<string>? Strings(JsonElement array, string field, ref string? error)
-    {
-        if (array.ValueKind != JsonValueKind.Array || array.EnumerateArray().Any(i => i.ValueKind != JsonValueKind.String))
-        {
-            error ??= $"{field} must be an array of strings";
-            return null;
-        }
-
-        return array.EnumerateArray().Select(i => i.GetString()!).ToList();
+        return new FileRow(line, null, all);
     }
 
     // ---- CSV ----
@@ -238,88 +191,128 @@ internal static class CustomerFiles
                 continue;
             }
 
-            string? error = fields.Count != header.Count ? $"the row has {fields.Count} fields, the header {header.Count}" : null;
-            string? Cell(string column) => header.IndexOf(column) is var i and >= 0 && i < fields.Count && fields[i].Length > 0 ? fields[i] : null;
-            var properties = new List<KeyValuePair<string, JsonElement>>();
-            var mapping = new List<KeyValuePair<string, string>>();
-            for (var i = 0; i < header.Count && i < fields.Count; i++)
+            if (fields.Count != header.Count)
             {
-                if (fields[i].Length == 0)
-                {
-                    continue;
-                }
-
-                if (header[i].StartsWith(PropertiesPrefix, StringComparison.Ordinal))
-                {
-                    properties.Add(KeyValuePair.Create(header[i][PropertiesPrefix.Length..], JsonOrString(fields[i])));
-                }
-                else if (header[i].StartsWith(MappingPrefix, StringComparison.Ordinal))
-                {
-                    mapping.Add(KeyValuePair.Create(header[i][MappingPrefix.Length..], fields[i]));
-                }
+                rows.Add(Rejected(line, MalformedCsv, RowField, $"the row has {fields.Count} fields, the header {header.Count}"));
+                continue;
             }
 
-            List<string>? List(string column)
-            {
-                if (Cell(column) is not { } cell)
-                {
-                    return null;
-                }
-
-                try
-                {
-                    return JsonSerializer.Deserialize<List<string>>(cell) ?? [];
-                }
-                catch (JsonException)
-                {
-                    error ??= $"{column} must be a JSON array of strings, such as [\"a\",\"b\"]";
-                    return null;
-                }
-            }
-
-            var emails = List("emails");
-            var tags = List("group_tags");
-            bool? demo = Cell("is_demo_group") switch
-            {
-                null => null,
-                "true" or "1" => true,
-                "false" or "0" => false,
-                _ => null,
-            };
-            if (Cell("is_demo_group") is { } rawDemo && demo is null)
-            {
-                error ??= $"is_demo_group must be true or false; it is '{rawDemo}'";
-            }
-
-            rows.Add(error is not null
-                ? new FileRow(line, null, error)
-                : new FileRow(line, new CreateCustomerRequest(Cell("provided_id") ?? string.Empty)
-                {
-                    Name = Cell("name"),
-                    Emails = emails,
-                    GroupTags = tags,
-                    IsDemoGroup = demo,
-                    HierarchyLevelName = Cell("hierarchy_level_name"),
-                    ParentProvidedId = Cell("parent_provided_id"),
-                    Properties = properties.Count == 0 ? null : OrderedMap<JsonElement>.From(properties),
-                    Mapping = mapping.Count == 0 ? null : OrderedMap<string>.From(mapping),
-                }, null));
+            using var document = JsonDocument.Parse(CsvRecordAsJson(header, fields), DocumentOptions);
+            rows.Add(FromElement(document.RootElement, line));
         }
 
         return rows;
     }
 
-    /// <summary>A cell's JSON value; text that is not JSON is taken as a string.</summary>
-    private static JsonElement JsonOrString(string cell)
+    /// <summary>
+    /// A CSV record as the JSON object a client would send: text columns as strings, <c>is_demo_group</c> as a boolean or
+    /// a whole number when it is one, <c>emails</c> and <c>group_tags</c> and <c>properties.KEY</c> as JSON when they are
+    /// JSON, <c>mapping.SCHEMA</c> as strings; an empty cell is an absent field. Anything of the wrong kind stays what it
+    /// is, so the body reader reports it as it would over HTTP.
+    /// </summary>
+    private static byte[] CsvRecordAsJson(List<string> header, List<string> fields)
     {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            w.WriteStartObject();
+            for (var i = 0; i < header.Count; i++)
+            {
+                var cell = fields[i];
+                if (cell.Length == 0)
+                {
+                    continue;
+                }
+
+                switch (header[i])
+                {
+                    case "provided_id" or "name" or "hierarchy_level_name" or "parent_provided_id":
+                        w.WriteString(header[i], cell);
+                        break;
+                    case "is_demo_group":
+                        w.WritePropertyName(header[i]);
+                        if (cell is "true" or "false")
+                        {
+                            w.WriteBooleanValue(cell == "true");
+                        }
+                        else if (long.TryParse(cell, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
+                        {
+                            w.WriteNumberValue(number);
+                        }
+                        else
+                        {
+                            w.WriteStringValue(cell);
+                        }
+
+                        break;
+                    case "emails" or "group_tags":
+                        w.WritePropertyName(header[i]);
+                        WriteJsonOrString(w, cell);
+                        break;
+                    default:
+                        break;
+                }
+            }
+
+            WriteColumns(w, "properties", PropertiesPrefix, header, fields, json: true);
+            WriteColumns(w, "mapping", MappingPrefix, header, fields, json: false);
+            w.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>The non-empty <c>PREFIX.NAME</c> cells as one object (absent when there are none).</summary>
+    private static void WriteColumns(Utf8JsonWriter w, string name, string prefix, List<string> header, List<string> fields, bool json)
+    {
+        var started = false;
+        for (var i = 0; i < header.Count; i++)
+        {
+            if (fields[i].Length == 0 || !header[i].StartsWith(prefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if (!started)
+            {
+                w.WriteStartObject(name);
+                started = true;
+            }
+
+            w.WritePropertyName(header[i][prefix.Length..]);
+            if (json)
+            {
+                WriteJsonOrString(w, fields[i]);
+            }
+            else
+            {
+                w.WriteStringValue(fields[i]);
+            }
+        }
+
+        if (started)
+        {
+            w.WriteEndObject();
+        }
+    }
+
+    /// <summary>A cell's JSON value (numbers keep their exact text); text that is not JSON is written as a string.</summary>
+    private static void WriteJsonOrString(Utf8JsonWriter w, string cell)
+    {
+        JsonDocument document;
         try
         {
-            using var document = JsonDocument.Parse(cell, new JsonDocumentOptions { MaxDepth = 256 });
-            return document.RootElement.Clone();
+            document = JsonDocument.Parse(cell, DocumentOptions);
         }
         catch (JsonException)
         {
-            return JsonSerializer.SerializeToElement(cell);
+            w.WriteStringValue(cell);
+            return;
+        }
+
+        using (document)
+        {
+            document.RootElement.WriteTo(w);
         }
     }
 
@@ -353,52 +346,25 @@ internal static class CustomerFiles
         }
     }
 
-    private static string ToJson(CustomerView c)
+    /// <summary>A customer as one line of JSON: the export row of the contract (the import row's fields, then the DVG).</summary>
+    private static string ToJson(CustomerView c) => JsonSerializer.Serialize(ExportedCustomerBody.From(c), ExploJson.Context.ExportedCustomerBody);
+
+    /// <summary>A list of strings as compact JSON text.</summary>
+    private static string JsonText(IEnumerable<string> values)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var w = new Utf8JsonWriter(buffer, WriterOptions))
         {
-            w.WriteStartObject();
-            w.WriteString("provided_id", c.ProvidedId);
-            w.WriteString("name", c.Name);
-            w.WriteBoolean("is_demo_group", c.IsDemoGroup);
-            WriteStrings(w, "emails", c.Emails);
-            WriteStrings(w, "group_tags", c.GroupTags);
-            w.WritePropertyName("properties");
-            PropertyMap.WriteTo(w, c.Properties);
-            w.WriteStartObject("mapping");
-            foreach (var (schema, source) in c.Mapping.Entries)
+            w.WriteStartArray();
+            foreach (var value in values)
             {
-                w.WriteString(schema, source);
+                w.WriteStringValue(value);
             }
 
-            w.WriteEndObject();
-            w.WriteString("hierarchy_level_name", c.HierarchyLevel);
-            if (c.ParentProvidedId is null)
-            {
-                w.WriteNull("parent_provided_id");
-            }
-            else
-            {
-                w.WriteString("parent_provided_id", c.ParentProvidedId);
-            }
-
-            w.WriteString("access_group", c.AccessGroup);
-            w.WriteEndObject();
+            w.WriteEndArray();
         }
 
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
-
-    private static void WriteStrings(Utf8JsonWriter w, string name, IEnumerable<string> values)
-    {
-        w.WriteStartArray(name);
-        foreach (var value in values)
-        {
-            w.WriteStringValue(value);
-        }
-
-        w.WriteEndArray();
     }
 
     private static void WriteCsv(TextWriter output, IReadOnlyList<CustomerView> customers)
@@ -415,8 +381,8 @@ internal static class CustomerFiles
                 c.ProvidedId,
                 c.Name,
                 c.IsDemoGroup ? "true" : "false",
-                c.Emails.Length == 0 ? string.Empty : JsonSerializer.Serialize(c.Emails.ToArray(), JsonOptions),
-                c.GroupTags.Length == 0 ? string.Empty : JsonSerializer.Serialize(c.GroupTags.ToArray(), JsonOptions),
+                c.Emails.Length == 0 ? string.Empty : JsonText(c.Emails),
+                c.GroupTags.Length == 0 ? string.Empty : JsonText(c.GroupTags),
                 c.HierarchyLevel,
                 c.ParentProvidedId ?? string.Empty,
                 c.AccessGroup,
@@ -438,8 +404,6 @@ internal static class CustomerFiles
 
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
-
-    private static readonly JsonSerializerOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 }
 
 /// <summary>RFC 4180 CSV: fields separated by commas, quoted when they hold a comma, quote or line break; quotes doubled.</summary>
@@ -520,5 +484,3 @@ internal static class Csv
     }
 }
 
-/// <summary>A usage error: exit code 2.</summary>
-internal sealed class UsageException(string message) : Exception(message);

@@ -112,7 +112,7 @@ public sealed class ExploSystem : IDisposable
             Expect("mapping", Text(m.Mapping), Text(a.Mapping));
             Expect("group_tags", string.Join(",", m.Tags.Select(t => model.Tags[t])), string.Join(",", a.GroupTags));
             Expect("version", m.Version, a.Version);
-            Expect("computed_properties", PropertyMap.ToJson(OrderedMap<System.Text.Json.JsonElement>.From(model.ComputedProperties(m))), PropertyMap.ToJson(a.ComputedProperties));
+            Expect("computed_properties", PropertyMap.ToJson(model.ComputedProperties(m)), PropertyMap.ToJson(a.ComputedProperties));
             Expect("computed_parent_schema_datasource_mapping", Text(model.ComputedMapping(m)), Text(a.ComputedMapping));
             Expect("computed_group_tags", string.Join(",", model.ComputedTags(m)), string.Join(",", a.ComputedGroupTags));
 

@@ -43,7 +43,7 @@ public sealed record ModelCustomer(
 
 /// <summary>
 /// The reference model of a workspace: the spec's semantics in plain immutable dictionaries, small enough to check by
-/// reading. Computed fields are a direct root-to-leaf fold. Each operation returns the next model and the outcome the
+/// reading. Computed fields are the core's fold over the model's root-to-leaf path. Each operation returns the next model and the outcome the
 /// real service must give (the first rule broken, in the order of the rule set). It covers what the generators of
 /// <see cref="ExploGenerators"/> produce: valid field formats, with hierarchy, existence, DVG and read-only mistakes.
 /// </summary>
@@ -92,37 +92,18 @@ public sealed record ReferenceWorkspace
         return path;
     }
 
-    /// <summary><c>computed_properties</c>: the root's, then each customer's down the path; the nearer wins.</summary>
-    public IReadOnlyList<KeyValuePair<string, JsonElement>> ComputedProperties(ModelCustomer customer) => Fold(Path(customer).Select(c => c.Properties));
+    /// <summary>
+    /// <c>computed_properties</c>: the root's, then each customer's down the path; the nearer wins. The fold itself is
+    /// the core's (<see cref="Inheritance.InheritanceResolver.Fold{TValue}"/>): the model decides the path, the core merges.
+    /// </summary>
+    public OrderedMap<JsonElement> ComputedProperties(ModelCustomer customer) => Inheritance.InheritanceResolver.Fold(Path(customer).Select(c => c.Properties));
 
-    /// <summary><c>computed_parent_schema_datasource_mapping</c> (no data-source defaults in the model).</summary>
-    public IReadOnlyList<KeyValuePair<string, string>> ComputedMapping(ModelCustomer customer) => Fold(Path(customer).Select(c => c.Mapping));
+    /// <summary><c>computed_parent_schema_datasource_mapping</c> (no data-source defaults in the model), by the core's fold.</summary>
+    public OrderedMap<string> ComputedMapping(ModelCustomer customer) => Inheritance.InheritanceResolver.Fold(Path(customer).Select(c => c.Mapping));
 
     /// <summary><c>computed_group_tags</c>: own and ancestors' tags, root first, without repeats.</summary>
     public IReadOnlyList<string> ComputedTags(ModelCustomer customer) =>
         Path(customer).SelectMany(c => c.Tags).Distinct().Select(t => Tags[t]).ToList();
-
-    private static List<KeyValuePair<string, T>> Fold<T>(IEnumerable<OrderedMap<T>> layers)
-    {
-        var merged = new List<KeyValuePair<string, T>>();
-        foreach (var layer in layers)
-        {
-            foreach (var (key, value) in layer)
-            {
-                var at = merged.FindIndex(e => e.Key == key);
-                if (at >= 0)
-                {
-                    merged[at] = KeyValuePair.Create(key, value);
-                }
-                else
-                {
-                    merged.Add(KeyValuePair.Create(key, value));
-                }
-            }
-        }
-
-        return merged;
-    }
 
     private static (ReferenceWorkspace, OperationOutcome) Fail(ReferenceWorkspace model, string kind, string code) => (model, new OperationOutcome(kind, code));
 

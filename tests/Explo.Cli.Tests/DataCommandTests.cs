@@ -21,9 +21,11 @@ public sealed class DataCommandTests : CliTestBase
         Assert.Contains("Imported 2 customers", await Ok("import", file), StringComparison.Ordinal);
 
         var shown = JsonDocument.Parse(await Ok("show", "bob", "--json")).RootElement;
-        var computed = shown.GetProperty("computed_properties").EnumerateArray().ToDictionary(p => p.GetProperty("key").GetString()!, p => p.GetProperty("source").GetString());
-        Assert.Equal("acme", computed["region"]);
-        Assert.Equal("bob", computed["plan"]);
+        var sources = shown.GetProperty("computed_property_sources");
+        Assert.Equal("acme", sources.GetProperty("region").GetString());
+        Assert.Equal("bob", sources.GetProperty("plan").GetString());
+        Assert.Equal("eu", shown.GetProperty("computed_properties").GetProperty("region").GetString());
+        Assert.Equal("acme", shown.GetProperty("computed_mapping_sources").GetProperty("40").GetString());
         Assert.Equal(["vip"], shown.GetProperty("computed_group_tags").EnumerateArray().Select(t => t.GetString()));
         Assert.Contains("region", await Ok("show", "bob"), StringComparison.Ordinal);
     }
@@ -48,7 +50,9 @@ public sealed class DataCommandTests : CliTestBase
         Assert.StartsWith("line 2: hierarchy_level_name:", errors[0], StringComparison.Ordinal);
         Assert.StartsWith("line 3: row:", errors[1], StringComparison.Ordinal);
         Assert.StartsWith("line 4: parent_provided_id:", errors[2], StringComparison.Ordinal);
-        Assert.StartsWith("line 5: row: emails", errors[3], StringComparison.Ordinal);
+        Assert.StartsWith("line 5: emails: emails must be an array of strings", errors[3], StringComparison.Ordinal);
+        Assert.EndsWith("(invalid_type)", errors[3].TrimEnd(), StringComparison.Ordinal);
+        Assert.EndsWith("(malformed_json)", errors[1].TrimEnd(), StringComparison.Ordinal);
     }
 
     [Fact]

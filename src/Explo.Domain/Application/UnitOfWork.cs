@@ -305,31 +305,50 @@ internal sealed class UnitOfWork : IGroupTagLookup
         for (var i = 0; i < customers.Count; i++)
         {
             var customer = customers[i];
-            var fields = computed[customer.Id];
-            views[i] = new CustomerView
-            {
-                Id = customer.Id,
-                ProvidedId = customer.ProvidedId,
-                Name = customer.Name,
-                Token = customer.Token,
-                IsDemoGroup = customer.IsDemoGroup,
-                Emails = customer.Emails,
-                GroupTags = TagNames(customer.GroupTags),
-                Properties = customer.Properties,
-                Mapping = customer.Mapping,
-                HierarchyLevel = Workspace.Level(customer.LevelId).Name,
-                AccessGroup = Workspace.AccessGroup(customer.AccessGroupId).Name,
-                ParentProvidedId = customer.ParentId is { } parent ? byId[parent].ProvidedId : null,
-                ComputedProperties = fields.Properties,
-                ComputedMapping = fields.Mapping,
-                ComputedGroupTags = TagNames(fields.GroupTags),
-                CreatedAt = customer.CreatedAt,
-                UpdatedAt = customer.UpdatedAt,
-                Version = customer.Version,
-            };
+            views[i] = ToView(customer, computed[customer.Id], customer.ParentId is { } parent ? byId[parent].ProvidedId : null);
         }
 
         return views;
+    }
+
+    /// <summary>The view of a customer whose computed fields are known.</summary>
+    public CustomerView ToView(Customer customer, ComputedFields fields, string? parentProvidedId) => new()
+    {
+        Id = customer.Id,
+        ProvidedId = customer.ProvidedId,
+        Name = customer.Name,
+        Token = customer.Token,
+        IsDemoGroup = customer.IsDemoGroup,
+        Emails = customer.Emails,
+        GroupTags = TagNames(customer.GroupTags),
+        Properties = customer.Properties,
+        Mapping = customer.Mapping,
+        HierarchyLevel = Workspace.Level(customer.LevelId).Name,
+        AccessGroup = Workspace.AccessGroup(customer.AccessGroupId).Name,
+        ParentProvidedId = parentProvidedId,
+        ComputedProperties = fields.Properties,
+        ComputedMapping = fields.Mapping,
+        ComputedGroupTags = TagNames(fields.GroupTags),
+        CreatedAt = customer.CreatedAt,
+        UpdatedAt = customer.UpdatedAt,
+        Version = customer.Version,
+    };
+
+    /// <summary>The view of a customer and the provided id each computed value comes from, resolved by the inheritance code.</summary>
+    public CustomerExplanation Explain(Customer customer)
+    {
+        var explained = InheritanceResolver.Explain(customer, Reader.FindCustomer, Workspace.DefaultMapping);
+        var providedIds = new Dictionary<CustomerId, string>(explained.Ancestors.Length + 1) { [customer.Id] = customer.ProvidedId };
+        foreach (var ancestor in explained.Ancestors)
+        {
+            providedIds[ancestor.Id] = ancestor.ProvidedId;
+        }
+
+        var view = ToView(customer, explained.Fields, explained.Ancestors.IsEmpty ? null : explained.Ancestors[0].ProvidedId);
+        return new CustomerExplanation(
+            view,
+            OrderedMap<string>.FromDistinct([.. explained.PropertySources.Entries.Select(e => KeyValuePair.Create(e.Key, providedIds[e.Value]))]),
+            OrderedMap<string>.FromDistinct([.. explained.MappingSources.Entries.Select(e => KeyValuePair.Create(e.Key, e.Value is { } id ? providedIds[id] : CustomerExplanation.AccessGroupDefault))]));
     }
 
     public CustomerView View(Customer customer) => Views([customer])[0];

@@ -126,3 +126,20 @@ public sealed record UserGroupView
 /// <param name="IsNew">True when this call created it (<c>new_user_group</c>).</param>
 /// <param name="UserGroup">The user group.</param>
 public sealed record UserGroupResult(bool IsNew, UserGroupView UserGroup);
+
+/// <summary>A customer and where each of its computed values comes from.</summary>
+/// <param name="Customer">The customer, as <see cref="IExploService.GetCustomerAsync"/> returns it.</param>
+/// <param name="PropertySources">For each computed property (same order), the provided id of the customer that holds it: the customer itself or its nearest ancestor holding the key.</param>
+/// <param name="MappingSources">For each computed mapping entry (same order), the provided id of the customer that holds it, or <see cref="AccessGroupDefault"/> when no customer of the chain does and the value is the DVG's default.</param>
+public sealed record CustomerExplanation(CustomerView Customer, OrderedMap<string> PropertySources, OrderedMap<string> MappingSources)
+{
+    /// <summary>The source of a computed mapping entry that comes from the data visibility group's default.</summary>
+    public const string AccessGroupDefault = "data visibility group default";
+}
+
+/// <summary>Counts over the customers a caller sees.</summary>
+/// <param name="Customers">How many customers.</param>
+/// <param name="MaxDepth">The most customers on one root-to-leaf path (1 for roots only, 0 for none).</param>
+/// <param name="PerLevel">Customers per hierarchy level name, root level first; levels without customers are left out.</param>
+/// <param name="PerAccessGroup">Customers per data visibility group name, in the workspace's order; groups without customers are left out.</param>
+public sealed record WorkspaceStats(long Customers, int MaxDepth, OrderedMap<long> PerLevel, OrderedMap<long> PerAccessGroup);

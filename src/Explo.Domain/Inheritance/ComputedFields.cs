@@ -9,6 +9,17 @@ namespace Explo.Domain.Inheritance;
 /// <param name="GroupTags"><c>computed_group_tags</c>, by identity.</param>
 public sealed record ComputedFields(OrderedMap<JsonElement> Properties, OrderedMap<string> Mapping, ImmutableArray<GroupTagId> GroupTags);
 
+/// <summary>The derived fields of one customer and where each value comes from.</summary>
+/// <param name="Fields">The computed fields.</param>
+/// <param name="PropertySources">For each computed property, in the same order, the customer whose own properties hold it.</param>
+/// <param name="MappingSources">For each computed mapping entry, in the same order, the customer whose own mapping holds it; null when it is the DVG's default.</param>
+/// <param name="Ancestors">The customer's ancestors, nearest first (the root last).</param>
+public sealed record ExplainedFields(
+    ComputedFields Fields,
+    OrderedMap<CustomerId> PropertySources,
+    OrderedMap<CustomerId?> MappingSources,
+    ImmutableArray<Customer> Ancestors);
+
 /// <summary>
 /// The live view of one customer's computed fields during a walk of <see cref="O:Explo.Domain.Inheritance.InheritanceResolver.Walk"/>:
 /// valid only inside the callback, it reads the merged entries in place without copying them.

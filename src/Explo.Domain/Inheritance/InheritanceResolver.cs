@@ -346,47 +346,151 @@ public static class InheritanceResolver
         var length = 0;
         try
         {
-            path[length++] = target;
-            int propertyCount = target.Properties.Count, mappingCount = target.Mapping.Count;
-
-            // A cycle (a corrupt store) is caught in constant memory: Brent's method compares each parent with one
-            // earlier customer of the path, moved forward at every power of two.
-            var mark = target.Id;
-            var stride = 1;
-            for (var current = target; current.ParentId is { } parent;)
-            {
-                current = findCustomer(parent) ?? throw Guard.Corrupt($"customer {parent.Value} is referenced as a parent but is missing.");
-                if (current.Id != parent)
-                {
-                    throw Guard.Corrupt($"asked for customer {parent.Value}, the store returned customer {current.Id.Value}.");
-                }
-
-                if (current.Id == mark)
-                {
-                    throw new InvalidOperationException("The parent links of the customers form a cycle; the store is inconsistent.");
-                }
-
-                if (length == path.Length)
-                {
-                    path = GrowPath(path, length);
-                }
-
-                path[length++] = current;
-                propertyCount += current.Properties.Count;
-                mappingCount += current.Mapping.Count;
-                if (length == stride * 2)
-                {
-                    mark = current.Id;
-                    stride *= 2;
-                }
-            }
-
+            var (propertyCount, mappingCount) = CollectPath(target, findCustomer, ref path, ref length);
             return Fold(path.AsSpan(0, length), propertyCount, mappingCount, defaultMapping);
         }
         finally
         {
             ReturnPath(path, length);
         }
+    }
+
+    /// <summary>
+    /// Resolves the computed fields of one customer as <see cref="ResolveOne(Customer, Func{CustomerId, Customer?}, Func{AccessGroupId, OrderedMap{string}})"/>
+    /// does, and says where each value comes from: the chain is walked root first by <see cref="Walk(IEnumerable{Customer}, Func{Customer, IReadOnlyList{Customer}}, Func{AccessGroupId, OrderedMap{string}}, Func{Customer, bool}, Action{Customer, ComputedView})"/>,
+    /// whose merged view records the customer that supplied each entry (<see cref="InheritanceScope{TKey,TValue}.SourceAt"/>).
+    /// </summary>
+    /// <param name="target">The customer to explain.</param>
+    /// <param name="findCustomer">Finds a customer by id, or returns null when there is none.</param>
+    /// <param name="defaultMapping">The default mapping of a DVG.</param>
+    /// <returns>The computed fields of <paramref name="target"/>, the source of each, and its ancestors nearest first.</returns>
+    /// <exception cref="InvalidOperationException">An ancestor is missing, the lookup returned another customer, or the parent links form a cycle (a corrupt store).</exception>
+    public static ExplainedFields Explain(
+        Customer target,
+        Func<CustomerId, Customer?> findCustomer,
+        Func<AccessGroupId, OrderedMap<string>> defaultMapping)
+    {
+        Guard.NotNull(target);
+        Guard.NotNull(findCustomer);
+        Guard.NotNull(defaultMapping);
+
+        var path = System.Buffers.ArrayPool<Customer>.Shared.Rent(16);
+        var length = 0;
+        Customer[] chain;
+        try
+        {
+            CollectPath(target, findCustomer, ref path, ref length);
+            chain = path.AsSpan(0, length).ToArray();
+        }
+        finally
+        {
+            ReturnPath(path, length);
+        }
+
+        // chain[i + 1] is the parent of chain[i]: the walk goes down from the root to the target, one child each.
+        var position = new Dictionary<CustomerId, int>(chain.Length);
+        for (var i = 0; i < chain.Length; i++)
+        {
+            position[chain[i].Id] = i;
+        }
+
+        ExplainedFields? explained = null;
+        Walk(
+            [chain[^1]],
+            c => position[c.Id] is var i and > 0 ? [chain[i - 1]] : [],
+            defaultMapping,
+            c => c.Id == target.Id,
+            (_, view) =>
+            {
+                var propertySources = new KeyValuePair<string, CustomerId>[view.Properties.Count];
+                for (var i = 0; i < propertySources.Length; i++)
+                {
+                    propertySources[i] = KeyValuePair.Create(view.Properties.KeyAt(i), view.Properties.SourceAt(i) ?? throw Guard.Corrupt("a property has no source customer."));
+                }
+
+                var mappingSources = new KeyValuePair<string, CustomerId?>[view.Mapping.Count];
+                for (var i = 0; i < mappingSources.Length; i++)
+                {
+                    mappingSources[i] = KeyValuePair.Create(view.Mapping.KeyAt(i), view.Mapping.SourceAt(i));
+                }
+
+                explained = new ExplainedFields(
+                    view.Materialize(),
+                    OrderedMap<CustomerId>.FromDistinct(propertySources),
+                    OrderedMap<CustomerId?>.FromDistinct(mappingSources),
+                    [.. chain.Skip(1)]);
+            });
+        return explained ?? throw Guard.Corrupt($"customer {target.Id.Value} was not reached from its root.");
+    }
+
+    /// <summary>
+    /// The fold of inheritance over plain layers, root first: a key keeps the place of its first appearance and takes
+    /// the value of the last (nearest) layer that holds it. The resolver folds chains of customers with the same code;
+    /// a model of the rules (or any caller holding layers rather than customers) uses this.
+    /// </summary>
+    /// <typeparam name="TValue">The value type.</typeparam>
+    /// <param name="layersRootFirst">The layers, root first (for a mapping, the DVG defaults first).</param>
+    /// <returns>The merged map.</returns>
+    public static OrderedMap<TValue> Fold<TValue>(IEnumerable<OrderedMap<TValue>> layersRootFirst)
+    {
+        var layers = Guard.NotNull(layersRootFirst) as IReadOnlyCollection<OrderedMap<TValue>> ?? layersRootFirst.ToList();
+        var capacity = 0;
+        foreach (var layer in layers)
+        {
+            capacity += Guard.NotNull(layer).Count;
+        }
+
+        var fold = new MapFold<TValue>(capacity);
+        foreach (var layer in layers)
+        {
+            fold.Add(layer.Entries);
+        }
+
+        return fold.ToMap();
+    }
+
+    /// <summary>
+    /// Collects <paramref name="target"/> and its ancestors, nearest first, into a pooled buffer (grown as needed), and
+    /// counts their property and mapping entries. A cycle (a corrupt store) is caught in constant memory.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)] // the single read's hot path, as it was before it was shared
+    private static (int PropertyCount, int MappingCount) CollectPath(Customer target, Func<CustomerId, Customer?> findCustomer, ref Customer[] path, ref int length)
+    {
+        path[length++] = target;
+        int propertyCount = target.Properties.Count, mappingCount = target.Mapping.Count;
+
+        // Brent's method compares each parent with one earlier customer of the path, moved forward at every power of two.
+        var mark = target.Id;
+        var stride = 1;
+        for (var current = target; current.ParentId is { } parent;)
+        {
+            current = findCustomer(parent) ?? throw Guard.Corrupt($"customer {parent.Value} is referenced as a parent but is missing.");
+            if (current.Id != parent)
+            {
+                throw Guard.Corrupt($"asked for customer {parent.Value}, the store returned customer {current.Id.Value}.");
+            }
+
+            if (current.Id == mark)
+            {
+                throw new InvalidOperationException("The parent links of the customers form a cycle; the store is inconsistent.");
+            }
+
+            if (length == path.Length)
+            {
+                path = GrowPath(path, length);
+            }
+
+            path[length++] = current;
+            propertyCount += current.Properties.Count;
+            mappingCount += current.Mapping.Count;
+            if (length == stride * 2)
+            {
+                mark = current.Id;
+                stride *= 2;
+            }
+        }
+
+        return (propertyCount, mappingCount);
     }
 
     /// <summary>A pooled path buffer twice the size, holding the first <paramref name="length"/> customers; the full one goes back to the pool.</summary>

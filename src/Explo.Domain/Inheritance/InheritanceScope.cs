@@ -47,6 +47,22 @@ public sealed class InheritanceScope<TKey, TValue>
     /// <returns>The customer id, or null.</returns>
     public CustomerId? SourceAt(int index) => _sources[index];
 
+    /// <summary>Looks a key up in the merged view.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="value">The merged value, when the key is present.</param>
+    /// <returns>True when some pushed layer holds the key.</returns>
+    public bool TryGetValue(TKey key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out TValue value)
+    {
+        if (_slots.TryGetValue(key, out var slot))
+        {
+            value = _values[slot];
+            return true;
+        }
+
+        value = default;
+        return false;
+    }
+
     /// <summary>Overlays one layer of entries; existing keys take the new value and keep their position.</summary>
     /// <param name="layer">The entries.</param>
     /// <param name="source">The customer the layer belongs to.</param>

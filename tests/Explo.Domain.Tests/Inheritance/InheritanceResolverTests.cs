@@ -559,12 +559,26 @@ public sealed class InheritanceResolverTests
 
                 // The batch resolver, and the single lookup one customer at a time, both give the naive fold.
                 var alone = InheritanceResolver.ResolveOne(target, id => byIndexId.GetValueOrDefault(id), Defaults);
-                foreach (var actual in new[] { computed[target.Id], streamed[target.Id], alone })
+                var explained = InheritanceResolver.Explain(target, id => byIndexId.GetValueOrDefault(id), Defaults);
+                foreach (var actual in new[] { computed[target.Id], streamed[target.Id], alone, explained.Fields })
                 {
                     Assert.Equal(properties, actual.Properties.Entries.Select(e => KeyValuePair.Create(e.Key, e.Value.GetRawText())));
                     Assert.Equal(mapping, actual.Mapping.Entries.AsEnumerable());
                     Assert.Equal(tags, actual.GroupTags.AsEnumerable());
                 }
+
+                // The plain fold over the path's layers gives the same maps.
+                Assert.Equal(properties, InheritanceResolver.Fold(path.Select(c => c.Properties)).Entries.Select(e => KeyValuePair.Create(e.Key, e.Value.GetRawText())));
+                Assert.Equal(mapping, InheritanceResolver.Fold(path.Select(c => c.Mapping).Prepend(Defaults(target.AccessGroupId))).Entries.AsEnumerable());
+
+                // Each value's source is the nearest customer of the path that holds the key (none: the DVG default).
+                Assert.Equal(
+                    properties.Select(p => KeyValuePair.Create(p.Key, path.Last(c => c.Properties.ContainsKey(p.Key)).Id)),
+                    explained.PropertySources.Entries.AsEnumerable());
+                Assert.Equal(
+                    mapping.Select(m => KeyValuePair.Create(m.Key, path.LastOrDefault(c => c.Mapping.ContainsKey(m.Key))?.Id)),
+                    explained.MappingSources.Entries.AsEnumerable());
+                Assert.Equal(Enumerable.Reverse(path).Skip(1).Select(c => c.Id), explained.Ancestors.Select(c => c.Id));
             }
 
             // Exactly the ancestors that aren't targets are loaded, and never more rounds than the deepest target is deep.
