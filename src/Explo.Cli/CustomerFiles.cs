@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -93,9 +94,11 @@ internal static class CustomerFiles
 
             // JSON elements carry no line numbers: a row of a JSON array is reported by its position (from 1).
             // Rows are independent: read them on every core, in the file's order.
+            // Each row's own text goes through the row reader, so its text checks (a repeated key, a lone surrogate)
+            // name the row's own fields, as import_customers does.
             var items = document.RootElement.EnumerateArray().ToArray();
             var parsed = new FileRow[items.Length];
-            Parallel.For(0, items.Length, i => parsed[i] = FromElement(items[i], i + 1));
+            Parallel.For(0, items.Length, i => parsed[i] = FromText(JsonMarshal.GetRawUtf8Value(items[i]), i + 1));
             return [.. parsed];
         }
     }
@@ -122,40 +125,22 @@ internal static class CustomerFiles
                 return;
             }
 
-            JsonDocument document;
-            try
-            {
-                document = JsonDocument.Parse(line, DocumentOptions);
-            }
-            catch (JsonException)
-            {
-                parsed[i] = Rejected(i + 1, MalformedJson, RowField, "the line is not valid JSON");
-                return;
-            }
-
-            using (document)
-            {
-                parsed[i] = FromElement(document.RootElement, i + 1);
-            }
+            parsed[i] = FromText(line.Span, i + 1);
         });
 
         return parsed.OfType<FileRow>().ToList();
     }
 
     /// <summary>
-    /// One row, read exactly as <c>import_customers</c> reads each of its rows: every field of the wrong type is a
-    /// violation naming it, and a row with none becomes the core's request (whose rules the service then checks).
+    /// One row, read from its text exactly as <c>import_customers</c> reads each of its rows (<see cref="ContractRows"/>:
+    /// the text's checks, then every field of the wrong type as a violation naming it); a row with no violation becomes
+    /// the core's request, whose rules the service then checks.
     /// </summary>
-    private static FileRow FromElement(JsonElement row, int line)
+    private static FileRow FromText(ReadOnlySpan<byte> row, int line)
     {
-        if (row.ValueKind != JsonValueKind.Object)
-        {
-            return Rejected(line, InvalidType, RowField, $"a row must be a JSON object; it is {BodyReader.Describe(row)}");
-        }
-
         var violations = new WireViolations();
-        var body = BodyReader.Read(row, ExploJson.Context.CreateCustomerBody, violations);
-        if (violations.Count == 0)
+        var body = ContractRows.Read(row, violations);
+        if (violations.Count == 0 && body is not null)
         {
             return new FileRow(line, body.ToRequest(), []);
         }
@@ -197,8 +182,7 @@ internal static class CustomerFiles
                 continue;
             }
 
-            using var document = JsonDocument.Parse(CsvRecordAsJson(header, fields), DocumentOptions);
-            rows.Add(FromElement(document.RootElement, line));
+            rows.Add(FromText(CsvRecordAsJson(header, fields), line));
         }
 
         return rows;
