@@ -91,7 +91,7 @@ internal static class ImportCommand
             }
 
             var import = CliContext.Ok(result);
-            problems.AddRange(import.Errors.Select(e => new Problem(readable[e.Row].Line, Field(e.Failure), e.Failure.Code, e.Failure.Message)));
+            problems.AddRange(import.Errors.SelectMany(e => ProblemsOf(readable[e.Row].Line, e.Failure)));
             var elapsed = DateTime.UtcNow - started;
             if (!json && rows.Count > 0)
             {
@@ -103,7 +103,10 @@ internal static class ImportCommand
         return command;
     }
 
-    private static string Field(Failure failure) => failure is ValidationFailed v ? v.Violations[0].Field : "provided_id";
+    /// <summary>Every rule a row broke (as import_customers lists them), or the one failure that is not about a field.</summary>
+    private static IEnumerable<Problem> ProblemsOf(int line, Failure failure) => failure is ValidationFailed v
+        ? v.Violations.Select(x => new Problem(line, x.Field, x.Code, x.Message))
+        : [new Problem(line, "provided_id", failure.Code, failure.Message)];
 
     /// <summary>Prints the outcome and every problem, by line; exit code 1 when a row failed.</summary>
     private static int Report(CliContext cli, int created, int existing, List<Problem> problems, bool committed, bool json)
