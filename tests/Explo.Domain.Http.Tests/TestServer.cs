@@ -49,11 +49,11 @@ public sealed class TestServer : IDisposable
     public LiteDbWorkspaceStore Store => _app.Services.GetRequiredService<LiteDbWorkspaceStore>();
 
     /// <summary>Starts a server; <paramref name="configure"/> adjusts the settings (the URL and database are set here).</summary>
-    public static TestServer Start(Func<ServerSettings, ServerSettings>? configure = null)
+    public static TestServer Start(Func<ExploServerOptions, ExploServerOptions>? configure = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "explo-http-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
-        var settings = new ServerSettings { DatabasePath = Path.Combine(folder, "explo.db"), Urls = "http://127.0.0.1:0" };
+        var settings = new ExploServerOptions { DatabasePath = Path.Combine(folder, "explo.db"), Urls = "http://127.0.0.1:0" };
         settings = configure?.Invoke(settings) ?? settings;
         var announce = new StringWriter();
         var app = ExploServer.Build(settings, announce);
