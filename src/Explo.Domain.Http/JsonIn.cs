@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -36,41 +37,80 @@ internal static class JsonIn
             return (default, TooLarge(context, length, limits));
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
+        var (buffer, read, problem) = await ReadBytes(context, limits);
+        if (problem is not null)
+        {
+            return (default, problem);
+        }
+
         try
         {
-            int read;
-            while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+            return Parse(buffer.AsSpan(0, read), limits);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// Reads the whole body from the connection's pipe into a pooled array (the caller returns it), stopping at the
+    /// limit; a rejection when it is over the limit, cut off or too slow.
+    /// </summary>
+    private static async Task<(byte[] Buffer, int Length, Rejection? Problem)> ReadBytes(HttpContext context, ExploLimits limits)
+    {
+        var reader = context.Request.BodyReader;
+        long seen = 0;
+        try
+        {
+            while (true)
             {
-                buffer.Write(chunk, 0, read);
-                if (buffer.Length > limits.MaxRequestBodyBytes)
+                var result = await reader.ReadAsync(context.RequestAborted);
+                var body = result.Buffer;
+                seen = body.Length;
+                if (seen > limits.MaxRequestBodyBytes)
                 {
-                    return (default, TooLarge(context, buffer.Length, limits));
+                    reader.AdvanceTo(body.End);
+                    return ([], 0, TooLarge(context, seen, limits));
                 }
+
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    // Copied before the pipe is told it is consumed: its segments are recycled then.
+                    var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(1, seen));
+                    body.CopyTo(buffer);
+                    reader.AdvanceTo(body.End);
+                    return (buffer, (int)seen, null);
+                }
+
+                // Nothing consumed yet: wait for more.
+                reader.AdvanceTo(body.Start, body.End);
             }
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             // The host's own body limit stopped the read first.
-            return (default, TooLarge(context, Math.Max(buffer.Length, limits.MaxRequestBodyBytes + 1L), limits));
+            return ([], 0, TooLarge(context, Math.Max(seen, limits.MaxRequestBodyBytes + 1L), limits));
         }
         catch (BadHttpRequestException e)
         {
             // The client's fault: the body was cut off (400) or arrived too slowly (408). Nothing more will be read.
             context.Response.Headers.Connection = "close";
-            return (default, e.StatusCode == StatusCodes.Status408RequestTimeout
-                ? new Rejection(StatusCodes.Status408RequestTimeout, "request_timeout", $"The request body arrived too slowly ({buffer.Length} bytes read); send it at once.")
-                : new Rejection(StatusCodes.Status400BadRequest, "incomplete_body", $"The request body ended early ({buffer.Length} bytes read, fewer than announced); send the whole body."));
+            return ([], 0, e.StatusCode == StatusCodes.Status408RequestTimeout
+                ? new Rejection(StatusCodes.Status408RequestTimeout, "request_timeout", $"The request body arrived too slowly ({seen} bytes read); send it at once.")
+                : new Rejection(StatusCodes.Status400BadRequest, "incomplete_body", $"The request body ended early ({seen} bytes read, fewer than announced); send the whole body."));
         }
+    }
 
-        var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
-        if (bytes.Span.Trim(" \t\r\n"u8).IsEmpty)
+    /// <summary>Checks and parses a whole body (the checks of <see cref="Read"/> after the reading).</summary>
+    private static (JsonElement Body, Rejection? Rejection) Parse(ReadOnlySpan<byte> bytes, ExploLimits limits)
+    {
+        if (bytes.Trim(" \t\r\n"u8).IsEmpty)
         {
             return (default, new Rejection(StatusCodes.Status400BadRequest, "empty_body", "The request body is empty; send a JSON object."));
         }
 
-        if (InvalidUtf8(bytes.Span) is { } notUtf8)
+        if (InvalidUtf8(bytes) is { } notUtf8)
         {
             return (default, notUtf8);
         }
@@ -81,7 +121,7 @@ internal static class JsonIn
         int depth;
         try
         {
-            var (maxDepth, problem) = Scan(bytes.Span, envelope.MaxJsonDepth);
+            var (maxDepth, problem) = Scan(bytes, envelope.MaxJsonDepth);
             if (problem is not null)
             {
                 return (default, problem);
@@ -102,8 +142,8 @@ internal static class JsonIn
         try
         {
             // One parse into a document of its own (not pooled): the request's values (properties) keep pointing into it.
-            var reader = new Utf8JsonReader(bytes.Span, new JsonReaderOptions { MaxDepth = envelope.MaxJsonDepth + 1 });
-            var root = JsonElement.ParseValue(ref reader);
+            var json = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = envelope.MaxJsonDepth + 1 });
+            var root = JsonElement.ParseValue(ref json);
             if (root.ValueKind != JsonValueKind.Object)
             {
                 return (default, new Rejection(StatusCodes.Status400BadRequest, "invalid_body", $"The request body must be a JSON object; it is {Explo.Contracts.BodyReader.Describe(root)}."));
