@@ -88,6 +88,11 @@ public sealed class CapturedLogs : ILoggerProvider
     /// <summary>The entries at <see cref="LogLevel.Error"/> or above.</summary>
     public IReadOnlyList<(LogLevel Level, string Category, string Message)> Errors => Entries.Where(e => e.Level >= LogLevel.Error).ToList();
 
+    /// <summary>The exceptions logged so far, with their entries' category.</summary>
+    public IReadOnlyList<(string Category, Exception Exception)> Exceptions => [.. _exceptions];
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(string Category, Exception Exception)> _exceptions = new();
+
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
     public void Dispose()
@@ -106,6 +111,10 @@ public sealed class CapturedLogs : ILoggerProvider
             if (IsEnabled(logLevel))
             {
                 owner._entries.Enqueue((logLevel, category, formatter(state, exception) + (exception is null ? string.Empty : " | " + exception.GetType().Name)));
+                if (exception is not null)
+                {
+                    owner._exceptions.Enqueue((category, exception));
+                }
             }
         }
     }

@@ -287,4 +287,25 @@ public sealed class BadInputTests : WireTestBase
 
         Assert.Contains(Server.Logs.Errors, e => e.Category == "Explo.Domain.Http" && e.Message.Contains("ObjectDisposedException", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task A_server_failure_is_a_500_that_shows_nothing_and_logs_the_exception_with_its_stack()
+    {
+        // A closed store: the token check itself fails.
+        Server.Store.Dispose();
+
+        var (status, body, response) = await Post("api/get_customer/", """{"provided_id": "acme"}""");
+        using (response)
+        {
+            Assert.Equal(HttpStatusCode.InternalServerError, status);
+            Assert.Equal("internal_error", (string?)body!["error_code"]);
+            Assert.DoesNotContain("Exception", body.ToJsonString(), StringComparison.Ordinal);
+            Assert.DoesNotContain("Dispose", body.ToJsonString(), StringComparison.Ordinal);
+        }
+
+        var (_, logged) = Assert.Single(Server.Logs.Exceptions, e => e.Category == "Explo.Domain.Http");
+        Assert.IsType<ObjectDisposedException>(logged);
+        Assert.False(string.IsNullOrEmpty(logged.StackTrace));
+        Assert.Contains(Server.Logs.Errors, e => e.Message.Contains("POST /api/get_customer/", StringComparison.Ordinal));
+    }
 }
