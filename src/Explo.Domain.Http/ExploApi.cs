@@ -340,7 +340,7 @@ public static class ExploApi
     };
 
     /// <summary>Reads the body into its shape, or answers why not (and returns null).</summary>
-    private static async Task<TBody?> Body<TBody>(HttpContext context, JsonTypeInfo<TBody> shape)
+    private static async ValueTask<TBody?> Body<TBody>(HttpContext context, JsonTypeInfo<TBody> shape)
         where TBody : class
     {
         var limits = context.RequestServices.GetRequiredService<IOptions<ExploHttpOptions>>().Value.Limits;

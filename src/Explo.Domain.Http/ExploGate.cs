@@ -51,7 +51,7 @@ internal static class ExploGate
     /// The checks of a request routed to an Explo endpoint; answers a rejection (and returns null) or returns the
     /// caller's access, also set as the request's <see cref="ExploAccess"/> feature.
     /// </summary>
-    public static async Task<ExploAccess?> Admit(HttpContext context, ExploEndpoint endpoint, ExploHttpOptions options)
+    public static async ValueTask<ExploAccess?> Admit(HttpContext context, ExploEndpoint endpoint, ExploHttpOptions options)
     {
         if (context.Request.Path.Value is not { } path || !path.EndsWith('/'))
         {

@@ -24,7 +24,7 @@ internal static class JsonIn
     /// Reads and parses the body; a rejection names the problem (too large, cut off, too slow, another charset, empty,
     /// not UTF-8, malformed, too deep, a duplicate key, not an object).
     /// </summary>
-    public static async Task<(JsonElement Body, Rejection? Rejection)> Read(HttpContext context, ExploLimits limits)
+    public static async ValueTask<(JsonElement Body, Rejection? Rejection)> Read(HttpContext context, ExploLimits limits)
     {
         if (UnsupportedCharset(context) is { } charset)
         {
@@ -57,7 +57,7 @@ internal static class JsonIn
     /// Reads the whole body from the connection's pipe into a pooled array (the caller returns it), stopping at the
     /// limit; a rejection when it is over the limit, cut off or too slow.
     /// </summary>
-    private static async Task<(byte[] Buffer, int Length, Rejection? Problem)> ReadBytes(HttpContext context, ExploLimits limits)
+    private static async ValueTask<(byte[] Buffer, int Length, Rejection? Problem)> ReadBytes(HttpContext context, ExploLimits limits)
     {
         var reader = context.Request.BodyReader;
         long seen = 0;
