@@ -1,65 +1,32 @@
-// The load-test host: the real Explo server (same arguments, same composition root) plus one extra endpoint,
-// POST /baseline/get_customer/, that answers a constant JSON body of the same size as the real
+// The load-test host: the real Explo server (same arguments, same start-up and composition root) plus one extra
+// endpoint, POST /baseline/get_customer/, that answers a constant JSON body of the same size as the real
 // /api/get_customer/ answer. benchmarks/load/run.sh drives both in this one process, so the ratio of their
 // requests/s is the cost of the Explo pipeline (auth, body parsing, the store, computed fields, JSON writing)
 // relative to the bare cost of a minimal-API endpoint on the same Kestrel, routing and machine.
 //
 // Usage: Explo.Domain.LoadHost [--db FILE] [--urls URLS] [--rate-limit N] [--baseline-body FILE]
-// Without --baseline-body the baseline endpoint is not mapped (the script's first start, which captures the body).
+// (or LoadHost__BaselineBody in the environment). Without it the baseline endpoint is not mapped (the script's
+// first start, which captures the body).
 using Explo.Server;
 
 const string BaselinePath = "/baseline/get_customer/";
+const string BaselineKey = "LoadHost:BaselineBody";
 
-// --baseline-body is this host's own option; everything else goes to the server's parser unchanged.
-string? baselineFile = null;
-var serverArgs = new List<string>();
-for (var i = 0; i < args.Length; i++)
+return await ExploServer.RunAsync(args, Console.Out, Console.Error, new Dictionary<string, string> { ["--baseline-body"] = BaselineKey }, app =>
 {
-    if (args[i] == "--baseline-body")
+    byte[]? baselineBody = null;
+    if (app.Configuration[BaselineKey] is { Length: > 0 } baselineFile)
     {
-        if (i + 1 >= args.Length)
+        try
         {
-            Console.Error.WriteLine("--baseline-body needs a value.");
-            return 2;
+            baselineBody = File.ReadAllBytes(baselineFile);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Reported in one line by the server's start-up, as any other failure to start.
+            throw new IOException($"--baseline-body: {e.Message}", e);
         }
 
-        baselineFile = args[++i];
-    }
-    else if (args[i].StartsWith("--baseline-body=", StringComparison.Ordinal))
-    {
-        baselineFile = args[i]["--baseline-body=".Length..];
-    }
-    else
-    {
-        serverArgs.Add(args[i]);
-    }
-}
-
-var (settings, error) = ServerSettings.Parse(serverArgs, Environment.GetEnvironmentVariable);
-if (settings is null)
-{
-    Console.Error.WriteLine($"{error} (this host also takes --baseline-body FILE)");
-    return 2;
-}
-
-byte[]? baselineBody = null;
-if (baselineFile is not null)
-{
-    try
-    {
-        baselineBody = File.ReadAllBytes(baselineFile);
-    }
-    catch (IOException e)
-    {
-        Console.Error.WriteLine($"--baseline-body: {e.Message}");
-        return 2;
-    }
-}
-
-return await ExploServer.RunAsync(settings, Console.Out, Console.Error, app =>
-{
-    if (baselineBody is not null)
-    {
         // A bare RequestDelegate, as the Explo endpoints are mapped: no auth, no body read, no allocation per request
         // beyond what Kestrel does; the same Content-Type header as the real answer so the responses match in size.
         var body = baselineBody;
@@ -72,6 +39,7 @@ return await ExploServer.RunAsync(settings, Console.Out, Console.Error, app =>
         });
     }
 
-    return $"Explo load host on {settings.Urls}, database {Path.GetFullPath(settings.DatabasePath)}, "
+    var database = Path.GetFullPath(app.Services.GetRequiredService<ExploServerOptions>().DatabasePath);
+    return $"Explo load host on {ExploServer.UrlsOf(app)}, database {database}, "
         + (baselineBody is null ? "no baseline endpoint." : $"baseline {BaselinePath} answering {baselineBody.Length} bytes.");
 });

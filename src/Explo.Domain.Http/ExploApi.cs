@@ -1,9 +1,10 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
-using System.Threading.RateLimiting;
+using System.Text.Json.Serialization.Metadata;
+using Explo.Contracts;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -12,12 +13,24 @@ using Microsoft.Extensions.Options;
 namespace Explo.Domain.Http;
 
 /// <summary>
-/// Maps the hosted Explo API's paths, headers and JSON shapes over an <see cref="IExploService"/> registered in DI:
-/// <c>services.AddExploApi(); app.MapExploApi();</c>.
+/// The hosted Explo API's paths, headers and JSON shapes (the contract's, <see cref="ExploJson"/>) over an
+/// <see cref="IExploService"/> registered in DI, in three calls:
+/// <code>
+/// builder.Services.AddExploApi();   // options, rate limiter, health check, OpenAPI document
+/// app.UseExploApi();                // after routing: the gate (405s, 431, the token) and the rate limiter
+/// app.MapExploApi();                // the endpoints, /healthz, /openapi/v1.json and the JSON 404
+/// </code>
+/// Each request goes: the method and trailing slash (405), the headers' size (431), the API token (checked from the
+/// header alone), the rate limit (429), 401/403, then the body. A host that forgets <see cref="UseExploApi"/> is
+/// still secure: each handler then checks the request itself (without a rate limit).
 /// </summary>
 public static class ExploApi
 {
-    /// <summary>Registers the endpoint options (and the per-token rate limiter when configured).</summary>
+    /// <summary>
+    /// Registers the endpoints' options, the rate limiter's policy, the store's health check, and the OpenAPI
+    /// document (<c>v1</c>). The host's minimal-API JSON options learn the contract's shapes and converters
+    /// (<see cref="ExploJson.Context"/> first in their resolver chain), which the document's schemas come from.
+    /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Configures the options.</param>
     /// <returns>The services.</returns>
@@ -30,396 +43,330 @@ public static class ExploApi
             services.Configure(configure);
         }
 
-        services.AddSingleton<TokenRateLimiter>();
+        services.AddRateLimiter(o => o.AddPolicy<string, ExploRateLimitPolicy>(ExploRateLimitPolicy.Name));
+        services.AddHealthChecks().AddCheck<ExploStoreHealthCheck>(ExploStoreHealthCheck.Name);
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, ExploJson.Context);
+            foreach (var converter in ExploJson.Converters())
+            {
+                o.SerializerOptions.Converters.Add(converter);
+            }
+        });
+        services.AddOpenApi(ExploOpenApi.DocumentName, ExploOpenApi.Configure);
         return services;
     }
 
-    /// <summary>Maps every endpoint of the Explo-compatible API, plus <c>/healthz</c> and <c>/openapi/v1.json</c>.</summary>
+    /// <summary>
+    /// Adds the Explo middleware: the gate (a wrong method or a missing trailing slash is 405, headers over the limit
+    /// 431, then the API token is checked and kept for what follows) and the framework's rate limiter
+    /// (<c>UseRateLimiter</c>; don't add another). Call it after routing (a <c>WebApplication</c> routes first by
+    /// itself) and before anything that should only see admitted requests.
+    /// </summary>
+    /// <param name="app">The application.</param>
+    /// <returns>The application.</returns>
+    public static IApplicationBuilder UseExploApi(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseMiddleware<ExploGateMiddleware>();
+        app.UseRateLimiter();
+        return app;
+    }
+
+    /// <summary>
+    /// Maps every endpoint of the Explo-compatible API (each with its request and response shapes and its error
+    /// statuses, for the OpenAPI document), <c>/healthz</c> (the store's health check), <c>/openapi/v1.json</c>,
+    /// and the API's JSON 404 for any other path.
+    /// </summary>
     /// <param name="endpoints">The route builder.</param>
     /// <returns>The route builder.</returns>
     public static IEndpointRouteBuilder MapExploApi(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
+        var options = endpoints.ServiceProvider.GetRequiredService<IOptions<ExploHttpOptions>>().Value;
+        var logger = endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(Log.Category);
+        var api = endpoints.MapGroup("/");
+        if (options.RateLimitPerMinute is not null)
+        {
+            api.RequireRateLimiting(ExploRateLimitPolicy.Name);
+        }
+
         foreach (var endpoint in Endpoints)
         {
-            // Routing matches with or without the trailing slash; the handlers answer 405 for a path without it.
-            endpoints.MapMethods(endpoint.Path, [endpoint.Method], Guarded(endpoint));
-            var others = AllMethods.Where(m => m != endpoint.Method).ToArray();
-            endpoints.MapMethods(endpoint.Path, others, context =>
+            var handler = Serve(endpoint, options, logger);
+
+            // The handler reads its own body (after the token is checked), so it is a RequestDelegate; its method
+            // is put in the metadata, which is what makes the API description (and so the document) list it.
+            var builder = api.MapMethods(endpoint.Path, [endpoint.Method], handler)
+                .WithMetadata(endpoint, handler.Method, new ProducesResponseTypeMetadata(StatusCodes.Status200OK, endpoint.Response, [Json]))
+                .WithName(endpoint.Name)
+                .WithSummary(endpoint.Summary)
+                .WithTags(endpoint.Tag);
+            if (endpoint.Body is { } body)
             {
-                context.Response.Headers.Allow = endpoint.Method;
-                return JsonOut.Error(context, StatusCodes.Status405MethodNotAllowed, "method_not_allowed", $"{context.Request.Method} is not allowed on {endpoint.Path}; use {endpoint.Method}.");
-            });
+                // No content types: routing would otherwise match only requests that name one (the API reads JSON
+                // whatever the Content-Type says, except another charset, 415); the document then says JSON.
+                builder.WithMetadata(new AcceptsMetadata([], body));
+            }
+
+            foreach (var status in endpoint.ErrorStatuses())
+            {
+                builder.WithMetadata(new ProducesResponseTypeMetadata(status, typeof(ErrorResponse), [Json]));
+            }
         }
 
         // Any other path: the API's JSON error, not an empty 404.
         endpoints.MapFallback("{*path}", context => JsonOut.Error(context, StatusCodes.Status404NotFound, "not_found", $"There is no endpoint at {context.Request.Path}; the API's paths are listed at {ExploPaths.OpenApi}."));
 
-        endpoints.MapGet(ExploPaths.Health, context => JsonOut.Write(context, StatusCodes.Status200OK, w => w.WriteString("status", "ok")));
-        endpoints.MapGet(ExploPaths.OpenApi, async context =>
-        {
-            context.Response.ContentType = "application/json; charset=utf-8";
-            await context.Response.WriteAsync(OpenApiDocument.Json, context.RequestAborted);
-        });
+        RequestDelegate health = context => Task.CompletedTask;
+        endpoints.MapHealthChecks(ExploPaths.Health, new HealthCheckOptions { ResponseWriter = ExploStoreHealthCheck.Write, Predicate = _ => true })
+            .WithMetadata(
+                new HttpMethodMetadata([HttpMethods.Get]),
+                health.Method,
+                new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(HealthBody), [Json]),
+                new ProducesResponseTypeMetadata(StatusCodes.Status503ServiceUnavailable, typeof(HealthBody), [Json]))
+            .WithName("health")
+            .WithSummary("Whether the server and its store answer.")
+            .WithTags("Server");
+        endpoints.MapOpenApi("/openapi/{documentName}.json");
         return endpoints;
     }
 
-    private static readonly string[] AllMethods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+    private const string Json = "application/json";
 
-    /// <summary>
-    /// One endpoint of the API: its method, path and handler (also the source of the OpenAPI document), and whether it
-    /// writes (a read-only token is refused before its body is read).
-    /// </summary>
-    internal sealed record Endpoint(string Method, string Path, RequestDelegate Handler, bool Writes = true);
+    /// <summary>The statuses a write may get from the service (declared before the table, which uses it).</summary>
+    private static readonly int[] Writing = [StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict];
 
-    internal static readonly IReadOnlyList<Endpoint> Endpoints =
+    internal static readonly IReadOnlyList<ExploEndpoint> Endpoints =
     [
-        new("POST", ExploPaths.CreateCustomer, Post(CreateRequest, (s, c, r, t) => s.GetOrCreateCustomerAsync(c, r, t), (w, r) =>
+        new()
         {
-            w.WriteBoolean("new_customer", r.IsNew);
-            JsonOut.Customer(w, "customer", r.Customer);
-        })),
-        new("POST", ExploPaths.GetCustomer, Post(b => b.RequiredString("provided_id"), (s, c, id, t) => s.GetCustomerAsync(c, id, t), WriteCustomer), Writes: false),
-        new("GET", ExploPaths.ListCustomersV2, ListCustomersV2, Writes: false),
-        new("GET", ExploPaths.ListCustomersV1, ListCustomersV1, Writes: false),
-        new("POST", ExploPaths.UpdateCustomer, Post(UpdateRequest, (s, c, r, t) => s.UpdateCustomerAsync(c, r, t), WriteCustomer)),
-        new("DELETE", ExploPaths.DeleteCustomer, Post(DeleteRequest, (s, c, r, t) => s.DeleteCustomerAsync(c, r, t), WriteDeleted)),
-        new("POST", ExploPaths.RefreshCustomerToken, Post(CurrentToken, (s, c, token, t) => s.RefreshCustomerTokenAsync(c, token, t), WriteCustomer)),
-        new("GET", ExploPaths.GroupTags, ListGroupTags, Writes: false),
-        new("POST", ExploPaths.CreateGroupTag, Post(b => b.RequiredString("name"), (s, c, name, t) => s.CreateGroupTagAsync(c, name, t), WriteGroupTag)),
-        new("POST", ExploPaths.RenameGroupTag, Post(b => (Name: b.RequiredString("name"), NewName: b.RequiredString("new_name")), (s, c, r, t) => s.RenameGroupTagAsync(c, r.Name, r.NewName, t), WriteGroupTag)),
-        new("POST", ExploPaths.DeleteGroupTag, Post(b => b.RequiredString("name"), (s, c, name, t) => s.DeleteGroupTagAsync(c, name, t), (_, _) => { })),
-        new("POST", ExploPaths.CreateUserGroup, Post(CreateUserGroupRequest, (s, c, r, t) => s.GetOrCreateUserGroupAsync(c, r, t), WriteGetOrCreateUserGroup)),
-        new("POST", ExploPaths.EmbedCreateUserGroup, Post(CreateUserGroupRequest, (s, c, r, t) => s.GetOrCreateUserGroupAsync(c, r, t), WriteGetOrCreateUserGroup)),
-        new("POST", ExploPaths.UpdateUserGroup, Post(UpdateUserGroupRequest, (s, c, r, t) => s.UpdateUserGroupAsync(c, r, t), JsonOut.UserGroup)),
-        new("DELETE", ExploPaths.DeleteUserGroup, Post(DeleteRequest, (s, c, r, t) => s.DeleteUserGroupAsync(c, r, t), WriteDeleted)),
-        new("POST", ExploPaths.RefreshUserGroupToken, Post(CurrentToken, (s, c, token, t) => s.RefreshUserGroupTokenAsync(c, token, t), JsonOut.UserGroup)),
-        new("POST", ExploPaths.ImportCustomers, PostStreamed(ImportRequest, (s, c, r, t) => s.ImportCustomersAsync(c, r.Rows, new ImportOptions { Atomic = r.Atomic }, t), WriteImport)),
+            Method = "POST", Path = ExploPaths.CreateCustomer, Name = "create_customer", Tag = "Customers",
+            Summary = "Gets a customer by provided id, or creates it.",
+            Body = typeof(CreateCustomerBody), Response = typeof(GetOrCreateCustomerResponse), ServiceStatuses = Writing,
+            Run = Post(ExploJson.Context.CreateCustomerBody, (s, c, b, t) => s.GetOrCreateCustomerAsync(c, b.ToRequest(), t), r => new GetOrCreateCustomerResponse { NewCustomer = r.IsNew, Customer = CustomerBody.From(r.Customer) }, ExploJson.Context.GetOrCreateCustomerResponse),
+        },
+        new()
+        {
+            Method = "POST", Path = ExploPaths.GetCustomer, Name = "get_customer", Tag = "Customers", Writes = false,
+            Summary = "Gets a customer by provided id.",
+            Body = typeof(GetCustomerBody), Response = typeof(CustomerResponse),
+            Run = Post(ExploJson.Context.GetCustomerBody, (s, c, b, t) => s.GetCustomerAsync(c, b.ProvidedId, t), CustomerAnswer, ExploJson.Context.CustomerResponse),
+        },
+        new()
+        {
+            Method = "GET", Path = ExploPaths.ListCustomersV2, Name = "list_customers", Tag = "Customers", Writes = false,
+            Summary = "Lists the customers a page at a time (streamed).",
+            Response = typeof(CustomerPageResponse), Query = ["page", "page_size", "pageSize", "parent_provided_id", "hierarchy_level_name"],
+            Run = ListCustomersV2,
+        },
+        new()
+        {
+            Method = "GET", Path = ExploPaths.ListCustomersV1, Name = "list_customers_v1", Tag = "Customers", Writes = false,
+            Summary = "Lists every customer (deprecated; streamed).",
+            Response = typeof(CustomerListResponse), Query = ["parent_provided_id", "hierarchy_level_name"],
+            Run = ListCustomersV1,
+        },
+        new()
+        {
+            Method = "POST", Path = ExploPaths.UpdateCustomer, Name = "update_customer", Tag = "Customers",
+            Summary = "Changes a customer's fields.",
+            Body = typeof(UpdateCustomerBody), Response = typeof(CustomerResponse), ServiceStatuses = Writing,
+            Run = Post(ExploJson.Context.UpdateCustomerBody, (s, c, b, t) => s.UpdateCustomerAsync(c, b.ToRequest(), t), CustomerAnswer, ExploJson.Context.CustomerResponse),
+        },
+        new()
+        {
+            Method = "DELETE", Path = ExploPaths.DeleteCustomer, Name = "delete_customer", Tag = "Customers",
+            Summary = "Deletes a customer (with cascade, its descendants too).",
+            Body = typeof(DeleteCustomerBody), Response = typeof(DeleteResponse), ServiceStatuses = Writing,
+            Run = Post(ExploJson.Context.DeleteCustomerBody, (s, c, b, t) => s.DeleteCustomerAsync(c, b.ToRequest(), t), DeletedAnswer, ExploJson.Context.DeleteResponse),
+        },
+        new()
+        {
+            Method = "POST", Path = ExploPaths.RefreshCustomerToken, Name = "refresh_customer_token", Tag = "Customers",
+            Summary = "Gives a customer a new token.",
+            Body = typeof(CurrentTokenBody), Response = typeof(CustomerResponse),
+            Run = Post(ExploJson.Context.CurrentTokenBody, (s, c, b, t) => s.RefreshCustomerTokenAsync(c, b.CurrentToken, t), CustomerAnswer, ExploJson.Context.CustomerResponse),
+        },
+        new()
+        {
+            Method = "GET", Path = ExploPaths.GroupTags, Name = "list_group_tags", Tag = "Group tags", Writes = false,
+            Summary = "Lists the workspace's group tags.",
+            Response = typeof(GroupTagListResponse),
+            Run = ListGroupTags,
+        },
+        new()
+        {
+            Method = "POST", Path = ExploPaths.CreateGroupTag, Name = "create_group_tag", Tag = "Group tags",
+            Summary = "Creates a group tag.",
+            Body = typeof(GroupTagNameBody), Response = typeof(GroupTagResponse), ServiceStatuses = Writing,
+            Run = Post(ExploJson.Context.GroupTagNameBody, (s, c, b, t) => s.CreateGroupTagAsync(c, b.Name, t), GroupTagAnswer, ExploJson.Context.GroupTagResponse),
+        },
+        new()
+        {
+            Method = "POST", Path = ExploPaths.RenameGroupTag, Name = "rename_group_tag", Tag = "Group tags",
+            Summary = "Renames a group tag (everywhere it is used).",
+            Body = typeof(RenameGroupTagBody), Response = typeof(GroupTagResponse), ServiceStatuses = Writing,
+            Run = Post(ExploJson.Context.RenameGroupTagBody, (s, c, b, t) => s.RenameGroupTagAsync(c, b.Name, b.NewName, t), GroupTagAnswer, ExploJson.Context.GroupTagResponse),
+        },
+        new()
+        {
+            Method = "POST", Path = ExploPaths.DeleteGroupTag, Name = "delete_group_tag", Tag = "Group tags",
+            Summary = "Deletes a group tag.",
+            Body = typeof(GroupTagNameBody), Response = typeof(SuccessResponse),
+            Run = Post(ExploJson.Context.GroupTagNameBody, (s, c, b, t) => s.DeleteGroupTagAsync(c, b.Name, t), _ => new SuccessResponse(), ExploJson.Context.SuccessResponse),
+        },
+        new()
+        {
+            Method = "POST", Path = ExploPaths.CreateUserGroup, Name = "create_user_group", Tag = "User groups (legacy)",
+            Summary = "Gets a user group, or creates it.",
+            Body = typeof(CreateUserGroupBody), Response = typeof(GetOrCreateUserGroupResponse), ServiceStatuses = Writing,
+            Run = Post(ExploJson.Context.CreateUserGroupBody, (s, c, b, t) => s.GetOrCreateUserGroupAsync(c, b.ToRequest(), t), GetOrCreateUserGroupAnswer, ExploJson.Context.GetOrCreateUserGroupResponse),
+        },
+        new()
+        {
+            Method = "POST", Path = ExploPaths.EmbedCreateUserGroup, Name = "embed_create_user_group", Tag = "User groups (legacy)",
+            Summary = "Gets a user group, or creates it (the embed path).",
+            Body = typeof(CreateUserGroupBody), Response = typeof(GetOrCreateUserGroupResponse), ServiceStatuses = Writing,
+            Run = Post(ExploJson.Context.CreateUserGroupBody, (s, c, b, t) => s.GetOrCreateUserGroupAsync(c, b.ToRequest(), t), GetOrCreateUserGroupAnswer, ExploJson.Context.GetOrCreateUserGroupResponse),
+        },
+        new()
+        {
+            Method = "POST", Path = ExploPaths.UpdateUserGroup, Name = "update_user_group", Tag = "User groups (legacy)",
+            Summary = "Changes a user group's fields.",
+            Body = typeof(UpdateUserGroupBody), Response = typeof(UserGroupResponse), ServiceStatuses = Writing,
+            Run = Post(ExploJson.Context.UpdateUserGroupBody, (s, c, b, t) => s.UpdateUserGroupAsync(c, b.ToRequest(), t), UserGroupAnswer, ExploJson.Context.UserGroupResponse),
+        },
+        new()
+        {
+            Method = "DELETE", Path = ExploPaths.DeleteUserGroup, Name = "delete_user_group", Tag = "User groups (legacy)",
+            Summary = "Deletes a user group.",
+            Body = typeof(DeleteCustomerBody), Response = typeof(DeleteResponse), ServiceStatuses = Writing,
+            Run = Post(ExploJson.Context.DeleteCustomerBody, (s, c, b, t) => s.DeleteUserGroupAsync(c, b.ToRequest(), t), DeletedAnswer, ExploJson.Context.DeleteResponse),
+        },
+        new()
+        {
+            Method = "POST", Path = ExploPaths.RefreshUserGroupToken, Name = "refresh_user_group_token", Tag = "User groups (legacy)",
+            Summary = "Gives a user group a new token.",
+            Body = typeof(CurrentTokenBody), Response = typeof(UserGroupResponse),
+            Run = Post(ExploJson.Context.CurrentTokenBody, (s, c, b, t) => s.RefreshUserGroupTokenAsync(c, b.CurrentToken, t), UserGroupAnswer, ExploJson.Context.UserGroupResponse),
+        },
+        new()
+        {
+            Method = "POST", Path = ExploPaths.ImportCustomers, Name = "import_customers", Tag = "Customers",
+            Summary = "Imports many customers at once (the failed rows are listed, streamed).",
+            Body = typeof(ImportCustomersBody), Response = typeof(ImportResponse), ServiceStatuses = Writing,
+            Run = Post(
+                ExploJson.Context.ImportCustomersBody,
+                (s, c, b, t) => s.ImportCustomersAsync(c, b.Customers.Select(row => row.ToRequest()).ToList(), new ImportOptions { Atomic = b.Atomic ?? false }, t),
+                r => new ImportResponse { Created = r.Created, Existing = r.Existing, Errors = r.Errors.Select(ImportRowErrorBody.From) },
+                ExploJson.Context.ImportResponse,
+                streamed: true),
+        },
     ];
 
+    private static CustomerResponse CustomerAnswer(CustomerView customer) => new() { Customer = CustomerBody.From(customer) };
+
+    private static DeleteResponse DeletedAnswer(DeleteResult deleted) => new() { DeletedProvidedIds = deleted.DeletedProvidedIds };
+
+    private static GroupTagResponse GroupTagAnswer(GroupTagView tag) => new() { GroupTag = new GroupTagBody { Name = tag.Name } };
+
+    private static UserGroupResponse UserGroupAnswer(UserGroupView group) => new() { UserGroup = UserGroupBody.From(group) };
+
+    private static GetOrCreateUserGroupResponse GetOrCreateUserGroupAnswer(UserGroupResult result) =>
+        new() { NewUserGroup = result.IsNew, UserGroup = UserGroupBody.From(result.UserGroup) };
+
     /// <summary>
-    /// Wraps a handler: the trailing slash, then the API token (from the header alone, before any body is read), the
-    /// rate limit (per token for a valid one, per client address for everything else, 401s included), a read-only
-    /// token on a write; then the handler. Client faults (a body cut off or too slow) are answered and logged as
-    /// warnings; anything else is a generic 500 that never leaks internals, logged with its exception's type.
+    /// The endpoint's request delegate: the gate's verdict (kept by <see cref="ExploGateMiddleware"/>, or reached
+    /// here when the host has no such middleware), 401/403 before any body is read, then the endpoint. What it throws
+    /// is answered by <see cref="ExploGate.Fault"/>.
     /// </summary>
-    private static RequestDelegate Guarded(Endpoint endpoint) => async context =>
+    private static RequestDelegate Serve(ExploEndpoint endpoint, ExploHttpOptions options, ILogger logger) => async context =>
     {
         try
         {
-            if (context.Request.Path.Value is not { } path || !path.EndsWith('/'))
+            if ((context.Features.Get<ExploAccess>() ?? await ExploGate.Admit(context, endpoint, options)) is not { } access)
             {
-                await JsonOut.Error(context, StatusCodes.Status405MethodNotAllowed, "trailing_slash_required", $"Every path of this API ends in '/': use {endpoint.Path} instead of {context.Request.Path}.");
                 return;
             }
 
-            var headerBytes = HeaderBytes(context.Request.Headers);
-            var maxHeaderBytes = context.RequestServices.GetRequiredService<IOptions<ExploHttpOptions>>().Value.MaxRequestHeadersBytes;
-            if (headerBytes > maxHeaderBytes)
+            if (access.Failure is { } failure)
             {
-                CloseUnreadBody(context);
-                await JsonOut.Error(context, StatusCodes.Status431RequestHeaderFieldsTooLarge, "request_headers_too_large", $"The request's headers are {headerBytes} bytes; at most {maxHeaderBytes} are accepted. Send fewer or shorter headers.");
+                ExploGate.CloseUnreadBody(context);
+                await JsonOut.Failure(context, failure);
                 return;
             }
 
-            var (secret, headerProblem) = ReadAuthorization(context);
-            var access = headerProblem is null
-                ? await Authorizer(context).AuthorizeAsync(Caller.WithApiToken(secret), endpoint.Writes, context.RequestAborted)
-                : Result<CallerAccess>.Fail(headerProblem);
-
-            // A valid token is limited on its own; a request without one (missing, unknown, malformed) on its address.
-            var authenticated = access.IsSuccess || access.Failure is not Unauthorized;
-            if (context.RequestServices.GetService<TokenRateLimiter>() is { } limiter
-                && limiter.TryAcquire(authenticated ? TokenRateLimiter.TokenKey(secret!) : TokenRateLimiter.AddressKey(context), out var retryAfter) is false)
-            {
-                CloseUnreadBody(context);
-                context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                var who = authenticated ? "this API token" : "this address without a valid API token";
-                await JsonOut.Error(context, StatusCodes.Status429TooManyRequests, "rate_limited", $"Too many requests for {who}; retry after {retryAfter} seconds.");
-                return;
-            }
-
-            if (!access.IsSuccess)
-            {
-                CloseUnreadBody(context);
-                await JsonOut.Failure(context, access.Failure!);
-                return;
-            }
-
-            await endpoint.Handler(context);
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested)
-        {
-            // The client went away (or cut the connection) while the body or the answer was on its way: its doing,
-            // and nobody is left to answer.
-            Logger(context)?.LogInformation("Request {Method} {Path}: the client closed the connection.", context.Request.Method, context.Request.Path);
-        }
-        catch (BadHttpRequestException e)
-        {
-            // Kestrel's own verdict on the request (a body cut off, too slow, too large): the client's fault.
-            Logger(context)?.LogWarning("Request {Method} {Path} rejected: {Status} {Reason}", context.Request.Method, context.Request.Path, e.StatusCode, e.Message);
-            if (!context.Response.HasStarted)
-            {
-                context.Response.Headers.Connection = "close";
-                await JsonOut.Error(context, e.StatusCode, "bad_request", $"The request could not be read (HTTP {e.StatusCode}); send it again whole.");
-            }
+            await endpoint.Run(context, access.Caller);
         }
         catch (Exception e)
         {
-            // The spec keeps stack traces and exception text out of logs as well as answers: the type names the failure.
-            Logger(context)?.LogError("Request {Method} {Path} failed: {Type}", context.Request.Method, context.Request.Path, e.GetType().Name);
-            if (!context.Response.HasStarted)
-            {
-                await JsonOut.Error(context, StatusCodes.Status500InternalServerError, "internal_error", "The server failed to handle the request; it has been logged.");
-            }
-            else
-            {
-                // Part of a streamed answer is out: cut the connection so the client sees an incomplete response.
-                context.Abort();
-            }
+            await ExploGate.Fault(context, e, logger);
         }
     };
 
-    /// <summary>The size of the headers as Kestrel counts them: each name and value.</summary>
-    private static long HeaderBytes(IHeaderDictionary headers)
-    {
-        var total = 0L;
-        foreach (var (name, values) in headers)
-        {
-            foreach (var value in values)
-            {
-                total += name.Length + (value?.Length ?? 0);
-            }
-        }
-
-        return total;
-    }
-
-    private static ILogger? Logger(HttpContext context) =>
-        context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger("Explo.Domain.Http");
-
-    /// <summary>A request answered before its body was read closes the connection, so the body is never read at all.</summary>
-    private static void CloseUnreadBody(HttpContext context)
-    {
-        if (context.Request.ContentLength is > 0 || context.Request.Headers.TransferEncoding.Count > 0)
-        {
-            context.Response.Headers.Connection = "close";
-        }
-    }
-
-    /// <summary>The early check of the caller: an <see cref="IExploAuthorizer"/> from DI, else the service itself.</summary>
-    private static IExploAuthorizer Authorizer(HttpContext context) =>
-        context.RequestServices.GetService<IExploAuthorizer>()
-        ?? Service(context) as IExploAuthorizer
-        ?? throw new InvalidOperationException("The Explo API needs an IExploAuthorizer to check tokens before reading bodies: register one, or an IExploService that implements it (ExploService does).");
-
     private static IExploService Service(HttpContext context) => context.RequestServices.GetRequiredService<IExploService>();
 
-    private static ExploLimits Limits(HttpContext context) => context.RequestServices.GetRequiredService<IOptions<ExploHttpOptions>>().Value.Limits;
-
-    /// <summary>The caller from <c>Explo-Authorization: Token &lt;secret&gt;</c>; an absent header means no token.</summary>
-    internal static Caller CallerOf(HttpContext context) => Caller.WithApiToken(ReadAuthorization(context).Secret);
-
     /// <summary>
-    /// The secret of <c>Explo-Authorization: Token &lt;secret&gt;</c> (the scheme is required, in any case); no header
-    /// or a bare <c>Token</c> is no secret (the service answers <c>missing_api_token</c>); a header without the scheme
-    /// is <c>invalid_authorization_header</c>.
+    /// An endpoint with a JSON body: the body read within the limits and checked (<see cref="JsonIn"/>), its fields read
+    /// by the contract (every wrong type reported at once), the service called, the answer written whole or streamed.
     /// </summary>
-    internal static (string? Secret, Unauthorized? Problem) ReadAuthorization(HttpContext context)
+    private static Func<HttpContext, Caller, Task> Post<TBody, TResult, TAnswer>(
+        JsonTypeInfo<TBody> shape,
+        Func<IExploService, Caller, TBody, CancellationToken, Task<Result<TResult>>> call,
+        Func<TResult, TAnswer> answer,
+        JsonTypeInfo<TAnswer> answerShape,
+        bool streamed = false)
+        where TBody : class => async (context, caller) =>
     {
-        var header = context.Request.Headers[ExploPaths.AuthorizationHeader].ToString().Trim();
-        if (header.Length == 0)
+        if (await Body(context, shape) is not { } body)
         {
-            return (null, null);
+            return;
         }
 
-        const string scheme = "Token";
-        if (header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) && (header.Length == scheme.Length || char.IsWhiteSpace(header[scheme.Length])))
+        var result = await call(Service(context), caller, body, context.RequestAborted);
+        if (!result.IsSuccess)
         {
-            var secret = header[scheme.Length..].Trim();
-            return (secret.Length == 0 ? null : secret, null);
+            await JsonOut.Failure(context, result.Failure!);
         }
+        else if (streamed)
+        {
+            await JsonOut.Stream(context, answer(result.SuccessValue), answerShape);
+        }
+        else
+        {
+            await JsonOut.Success(context, answer(result.SuccessValue), answerShape);
+        }
+    };
 
-        return (null, new Unauthorized("invalid_authorization_header", $"{ExploPaths.AuthorizationHeader} must be 'Token <secret>'; the 'Token ' scheme is missing."));
-    }
-
-    /// <summary>Reads the body, or answers the rejection (and returns null).</summary>
-    private static async Task<JsonIn?> Body(HttpContext context)
+    /// <summary>Reads the body into its shape, or answers why not (and returns null).</summary>
+    private static async ValueTask<TBody?> Body<TBody>(HttpContext context, JsonTypeInfo<TBody> shape)
+        where TBody : class
     {
-        var (body, rejection) = await JsonIn.Read(context, Limits(context));
+        var limits = context.RequestServices.GetRequiredService<IOptions<ExploHttpOptions>>().Value.Limits;
+        var (json, rejection) = await JsonIn.Read(context, limits);
         if (rejection is not null)
         {
-            if (rejection.Status is StatusCodes.Status400BadRequest or StatusCodes.Status408RequestTimeout && rejection.Code is "incomplete_body" or "request_timeout")
+            if (rejection.Code is "incomplete_body" or "request_timeout")
             {
                 // A client fault at the transport level: worth a warning (a pattern may be an attack), never an error.
-                Logger(context)?.LogWarning("Request {Method} {Path} rejected: {Status} {Code}", context.Request.Method, context.Request.Path, rejection.Status, rejection.Code);
+                var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(Log.Category);
+                Log.RequestRejected(logger, context.Request.Method, context.Request.Path.Value ?? string.Empty, rejection.Status, rejection.Code);
             }
 
             await JsonOut.Error(context, rejection.Status, rejection.Code, rejection.Message);
             return null;
         }
 
+        var violations = new WireViolations();
+        var body = BodyReader.Read(json, shape, violations);
+        if (violations.ToFailure() is { } invalid)
+        {
+            await JsonOut.Failure(context, invalid);
+            return null;
+        }
+
         return body;
-    }
-
-    /// <summary>Answers the body's type violations, if any (true when answered).</summary>
-    private static async Task<bool> Rejected(HttpContext context, JsonIn body)
-    {
-        if (body.Violations.Count == 0)
-        {
-            return false;
-        }
-
-        await JsonOut.Failure(context, body.ToFailure());
-        return true;
-    }
-
-    private static Task Respond<T>(HttpContext context, Result<T> result, Action<Utf8JsonWriter, T> write) =>
-        result.IsSuccess
-            ? JsonOut.Success(context, w => write(w, result.SuccessValue))
-            : JsonOut.Failure(context, result.Failure!);
-
-    /// <summary>Answers a success by streaming it (<see cref="JsonOut.Stream"/>), a failure as usual.</summary>
-    private static Task RespondStreamed<T>(HttpContext context, Result<T> result, Func<Utf8JsonWriter, Func<ValueTask>, T, Task> write) =>
-        result.IsSuccess
-            ? JsonOut.Stream(context, (w, flush) => write(w, flush, result.SuccessValue))
-            : JsonOut.Failure(context, result.Failure!);
-
-    /// <summary>An endpoint with a JSON body whose answer is written whole (one customer, one tag, ...).</summary>
-    private static RequestDelegate Post<TRequest, TResult>(
-        Func<JsonIn, TRequest> parse,
-        Func<IExploService, Caller, TRequest, CancellationToken, Task<Result<TResult>>> call,
-        Action<Utf8JsonWriter, TResult> write) =>
-        Handle(parse, call, (context, result) => Respond(context, result, write));
-
-    /// <summary>An endpoint with a JSON body whose answer is streamed as it is written (see <see cref="JsonOut.Stream"/>).</summary>
-    private static RequestDelegate PostStreamed<TRequest, TResult>(
-        Func<JsonIn, TRequest> parse,
-        Func<IExploService, Caller, TRequest, CancellationToken, Task<Result<TResult>>> call,
-        Func<Utf8JsonWriter, Func<ValueTask>, TResult, Task> write) =>
-        Handle(parse, call, (context, result) => RespondStreamed(context, result, write));
-
-    /// <summary>
-    /// A handler for an endpoint with a JSON body: read and parse the body (every wrong type reported at once),
-    /// call the service with the caller from the header, and answer the result in the API's shape.
-    /// </summary>
-    private static RequestDelegate Handle<TRequest, TResult>(
-        Func<JsonIn, TRequest> parse,
-        Func<IExploService, Caller, TRequest, CancellationToken, Task<Result<TResult>>> call,
-        Func<HttpContext, Result<TResult>, Task> respond) => async context =>
-    {
-        if (await Body(context) is not { } body)
-        {
-            return;
-        }
-
-        var request = parse(body);
-        if (await Rejected(context, body))
-        {
-            return;
-        }
-
-        await respond(context, await call(Service(context), CallerOf(context), request, context.RequestAborted));
-    };
-
-    private static CreateCustomerRequest CreateRequest(JsonIn body) => new(body.RequiredString("provided_id"))
-    {
-        Name = body.String("name"),
-        Mapping = body.Mapping("mapping"),
-        IsDemoGroup = body.Bool("is_demo_group"),
-        Emails = body.StringArray("emails"),
-        GroupTags = body.StringArray("group_tags"),
-        Properties = body.Object("properties"),
-        HierarchyLevelName = body.String("hierarchy_level_name"),
-        ParentProvidedId = body.String("parent_provided_id"),
-    };
-
-    private static UpdateCustomerRequest UpdateRequest(JsonIn body) => new(body.RequiredString("provided_id"))
-    {
-        NewProvidedId = body.String("new_provided_id"),
-        Name = body.String("name"),
-        Mapping = body.Mapping("mapping"),
-        IsDemoGroup = body.Bool("is_demo_group"),
-        Properties = body.Object("properties"),
-        Emails = body.StringArray("emails"),
-        GroupTags = body.StringArray("group_tags"),
-        HierarchyLevelName = body.String("hierarchy_level_name"),
-        ParentProvidedId = body.NullableString("parent_provided_id"),
-        ExpectedVersion = body.Long("expected_version"),
-    };
-
-    private static DeleteCustomerRequest DeleteRequest(JsonIn body) => new(body.RequiredString("current_token"), body.Bool("cascade") ?? false);
-
-    private static string CurrentToken(JsonIn body) => body.RequiredString("current_token");
-
-    private static CreateUserGroupRequest CreateUserGroupRequest(JsonIn body) => new(body.RequiredString("user_group_id"))
-    {
-        Name = body.String("name"),
-        Mapping = body.Mapping("mapping"),
-        IsDemoGroup = body.Bool("is_demo_group"),
-        Properties = body.Object("properties"),
-    };
-
-    private static UpdateUserGroupRequest UpdateUserGroupRequest(JsonIn body) => new(body.RequiredString("user_group_id"))
-    {
-        NewUserGroupId = body.String("new_user_group_id"),
-        Name = body.String("name"),
-        Mapping = body.Mapping("mapping"),
-        IsDemoGroup = body.Bool("is_demo_group"),
-        Properties = body.Object("properties"),
-    };
-
-    private static (List<CreateCustomerRequest> Rows, bool Atomic) ImportRequest(JsonIn body)
-    {
-        var rows = body.Objects("customers");
-        if (rows is null)
-        {
-            body.Require("customers", "an array of customer objects");
-        }
-
-        var requests = new List<CreateCustomerRequest>();
-        for (var i = 0; rows is not null && i < rows.Count; i++)
-        {
-            requests.Add(CreateRequest(rows[i]));
-        }
-
-        return (requests, body.Bool("atomic") ?? false);
-    }
-
-    private static void WriteCustomer(Utf8JsonWriter w, CustomerView customer) => JsonOut.Customer(w, "customer", customer);
-
-    private static void WriteDeleted(Utf8JsonWriter w, DeleteResult deleted) => JsonOut.Strings(w, "deleted_provided_ids", deleted.DeletedProvidedIds);
-
-    private static void WriteGroupTag(Utf8JsonWriter w, GroupTagView tag)
-    {
-        w.WriteStartObject("group_tag");
-        w.WriteString("name", tag.Name);
-        w.WriteEndObject();
-    }
-
-    private static void WriteGetOrCreateUserGroup(Utf8JsonWriter w, UserGroupResult result)
-    {
-        w.WriteBoolean("new_user_group", result.IsNew);
-        JsonOut.UserGroup(w, result.UserGroup);
-    }
-
-    private static async Task WriteImport(Utf8JsonWriter w, Func<ValueTask> flush, ImportResult result)
-    {
-        w.WriteNumber("created", result.Created);
-        w.WriteNumber("existing", result.Existing);
-        w.WriteStartArray("errors");
-        foreach (var error in result.Errors)
-        {
-            w.WriteStartObject();
-            w.WriteNumber("row", error.Row);
-            w.WriteString("provided_id", error.ProvidedId);
-            w.WriteString("kind", error.Failure.GetType().Name);
-            JsonOut.FailureFields(w, error.Failure);
-            w.WriteEndObject();
-            await flush();
-        }
-
-        w.WriteEndArray();
     }
 
     private static CustomerFilter FilterOf(HttpContext context) => new()
@@ -428,22 +375,7 @@ public static class ExploApi
         HierarchyLevelName = context.Request.Query.TryGetValue("hierarchy_level_name", out var level) ? level.ToString() : null,
     };
 
-    /// <summary>Writes the customers one at a time, handing each to the connection as it is written.</summary>
-    private static async Task WriteCustomers(Utf8JsonWriter w, Func<ValueTask> flush, IReadOnlyList<CustomerView> customers)
-    {
-        w.WriteStartArray("customers");
-        foreach (var customer in customers)
-        {
-            w.WriteStartObject();
-            JsonOut.CustomerFields(w, customer);
-            w.WriteEndObject();
-            await flush();
-        }
-
-        w.WriteEndArray();
-    }
-
-    private static async Task ListCustomersV2(HttpContext context)
+    private static async Task ListCustomersV2(HttpContext context, Caller caller)
     {
         var violations = new List<Violation>();
         var page = JsonIn.QueryInt(context, violations, "invalid_page", "page");
@@ -455,77 +387,25 @@ public static class ExploApi
         }
 
         var request = new CustomerPageRequest { Page = page ?? 1, PageSize = pageSize ?? 20, Filter = FilterOf(context) };
-        var result = await Service(context).ListCustomerPageAsync(CallerOf(context), request, context.RequestAborted);
-        await RespondStreamed(context, result, async (w, flush, p) =>
-        {
-            w.WriteNumber("total_count", p.TotalCount);
-            w.WriteStartObject("results");
-            await WriteCustomers(w, flush, p.Customers);
-            w.WriteEndObject();
-        });
+        var result = await Service(context).ListCustomerPageAsync(caller, request, context.RequestAborted);
+        await (result.IsSuccess
+            ? JsonOut.Stream(context, new CustomerPageResponse { TotalCount = result.SuccessValue.TotalCount, Results = new() { Customers = result.SuccessValue.Customers.Select(CustomerBody.From) } }, ExploJson.Context.CustomerPageResponse)
+            : JsonOut.Failure(context, result.Failure!));
     }
 
-    private static async Task ListCustomersV1(HttpContext context) =>
-        await RespondStreamed(context, await Service(context).ListCustomersAsync(CallerOf(context), FilterOf(context), context.RequestAborted), WriteCustomers);
-
-    private static async Task ListGroupTags(HttpContext context) =>
-        await Respond(context, await Service(context).ListGroupTagsAsync(CallerOf(context), context.RequestAborted), (w, tags) =>
-        {
-            w.WriteStartArray("group_tags");
-            foreach (var tag in tags)
-            {
-                w.WriteStartObject();
-                w.WriteString("name", tag.Name);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-        });
-
-    /// <summary>Per-token fixed one-minute windows; off unless <see cref="ExploHttpOptions.RateLimitPerMinute"/> is set.</summary>
-    internal sealed class TokenRateLimiter : IDisposable
+    private static async Task ListCustomersV1(HttpContext context, Caller caller)
     {
-        private readonly PartitionedRateLimiter<string>? _limiter;
+        var result = await Service(context).ListCustomersAsync(caller, FilterOf(context), context.RequestAborted);
+        await (result.IsSuccess
+            ? JsonOut.Stream(context, new CustomerListResponse { Customers = result.SuccessValue.Select(CustomerBody.From) }, ExploJson.Context.CustomerListResponse)
+            : JsonOut.Failure(context, result.Failure!));
+    }
 
-        public TokenRateLimiter(IOptions<ExploHttpOptions> options)
-        {
-            if (options.Value.RateLimitPerMinute is { } perMinute)
-            {
-                _limiter = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = perMinute,
-                    Window = TimeSpan.FromMinutes(1),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                }));
-            }
-        }
-
-        /// <summary>The partition of a valid API token: a hash of its secret, never the secret itself.</summary>
-        public static string TokenKey(string secret) => "token:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
-
-        /// <summary>The partition of a request without a valid token: the client's address.</summary>
-        public static string AddressKey(HttpContext context) => "address:" + context.Connection.RemoteIpAddress;
-
-        /// <summary>False when the partition is over its limit; <paramref name="retryAfterSeconds"/> says when to retry.</summary>
-        public bool TryAcquire(string key, out int retryAfterSeconds)
-        {
-            retryAfterSeconds = 0;
-            if (_limiter is null)
-            {
-                return true;
-            }
-
-            using var lease = _limiter.AttemptAcquire(key);
-            if (lease.IsAcquired)
-            {
-                return true;
-            }
-
-            retryAfterSeconds = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)) : 60;
-            return false;
-        }
-
-        public void Dispose() => _limiter?.Dispose();
+    private static async Task ListGroupTags(HttpContext context, Caller caller)
+    {
+        var result = await Service(context).ListGroupTagsAsync(caller, context.RequestAborted);
+        await (result.IsSuccess
+            ? JsonOut.Success(context, new GroupTagListResponse { GroupTags = result.SuccessValue.Select(t => new GroupTagBody { Name = t.Name }).ToList() }, ExploJson.Context.GroupTagListResponse)
+            : JsonOut.Failure(context, result.Failure!));
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -7,37 +8,14 @@ using Microsoft.AspNetCore.Http;
 namespace Explo.Domain.Http;
 
 /// <summary>
-/// A request body read within the limits and parsed, plus typed field accessors that record a violation naming the
-/// field for every wrong type, so one response lists every problem. Unknown fields are ignored.
+/// The hardening layer under the contract: reads a request body within the limits and checks it is one well-formed
+/// JSON object of UTF-8 text (no duplicate key, no lone surrogate, not too deep) before any field is looked at. The
+/// fields themselves are read by the contract's <see cref="Explo.Contracts.BodyReader"/>.
 /// </summary>
-internal sealed class JsonIn
+internal static class JsonIn
 {
     /// <summary>Levels a request may wrap around a properties object: the body, the import's customers array, a row.</summary>
     public const int EnvelopeLevels = 3;
-
-    /// <summary>Most violations one request keeps (the rest are counted): the error body lists at most this many.</summary>
-    public const int MaxListedViolations = 100;
-
-    private readonly ViolationSink _violations;
-    private readonly string _prefix;
-
-    private JsonIn(JsonElement root, ViolationSink violations, string prefix)
-    {
-        Root = root;
-        _violations = violations;
-        _prefix = prefix;
-    }
-
-    public JsonElement Root { get; }
-
-    /// <summary>The first <see cref="MaxListedViolations"/> violations of the whole request (rows included).</summary>
-    public IReadOnlyList<Violation> Violations => _violations.Kept;
-
-    /// <summary>Violations found beyond <see cref="Violations"/>, counted only.</summary>
-    public long MoreViolations => _violations.More;
-
-    /// <summary>The request's violations as one failure (every listed one, and the count of the rest).</summary>
-    public ValidationFailed ToFailure() => new(_violations.Kept) { MoreViolations = _violations.More };
 
     /// <summary>An error response to send instead of handling the request.</summary>
     public sealed record Rejection(int Status, string Code, string Message);
@@ -46,56 +24,95 @@ internal sealed class JsonIn
     /// Reads and parses the body; a rejection names the problem (too large, cut off, too slow, another charset, empty,
     /// not UTF-8, malformed, too deep, a duplicate key, not an object).
     /// </summary>
-    public static async Task<(JsonIn? Body, Rejection? Rejection)> Read(HttpContext context, ExploLimits limits)
+    public static async ValueTask<(JsonElement Body, Rejection? Rejection)> Read(HttpContext context, ExploLimits limits)
     {
         if (UnsupportedCharset(context) is { } charset)
         {
-            return (null, new Rejection(StatusCodes.Status415UnsupportedMediaType, "unsupported_charset", $"The request body must be UTF-8 JSON; the Content-Type names charset '{Shorten(charset)}'. Send it as UTF-8 (or name no charset)."));
+            return (default, new Rejection(StatusCodes.Status415UnsupportedMediaType, "unsupported_charset", $"The request body must be UTF-8 JSON; the Content-Type names charset '{Shorten(charset)}'. Send it as UTF-8 (or name no charset)."));
         }
 
         var declared = context.Request.ContentLength;
         if (declared is { } length && length > limits.MaxRequestBodyBytes)
         {
-            return (null, TooLarge(context, length, limits));
+            return (default, TooLarge(context, length, limits));
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
+        var (buffer, read, problem) = await ReadBytes(context, limits);
+        if (problem is not null)
+        {
+            return (default, problem);
+        }
+
         try
         {
-            int read;
-            while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+            return Parse(buffer.AsSpan(0, read), limits);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// Reads the whole body from the connection's pipe into a pooled array (the caller returns it), stopping at the
+    /// limit; a rejection when it is over the limit, cut off or too slow.
+    /// </summary>
+    private static async ValueTask<(byte[] Buffer, int Length, Rejection? Problem)> ReadBytes(HttpContext context, ExploLimits limits)
+    {
+        var reader = context.Request.BodyReader;
+        long seen = 0;
+        try
+        {
+            while (true)
             {
-                buffer.Write(chunk, 0, read);
-                if (buffer.Length > limits.MaxRequestBodyBytes)
+                var result = await reader.ReadAsync(context.RequestAborted);
+                var body = result.Buffer;
+                seen = body.Length;
+                if (seen > limits.MaxRequestBodyBytes)
                 {
-                    return (null, TooLarge(context, buffer.Length, limits));
+                    reader.AdvanceTo(body.End);
+                    return ([], 0, TooLarge(context, seen, limits));
                 }
+
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    // Copied before the pipe is told it is consumed: its segments are recycled then.
+                    var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(1, seen));
+                    body.CopyTo(buffer);
+                    reader.AdvanceTo(body.End);
+                    return (buffer, (int)seen, null);
+                }
+
+                // Nothing consumed yet: wait for more.
+                reader.AdvanceTo(body.Start, body.End);
             }
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             // The host's own body limit stopped the read first.
-            return (null, TooLarge(context, Math.Max(buffer.Length, limits.MaxRequestBodyBytes + 1L), limits));
+            return ([], 0, TooLarge(context, Math.Max(seen, limits.MaxRequestBodyBytes + 1L), limits));
         }
         catch (BadHttpRequestException e)
         {
             // The client's fault: the body was cut off (400) or arrived too slowly (408). Nothing more will be read.
             context.Response.Headers.Connection = "close";
-            return (null, e.StatusCode == StatusCodes.Status408RequestTimeout
-                ? new Rejection(StatusCodes.Status408RequestTimeout, "request_timeout", $"The request body arrived too slowly ({buffer.Length} bytes read); send it at once.")
-                : new Rejection(StatusCodes.Status400BadRequest, "incomplete_body", $"The request body ended early ({buffer.Length} bytes read, fewer than announced); send the whole body."));
+            return ([], 0, e.StatusCode == StatusCodes.Status408RequestTimeout
+                ? new Rejection(StatusCodes.Status408RequestTimeout, "request_timeout", $"The request body arrived too slowly ({seen} bytes read); send it at once.")
+                : new Rejection(StatusCodes.Status400BadRequest, "incomplete_body", $"The request body ended early ({seen} bytes read, fewer than announced); send the whole body."));
+        }
+    }
+
+    /// <summary>Checks and parses a whole body (the checks of <see cref="Read"/> after the reading).</summary>
+    private static (JsonElement Body, Rejection? Rejection) Parse(ReadOnlySpan<byte> bytes, ExploLimits limits)
+    {
+        if (bytes.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            return (default, new Rejection(StatusCodes.Status400BadRequest, "empty_body", "The request body is empty; send a JSON object."));
         }
 
-        var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
-        if (bytes.Span.Trim(" \t\r\n"u8).IsEmpty)
+        if (InvalidUtf8(bytes) is { } notUtf8)
         {
-            return (null, new Rejection(StatusCodes.Status400BadRequest, "empty_body", "The request body is empty; send a JSON object."));
-        }
-
-        if (InvalidUtf8(bytes.Span) is { } notUtf8)
-        {
-            return (null, notUtf8);
+            return (default, notUtf8);
         }
 
         // The envelope may wrap the deepest field (properties) in up to three levels (body, customers array, row), so a
@@ -104,37 +121,39 @@ internal sealed class JsonIn
         int depth;
         try
         {
-            var (maxDepth, problem) = Scan(bytes.Span, envelope.MaxJsonDepth);
+            var (maxDepth, problem) = Scan(bytes, envelope.MaxJsonDepth);
             if (problem is not null)
             {
-                return (null, problem);
+                return (default, problem);
             }
 
             depth = maxDepth;
         }
         catch (JsonException e)
         {
-            return (null, Malformed(e));
+            return (default, Malformed(e));
         }
 
         if (RuleSets.Request.Validate(new RequestEnvelope(bytes.Length, depth, envelope)) is { } tooDeep)
         {
-            return (null, new Rejection(StatusCodes.Status400BadRequest, tooDeep.Code, tooDeep.Message));
+            return (default, new Rejection(StatusCodes.Status400BadRequest, tooDeep.Code, tooDeep.Message));
         }
 
         try
         {
-            using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = envelope.MaxJsonDepth + 1 });
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            // One parse into a document of its own (not pooled): the request's values (properties) keep pointing into it.
+            var json = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = envelope.MaxJsonDepth + 1 });
+            var root = JsonElement.ParseValue(ref json);
+            if (root.ValueKind != JsonValueKind.Object)
             {
-                return (null, new Rejection(StatusCodes.Status400BadRequest, "invalid_body", $"The request body must be a JSON object; it is {Describe(document.RootElement)}."));
+                return (default, new Rejection(StatusCodes.Status400BadRequest, "invalid_body", $"The request body must be a JSON object; it is {Explo.Contracts.BodyReader.Describe(root)}."));
             }
 
-            return (new JsonIn(document.RootElement.Clone(), new ViolationSink(), string.Empty), null);
+            return (root, null);
         }
         catch (JsonException e)
         {
-            return (null, Malformed(e));
+            return (default, Malformed(e));
         }
     }
 
@@ -321,254 +340,6 @@ internal sealed class JsonIn
         StatusCodes.Status400BadRequest,
         "malformed_json",
         $"The request body is not valid JSON (line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}); check quotes, commas and brackets.");
-
-    private static string Describe(JsonElement e) => e.ValueKind switch
-    {
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Null => "null",
-        _ => "missing",
-    };
-
-    private bool TryGet(string field, out JsonElement value) =>
-        Root.TryGetProperty(field, out value) && value.ValueKind != JsonValueKind.Null;
-
-    private void WrongType(string field, string expected, JsonElement got) =>
-        _violations.Add(new Violation("invalid_type", _prefix + field, $"{field} must be {expected}; it is {Describe(got)}."));
-
-    /// <summary>A string field; null when absent or null.</summary>
-    public string? String(string field)
-    {
-        if (!TryGet(field, out var value))
-        {
-            return null;
-        }
-
-        if (value.ValueKind != JsonValueKind.String)
-        {
-            WrongType(field, "a string", value);
-            return null;
-        }
-
-        return value.GetString();
-    }
-
-    /// <summary>A required string field: absent becomes "" so the core's rule names the field.</summary>
-    public string RequiredString(string field) => String(field) ?? string.Empty;
-
-    /// <summary>A string field where an explicit null means something (parent_provided_id: null detaches).</summary>
-    public Optional<string?> NullableString(string field)
-    {
-        if (!Root.TryGetProperty(field, out var value))
-        {
-            return default;
-        }
-
-        if (value.ValueKind == JsonValueKind.Null)
-        {
-            return new Optional<string?>(null);
-        }
-
-        if (value.ValueKind != JsonValueKind.String)
-        {
-            WrongType(field, "a string or null", value);
-            return default;
-        }
-
-        return new Optional<string?>(value.GetString());
-    }
-
-    /// <summary>A boolean field (also 0/1, as Explo's own flags).</summary>
-    public bool? Bool(string field)
-    {
-        if (!TryGet(field, out var value))
-        {
-            return null;
-        }
-
-        switch (value.ValueKind)
-        {
-            case JsonValueKind.True:
-                return true;
-            case JsonValueKind.False:
-                return false;
-            case JsonValueKind.Number when value.TryGetInt32(out var n) && n is 0 or 1:
-                return n == 1;
-            default:
-                WrongType(field, "true or false", value);
-                return null;
-        }
-    }
-
-    /// <summary>A whole-number field.</summary>
-    public long? Long(string field)
-    {
-        if (!TryGet(field, out var value))
-        {
-            return null;
-        }
-
-        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var n))
-        {
-            WrongType(field, "a whole number", value);
-            return null;
-        }
-
-        return n;
-    }
-
-    /// <summary>An array of strings.</summary>
-    public IReadOnlyList<string>? StringArray(string field)
-    {
-        if (!TryGet(field, out var value))
-        {
-            return null;
-        }
-
-        if (value.ValueKind != JsonValueKind.Array)
-        {
-            WrongType(field, "an array of strings", value);
-            return null;
-        }
-
-        var items = new List<string>();
-        var i = 0;
-        foreach (var item in value.EnumerateArray())
-        {
-            if (item.ValueKind == JsonValueKind.String)
-            {
-                items.Add(item.GetString()!);
-            }
-            else
-            {
-                WrongType($"{field}[{i}]", "a string", item);
-            }
-
-            i++;
-        }
-
-        return items;
-    }
-
-    /// <summary>A JSON object of arbitrary values (properties).</summary>
-    public OrderedMap<JsonElement>? Object(string field)
-    {
-        if (!TryGet(field, out var value))
-        {
-            return null;
-        }
-
-        if (value.ValueKind != JsonValueKind.Object)
-        {
-            WrongType(field, "a JSON object", value);
-            return null;
-        }
-
-        return PropertyMap.FromJsonObject(value);
-    }
-
-    /// <summary>A schema-to-data-source mapping: an object of strings (numbers are taken as their text, as Explo's examples send them).</summary>
-    public OrderedMap<string>? Mapping(string field)
-    {
-        if (!TryGet(field, out var value))
-        {
-            return null;
-        }
-
-        if (value.ValueKind != JsonValueKind.Object)
-        {
-            WrongType(field, "a JSON object of schema id to data source id", value);
-            return null;
-        }
-
-        var entries = new List<KeyValuePair<string, string>>();
-        foreach (var member in value.EnumerateObject())
-        {
-            switch (member.Value.ValueKind)
-            {
-                case JsonValueKind.String:
-                    entries.Add(KeyValuePair.Create(member.Name, member.Value.GetString()!));
-                    break;
-                case JsonValueKind.Number:
-                    entries.Add(KeyValuePair.Create(member.Name, member.Value.GetRawText()));
-                    break;
-                default:
-                    WrongType($"{field}.{member.Name}", "a data source id (a string)", member.Value);
-                    break;
-            }
-        }
-
-        return OrderedMap<string>.From(entries);
-    }
-
-    /// <summary>An array of objects (import rows).</summary>
-    public IReadOnlyList<JsonIn>? Objects(string field)
-    {
-        if (!TryGet(field, out var value) || value.ValueKind != JsonValueKind.Array)
-        {
-            if (Root.TryGetProperty(field, out var present) && present.ValueKind != JsonValueKind.Null)
-            {
-                WrongType(field, "an array of objects", present);
-            }
-
-            return null;
-        }
-
-        var rows = new List<JsonIn>();
-        var i = 0;
-        foreach (var item in value.EnumerateArray())
-        {
-            if (item.ValueKind == JsonValueKind.Object)
-            {
-                rows.Add(new JsonIn(item, _violations, $"{_prefix}{field}[{i}]."));
-            }
-            else
-            {
-                WrongType($"{field}[{i}]", "an object", item);
-            }
-
-            i++;
-        }
-
-        return rows;
-    }
-
-    /// <summary>Records that a required field is missing or null.</summary>
-    public void Require(string field, string expected)
-    {
-        if (!TryGet(field, out _) && !_violations.Kept.Any(v => v.Field == _prefix + field))
-        {
-            _violations.Add(new Violation("invalid_type", _prefix + field, $"{field} must be {expected}; it is missing."));
-        }
-    }
-
-    /// <summary>
-    /// The violations of one request, rows included: the first <see cref="MaxListedViolations"/> are kept, the rest
-    /// only counted, so a body of 300,000 wrong array elements costs a counter, not 300,000 messages.
-    /// </summary>
-    private sealed class ViolationSink
-    {
-        private readonly List<Violation> _kept = [];
-
-        public IReadOnlyList<Violation> Kept => _kept;
-
-        public long More { get; private set; }
-
-        public void Add(Violation violation)
-        {
-            if (_kept.Count < MaxListedViolations)
-            {
-                _kept.Add(violation);
-            }
-            else
-            {
-                More++;
-            }
-        }
-    }
 
     /// <summary>A query-string integer (page, page_size), with a violation naming the parameter when it is not one.</summary>
     public static int? QueryInt(HttpContext context, List<Violation> violations, string code, params string[] names)

@@ -4,105 +4,184 @@ using Explo.Domain;
 using Explo.Domain.Http;
 using Explo.Domain.LiteDb;
 using Explo.Domain.Ports;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace Explo.Server;
 
-/// <summary>The server's settings, from the command line (<c>--db</c>, <c>--urls</c>, <c>--rate-limit</c>) and the environment.</summary>
-public sealed record ServerSettings
+/// <summary>
+/// The server's settings: section <c>Explo</c> of the configuration (<c>appsettings.json</c>, then the environment's
+/// <c>Explo__Db</c> and <c>Explo__RateLimit</c>, then the command line's <c>--db</c> and <c>--rate-limit</c>), plus
+/// <c>EXPLO_API_TOKEN</c>. The addresses are the host's own setting (<c>--urls</c>, <c>ASPNETCORE_URLS</c>,
+/// <c>urls</c>), <see cref="DefaultUrls"/> when nothing names one.
+/// </summary>
+public sealed record ExploServerOptions
 {
-    /// <summary>The default address.</summary>
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Explo";
+
+    /// <summary>The address when no setting names one.</summary>
     public const string DefaultUrls = "http://localhost:5080";
 
-    /// <summary>The database file; <c>explo.db</c> in the working folder by default.</summary>
+    /// <summary>The database file (<c>Explo:Db</c>, <c>--db</c>); <c>explo.db</c> in the working folder by default.</summary>
+    [ConfigurationKeyName("Db")]
     public string DatabasePath { get; init; } = "explo.db";
 
-    /// <summary>The addresses to listen on.</summary>
-    public string Urls { get; init; } = DefaultUrls;
+    /// <summary>
+    /// The addresses to listen on, overriding the host's setting; null (the default) leaves them to the host's
+    /// configuration (<c>--urls</c>, <c>ASPNETCORE_URLS</c>), or <see cref="DefaultUrls"/>.
+    /// </summary>
+    public string? Urls { get; init; }
 
-    /// <summary>Requests per minute per API token; null turns rate limiting off.</summary>
+    /// <summary>Requests per minute per API token (<c>Explo:RateLimit</c>, <c>--rate-limit</c>); null turns rate limiting off.</summary>
+    [ConfigurationKeyName("RateLimit")]
     public int? RateLimitPerMinute { get; init; }
 
-    /// <summary>The secret of the first API token of a new database (from <c>EXPLO_API_TOKEN</c>); random when null.</summary>
+    /// <summary>The secret of the first API token of a new database (<c>EXPLO_API_TOKEN</c>); random when null.</summary>
+    [ConfigurationKeyName("ApiToken")]
     public string? InitialApiToken { get; init; }
 
     /// <summary>
     /// True (the default) to create the workspace and its first API token on a new database; false leaves a new
     /// database empty, for hosts and tests that set it up themselves through the service.
     /// </summary>
+    [ConfigurationKeyName("Bootstrap")]
     public bool Bootstrap { get; init; } = true;
 
     /// <summary>The service options (clock, token generator, limits); tests replace them.</summary>
     public ExploServiceOptions ServiceOptions { get; init; } = new();
 
-    /// <summary>Reads the settings from arguments and environment; a usage error names the argument.</summary>
-    /// <param name="args">The command-line arguments.</param>
-    /// <param name="environment">Reads an environment variable.</param>
-    /// <returns>The settings, or the usage error.</returns>
-    public static (ServerSettings? Settings, string? Error) Parse(IReadOnlyList<string> args, Func<string, string?> environment)
+    /// <summary>
+    /// Reads the settings from configuration and checks them; an error is one sentence naming the setting as the
+    /// command line spells it.
+    /// </summary>
+    /// <param name="configuration">The configuration.</param>
+    /// <returns>The settings, or the error.</returns>
+    public static (ExploServerOptions? Options, string? Error) From(IConfiguration configuration)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(environment);
-        var settings = new ServerSettings { InitialApiToken = environment("EXPLO_API_TOKEN") is { Length: > 0 } token ? token : null };
-        for (var i = 0; i < args.Count; i++)
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(Section);
+        if (section["RateLimit"] is { } raw
+            && (!int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var perMinute) || perMinute < 1))
         {
-            var (name, inline) = args[i].Split('=', 2) is [var n, var v] ? (n, v) : (args[i], null);
-            string Value() => inline ?? (i + 1 < args.Count ? args[++i] : throw new FormatException($"{name} needs a value."));
-            try
-            {
-                switch (name)
-                {
-                    case "--db":
-                        settings = settings with { DatabasePath = Value() };
-                        break;
-                    case "--urls":
-                        settings = settings with { Urls = Value() };
-                        break;
-                    case "--rate-limit":
-                        var raw = Value();
-                        if (!int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var perMinute) || perMinute < 1)
-                        {
-                            return (null, $"--rate-limit must be a whole number of requests per minute, 1 or more; got '{raw}'.");
-                        }
-
-                        settings = settings with { RateLimitPerMinute = perMinute };
-                        break;
-                    default:
-                        return (null, $"Unknown argument '{args[i]}'. Usage: Explo.Server [--db FILE] [--urls URLS] [--rate-limit N]");
-                }
-            }
-            catch (FormatException e)
-            {
-                return (null, e.Message);
-            }
+            return (null, $"--rate-limit ({Section}:RateLimit) must be a whole number of requests per minute, 1 or more; got '{raw}'.");
         }
 
-        return (settings, null);
+        if (section["Bootstrap"] is { } bootstrap && !bool.TryParse(bootstrap, out _))
+        {
+            return (null, $"{Section}:Bootstrap must be true or false; got '{bootstrap}'.");
+        }
+
+        var options = section.Get<ExploServerOptions>() ?? new ExploServerOptions();
+        if (options.InitialApiToken is null && configuration["EXPLO_API_TOKEN"] is { Length: > 0 } token)
+        {
+            options = options with { InitialApiToken = token };
+        }
+
+        return (options, null);
     }
 }
 
 /// <summary>The composition root: the LiteDB store, the service and the Explo-compatible endpoints, nothing else.</summary>
 public static class ExploServer
 {
+    /// <summary>The command line's switches and the configuration keys they set.</summary>
+    public static IReadOnlyDictionary<string, string> Switches { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["--db"] = $"{ExploServerOptions.Section}:Db",
+        ["--urls"] = "urls",
+        ["--rate-limit"] = $"{ExploServerOptions.Section}:RateLimit",
+    };
+
+    /// <summary>The usage line.</summary>
+    public const string Usage = "Usage: Explo.Server [--db FILE] [--urls URLS] [--rate-limit N]";
+
     /// <summary>
-    /// Builds the server, lets <paramref name="configure"/> add to it, starts it, writes its start-up line, and runs it
-    /// until it is shut down (Ctrl+C, SIGTERM). Whatever keeps it from starting (a database path that can't be used, a
-    /// file in use, not a database, an address in use, an unusable <c>EXPLO_API_TOKEN</c>) is reported as one sentence
-    /// on <paramref name="error"/>, without a stack trace, and the start-up line is not written.
+    /// The server's builder (a slim one) over <paramref name="args"/>: the configuration is <c>appsettings.json</c>,
+    /// the environment, then the command line, whose switches are <see cref="Switches"/> plus
+    /// <paramref name="extraSwitches"/> (a host's own); anything else on the command line is an error naming it.
     /// </summary>
-    /// <param name="settings">The settings.</param>
+    /// <param name="args">The command-line arguments.</param>
+    /// <param name="extraSwitches">More switches and their keys, for a host built on this one.</param>
+    /// <returns>The builder, or the usage error.</returns>
+    public static (WebApplicationBuilder? Builder, string? Error) CreateBuilder(IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? extraSwitches = null)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var switches = new Dictionary<string, string>(Switches, StringComparer.Ordinal);
+        foreach (var (name, key) in extraSwitches ?? new Dictionary<string, string>())
+        {
+            switches[name] = key;
+        }
+
+        for (var i = 0; i < args.Count; i++)
+        {
+            var name = args[i].Split('=', 2)[0];
+            if (!switches.ContainsKey(name))
+            {
+                return (null, $"Unknown argument '{args[i]}'. {Usage}");
+            }
+
+            if (!args[i].Contains('=', StringComparison.Ordinal) && ++i >= args.Count)
+            {
+                return (null, $"{name} needs a value.");
+            }
+        }
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Configuration.AddCommandLine([.. args], switches);
+        return (builder, null);
+    }
+
+    /// <summary>
+    /// Runs the server from its command line: <see cref="CreateBuilder"/>, the settings read and checked (a usage
+    /// error or a bad setting is one line on <paramref name="error"/> and exit code 2), then as
+    /// <see cref="RunAsync(ExploServerOptions, WebApplicationBuilder, TextWriter, TextWriter, Func{WebApplication, string}?)"/>.
+    /// </summary>
+    /// <param name="args">The command-line arguments.</param>
+    /// <param name="output">Where the start-up lines go.</param>
+    /// <param name="error">Where a start-up failure goes.</param>
+    /// <param name="extraSwitches">More switches and their configuration keys, for a host built on this one.</param>
+    /// <param name="configure">Adds to the built application and returns its start-up line; null for the plain server's.</param>
+    /// <returns>The process exit code: 0 after a clean stop, 1 when the server could not start, 2 for a usage error.</returns>
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, IReadOnlyDictionary<string, string>? extraSwitches = null, Func<WebApplication, string>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var (builder, usage) = CreateBuilder(args, extraSwitches);
+        var (options, invalid) = builder is null ? (null, usage) : ExploServerOptions.From(builder.Configuration);
+        if (options is null)
+        {
+            await error.WriteLineAsync(invalid).ConfigureAwait(false);
+            return 2;
+        }
+
+        return await RunAsync(options, builder!, output, error, configure).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Builds the server with these settings (the host's own configuration still applies: the addresses when
+    /// <see cref="ExploServerOptions.Urls"/> is null, logging), lets <paramref name="configure"/> add to it, starts it,
+    /// writes its start-up line, and runs it until it is shut down (Ctrl+C, SIGTERM). Whatever keeps it from starting
+    /// (a database path that can't be used, a file in use, not a database, an address in use, an unusable
+    /// <c>EXPLO_API_TOKEN</c>) is reported as one sentence on <paramref name="error"/>, without a stack trace, and the
+    /// start-up line is not written.
+    /// </summary>
+    /// <param name="options">The settings.</param>
     /// <param name="output">Where the start-up lines go.</param>
     /// <param name="error">Where a start-up failure goes.</param>
     /// <param name="configure">Adds to the built application and returns its start-up line; null for the plain server's.</param>
     /// <returns>The process exit code: 0 after a clean stop, 1 when the server could not start.</returns>
-    public static async Task<int> RunAsync(ServerSettings settings, TextWriter output, TextWriter error, Func<WebApplication, string>? configure = null)
+    public static Task<int> RunAsync(ExploServerOptions options, TextWriter output, TextWriter error, Func<WebApplication, string>? configure = null) =>
+        RunAsync(options, CreateBuilder([]).Builder!, output, error, configure);
+
+    private static async Task<int> RunAsync(ExploServerOptions options, WebApplicationBuilder builder, TextWriter output, TextWriter error, Func<WebApplication, string>? configure)
     {
-        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
         WebApplication app;
         try
         {
-            app = Build(settings, output);
+            app = Build(options, builder, output);
         }
         catch (Exception e) when (e is ExploStoreException or BootstrapException)
         {
@@ -113,11 +192,11 @@ public static class ExploServer
         await using (app.ConfigureAwait(false))
         {
             var store = app.Services.GetRequiredService<LiteDbWorkspaceStore>();
-            string started;
+            var urls = UrlsOf(app);
+            string? started;
             try
             {
-                started = configure?.Invoke(app)
-                    ?? $"Explo server on {settings.Urls}, database {store.FilePath}. Ctrl+C stops it.";
+                started = configure?.Invoke(app);
                 await app.StartAsync().ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException or FormatException or UriFormatException)
@@ -128,12 +207,15 @@ public static class ExploServer
                 store.Dispose();
                 var message = e is IOException
                     ? OneLine(e.Message)
-                    : $"The server can't listen on '{settings.Urls}': {OneLine(e.Message).TrimEnd('.')}.";
+                    : $"The server can't listen on '{urls}': {OneLine(e.Message).TrimEnd('.')}.";
                 await error.WriteLineAsync(message).ConfigureAwait(false);
                 return 1;
             }
 
-            await output.WriteLineAsync(started).ConfigureAwait(false);
+            var listening = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses is { Count: > 0 } addresses
+                ? string.Join(", ", addresses)
+                : urls;
+            await output.WriteLineAsync(started ?? $"Explo server on {listening}, database {store.FilePath}. Ctrl+C stops it.").ConfigureAwait(false);
             await app.WaitForShutdownAsync().ConfigureAwait(false);
             return 0;
         }
@@ -141,16 +223,36 @@ public static class ExploServer
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 
+    /// <summary>The addresses the server is configured to listen on.</summary>
+    /// <param name="app">The application.</param>
+    /// <returns>The addresses, as configured.</returns>
+    public static string UrlsOf(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.Configuration[WebHostDefaults.ServerUrlsKey] ?? ExploServerOptions.DefaultUrls;
+    }
+
     /// <summary>Builds the server (not started). On a new database it creates the workspace and its first API token.</summary>
-    /// <param name="settings">The settings.</param>
+    /// <param name="options">The settings.</param>
     /// <param name="announce">Where the one-time start-up line with a generated token goes.</param>
     /// <returns>The application.</returns>
-    public static WebApplication Build(ServerSettings settings, TextWriter announce)
+    public static WebApplication Build(ExploServerOptions options, TextWriter announce) => Build(options, CreateBuilder([]).Builder!, announce);
+
+    private static WebApplication Build(ExploServerOptions options, WebApplicationBuilder builder, TextWriter announce)
     {
-        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(announce);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls(settings.Urls);
+        if (options.Urls is not null)
+        {
+            builder.WebHost.UseUrls(options.Urls);
+        }
+        else if (!NamesAnAddress(builder.Configuration))
+        {
+            // Only when nothing configured one: --urls, ASPNETCORE_URLS, ASPNETCORE_HTTP_PORTS and Kestrel's own
+            // endpoints all win over the default.
+            builder.WebHost.UseUrls(ExploServerOptions.DefaultUrls);
+        }
+
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
         // While the server starts, a failure to start (an address in use) is the caller's to report, in one line:
@@ -160,11 +262,11 @@ public static class ExploServer
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", level => level >= LogLevel.Information && (level < LogLevel.Error || !Volatile.Read(ref starting.Value)));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
 
-        var store = new LiteDbWorkspaceStore(settings.DatabasePath);
-        var service = new ExploService(store, settings.ServiceOptions);
+        var store = new LiteDbWorkspaceStore(options.DatabasePath);
+        var service = new ExploService(store, options.ServiceOptions);
         try
         {
-            Bootstrap(service, store, settings, announce);
+            Bootstrap(service, store, options, announce);
         }
         catch
         {
@@ -172,25 +274,28 @@ public static class ExploServer
             throw;
         }
 
+        builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton<IWorkspaceStore>(store);
         builder.Services.AddSingleton<IExploService>(service);
         builder.Services.AddExploApi(o =>
         {
-            o.Limits = settings.ServiceOptions.Limits;
-            o.RateLimitPerMinute = settings.RateLimitPerMinute;
+            o.Limits = options.ServiceOptions.Limits;
+            o.RateLimitPerMinute = options.RateLimitPerMinute;
         });
+
         // The adapter enforces the body limit itself (413 request_body_too_large); Kestrel's limit is only a backstop,
         // with room to spare, as Kestrel counts chunked framing too.
         // The same for headers: the endpoints answer headers over their 32 KiB limit with the API's JSON error; Kestrel's
         // own 431 (which has no body and can't be given one) only stops what is far beyond it.
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Limits.MaxRequestBodySize = (2L * settings.ServiceOptions.Limits.MaxRequestBodyBytes) + (64 * 1024);
+            k.Limits.MaxRequestBodySize = (2L * options.ServiceOptions.Limits.MaxRequestBodyBytes) + (64 * 1024);
             k.Limits.MaxRequestHeadersTotalSize = 4 * new ExploHttpOptions().MaxRequestHeadersBytes;
         });
 
         var app = builder.Build();
+        app.UseExploApi();
         app.MapExploApi();
 
         // Instances handed to the container are not disposed by it: close the file once the server has stopped
@@ -200,9 +305,16 @@ public static class ExploServer
         return app;
     }
 
-    private static void Bootstrap(ExploService service, LiteDbWorkspaceStore store, ServerSettings settings, TextWriter announce)
+    /// <summary>True when the configuration names the addresses (any of the host's or Kestrel's settings for them).</summary>
+    private static bool NamesAnAddress(IConfiguration configuration) =>
+        !string.IsNullOrEmpty(configuration[WebHostDefaults.ServerUrlsKey])
+        || !string.IsNullOrEmpty(configuration[WebHostDefaults.HttpPortsKey])
+        || !string.IsNullOrEmpty(configuration[WebHostDefaults.HttpsPortsKey])
+        || configuration.GetSection("Kestrel:Endpoints").GetChildren().Any();
+
+    private static void Bootstrap(ExploService service, LiteDbWorkspaceStore store, ExploServerOptions options, TextWriter announce)
     {
-        if (!settings.Bootstrap || store.Read(r => r.Workspace) is not null)
+        if (!options.Bootstrap || store.Read(r => r.Workspace) is not null)
         {
             return;
         }
@@ -214,14 +326,14 @@ public static class ExploServer
             throw new BootstrapException($"The new database can't be set up: {initialized.Failure!.Message}");
         }
 
-        var created = service.CreateApiTokenAsync(admin, new CreateApiTokenRequest(Workspace.DefaultAccessGroupName, ReadOnly: false, "initial") { Secret = settings.InitialApiToken })
+        var created = service.CreateApiTokenAsync(admin, new CreateApiTokenRequest(Workspace.DefaultAccessGroupName, ReadOnly: false, "initial") { Secret = options.InitialApiToken })
             .GetAwaiter().GetResult();
         if (!created.IsSuccess)
         {
             throw new BootstrapException($"EXPLO_API_TOKEN can't be used: {created.Failure!.Message}");
         }
 
-        if (settings.InitialApiToken is null)
+        if (options.InitialApiToken is null)
         {
             announce.WriteLine($"Explo API token (read-write, {Workspace.DefaultAccessGroupName}; shown once): {created.SuccessValue.Secret}");
         }

@@ -1,10 +1,5 @@
 using Explo.Server;
 
-var (settings, error) = ServerSettings.Parse(args, Environment.GetEnvironmentVariable);
-if (settings is null)
-{
-    Console.Error.WriteLine(error);
-    return 2;
-}
-
-return await ExploServer.RunAsync(settings, Console.Out, Console.Error);
+// Settings come from appsettings.json, the environment (Explo__Db, Explo__RateLimit, ASPNETCORE_URLS,
+// EXPLO_API_TOKEN) and the command line (--db, --urls, --rate-limit), in that order.
+return await ExploServer.RunAsync(args, Console.Out, Console.Error);

@@ -18,9 +18,25 @@ internal static class ServerProcess
     }
 
     /// <summary>Starts the server with its output redirected; <paramref name="apiToken"/> is <c>EXPLO_API_TOKEN</c> (null: unset).</summary>
-    public static Process Start(string? apiToken, params string[] args)
+    public static Process Start(string? apiToken, params string[] args) => Start(apiToken, new Dictionary<string, string>(), null, args);
+
+    /// <summary>
+    /// Starts the server with more environment variables (<c>Explo__Db</c>, <c>ASPNETCORE_URLS</c>, ...) and, when given,
+    /// in <paramref name="workingFolder"/> (its content root, where <c>appsettings.json</c> is read).
+    /// </summary>
+    public static Process Start(string? apiToken, IReadOnlyDictionary<string, string> environment, string? workingFolder, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (workingFolder is not null)
+        {
+            info.WorkingDirectory = workingFolder;
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Explo.Server.dll"));
         foreach (var arg in args)
         {

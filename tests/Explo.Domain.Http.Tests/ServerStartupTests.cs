@@ -39,7 +39,7 @@ public sealed class ServerStartupTests
             using var output = new StringWriter();
             using var error = new StringWriter();
 
-            var code = await Explo.Server.ExploServer.RunAsync(new Explo.Server.ServerSettings { DatabasePath = path, Urls = "http://127.0.0.1:0" }, output, error);
+            var code = await Explo.Server.ExploServer.RunAsync(new Explo.Server.ExploServerOptions { DatabasePath = path, Urls = "http://127.0.0.1:0" }, output, error);
 
             Assert.Equal(1, code);
             var message = Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
@@ -64,7 +64,7 @@ public sealed class ServerStartupTests
         {
             using var output = new StringWriter();
             using var error = new StringWriter();
-            var settings = new Explo.Server.ServerSettings { DatabasePath = Path.Combine(folder, "explo.db"), Urls = $"http://127.0.0.1:{port}" };
+            var settings = new Explo.Server.ExploServerOptions { DatabasePath = Path.Combine(folder, "explo.db"), Urls = $"http://127.0.0.1:{port}" };
 
             var code = await Explo.Server.ExploServer.RunAsync(settings, output, error, _ => "configured");
 

@@ -49,11 +49,11 @@ public sealed class TestServer : IDisposable
     public LiteDbWorkspaceStore Store => _app.Services.GetRequiredService<LiteDbWorkspaceStore>();
 
     /// <summary>Starts a server; <paramref name="configure"/> adjusts the settings (the URL and database are set here).</summary>
-    public static TestServer Start(Func<ServerSettings, ServerSettings>? configure = null)
+    public static TestServer Start(Func<ExploServerOptions, ExploServerOptions>? configure = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "explo-http-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
-        var settings = new ServerSettings { DatabasePath = Path.Combine(folder, "explo.db"), Urls = "http://127.0.0.1:0" };
+        var settings = new ExploServerOptions { DatabasePath = Path.Combine(folder, "explo.db"), Urls = "http://127.0.0.1:0" };
         settings = configure?.Invoke(settings) ?? settings;
         var announce = new StringWriter();
         var app = ExploServer.Build(settings, announce);
@@ -88,6 +88,11 @@ public sealed class CapturedLogs : ILoggerProvider
     /// <summary>The entries at <see cref="LogLevel.Error"/> or above.</summary>
     public IReadOnlyList<(LogLevel Level, string Category, string Message)> Errors => Entries.Where(e => e.Level >= LogLevel.Error).ToList();
 
+    /// <summary>The exceptions logged so far, with their entries' category.</summary>
+    public IReadOnlyList<(string Category, Exception Exception)> Exceptions => [.. _exceptions];
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(string Category, Exception Exception)> _exceptions = new();
+
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
     public void Dispose()
@@ -106,6 +111,10 @@ public sealed class CapturedLogs : ILoggerProvider
             if (IsEnabled(logLevel))
             {
                 owner._entries.Enqueue((logLevel, category, formatter(state, exception) + (exception is null ? string.Empty : " | " + exception.GetType().Name)));
+                if (exception is not null)
+                {
+                    owner._exceptions.Enqueue((category, exception));
+                }
             }
         }
     }

@@ -101,4 +101,80 @@ public sealed class ServerProcessTests : IDisposable
             await first.WaitForExitAsync();
         }
     }
+
+    [Theory]
+    [InlineData("--verbose")]
+    [InlineData("--db=x.db --port 80")]
+    [InlineData("serve")]
+    public async Task An_unknown_argument_is_a_usage_error_naming_it(string args)
+    {
+        using var server = Start(args.Split(' '));
+        var error = await server.StandardError.ReadToEndAsync();
+        await server.WaitForExitAsync();
+
+        Assert.Equal(2, server.ExitCode);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains($"'{args.Split(' ').First(a => !a.StartsWith("--db", StringComparison.Ordinal))}'", line, StringComparison.Ordinal);
+        Assert.Contains("Usage", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bad_rate_limit_from_the_environment_names_the_setting()
+    {
+        using var server = ServerProcess.Start(null, new Dictionary<string, string> { ["Explo__RateLimit"] = "0" }, null, "--db", _folder.PathOf("env.db"));
+        var error = await server.StandardError.ReadToEndAsync();
+        await server.WaitForExitAsync();
+
+        Assert.Equal(2, server.ExitCode);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("--rate-limit (Explo:RateLimit)", line, StringComparison.Ordinal);
+        Assert.Contains("'0'", line, StringComparison.Ordinal);
+    }
+
+    /// <summary>The settings without arguments: the environment's (ASPNETCORE_URLS, Explo__Db, Explo__RateLimit), and appsettings.json's.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_settings_come_from_the_environment_or_appsettings_json(bool fromFile)
+    {
+        var port = ServerProcess.FreePort();
+        var db = _folder.PathOf(fromFile ? "from-file.db" : "from-env.db");
+        var environment = new Dictionary<string, string>();
+        if (fromFile)
+        {
+            await File.WriteAllTextAsync(_folder.PathOf("appsettings.json"), $$"""{"Explo": {"Db": "{{db}}", "RateLimit": 2}, "urls": "http://127.0.0.1:{{port}}"}""");
+        }
+        else
+        {
+            environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+            environment["Explo__Db"] = db;
+            environment["Explo__RateLimit"] = "2";
+        }
+
+        using var server = ServerProcess.Start("settings-test-token-0123456789", environment, _folder.Folder);
+        try
+        {
+            var started = await LineMatching(server, "Explo server on .*");
+            Assert.Contains($"127.0.0.1:{port}", started, StringComparison.Ordinal);
+            Assert.Contains(db, started, StringComparison.Ordinal);
+
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+            var statuses = new List<HttpStatusCode>();
+            for (var i = 0; i < 3; i++)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, "api/group_tags/");
+                request.Headers.Add("Explo-Authorization", "Token settings-test-token-0123456789");
+                using var response = await http.SendAsync(request);
+                statuses.Add(response.StatusCode);
+            }
+
+            Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
+            Assert.True(File.Exists(db));
+        }
+        finally
+        {
+            server.Kill();
+            await server.WaitForExitAsync();
+        }
+    }
 }

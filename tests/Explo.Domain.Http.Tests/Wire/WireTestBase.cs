@@ -8,7 +8,7 @@ namespace Explo.Domain.Http.Tests.Wire;
 /// <summary>Raw HTTP against a real server: a read-write and a read-only token, and a snapshot of the whole state.</summary>
 public abstract class WireTestBase : IDisposable
 {
-    protected WireTestBase(Func<Explo.Server.ServerSettings, Explo.Server.ServerSettings>? configure = null)
+    protected WireTestBase(Func<Explo.Server.ExploServerOptions, Explo.Server.ExploServerOptions>? configure = null)
     {
         Server = TestServer.Start(configure);
         Writer = System.Text.RegularExpressions.Regex.Match(Server.Announced, "[0-9a-f]{64}").Value;
