@@ -354,7 +354,7 @@ public static class ExploApi
                 Log.RequestRejected(logger, context.Request.Method, context.Request.Path.Value ?? string.Empty, rejection.Status, rejection.Code);
             }
 
-            await JsonOut.Error(context, rejection.Status, rejection.Code, rejection.Message);
+            await JsonOut.Rejected(context, rejection);
             return null;
         }
 

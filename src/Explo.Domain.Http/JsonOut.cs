@@ -79,6 +79,18 @@ internal static class JsonOut
     public static Task Error(HttpContext context, int status, string code, string message) =>
         Write(context, status, ErrorResponse.Of(code, message), ExploJson.Context.ErrorResponse);
 
+    /// <summary>The answer of a body the hardening layer refused; a problem of one field (a repeated key) lists it in <c>errors</c>.</summary>
+    public static Task Rejected(HttpContext context, JsonIn.Rejection rejection)
+    {
+        var error = ErrorResponse.Of(rejection.Code, rejection.Message);
+        if (rejection.Violation is { } violation)
+        {
+            error.Errors = [new FieldErrorBody { Field = violation.Field, ErrorCode = violation.Code, Error = violation.Message }];
+        }
+
+        return Write(context, rejection.Status, error, ExploJson.Context.ErrorResponse);
+    }
+
     /// <summary>The answer of a failure: its status, and its body (a validation failure lists its violations, bounded).</summary>
     public static Task Failure(HttpContext context, Failure failure) => failure switch
     {
