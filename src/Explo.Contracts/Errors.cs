@@ -20,18 +20,12 @@ public sealed class FieldErrorBody
 }
 
 /// <summary>
-/// Every error answer: <c>success: 0</c>, one sentence per distinct rule broken (<c>error</c>), the first rule's code,
-/// and for a validation failure the broken rules (at most <see cref="MaxListedErrors"/>) and how many more there are.
+/// The fields every failure is written with, in an error answer and in an import row: one sentence per distinct rule
+/// broken (<c>error</c>), the first rule's code, and for a validation failure the broken rules (at most
+/// <see cref="ErrorResponse.MaxListedErrors"/>) and how many more there are.
 /// </summary>
-public sealed class ErrorResponse
+public abstract class FailureBody
 {
-    /// <summary>Most entries <c>errors</c> lists; <c>more_errors</c> counts the rest.</summary>
-    public const int MaxListedErrors = 100;
-
-    /// <summary>Always 0 on an error.</summary>
-    [JsonPropertyName("success")]
-    public int Success { get; set; }
-
     /// <summary>One sentence per distinct rule broken.</summary>
     [JsonPropertyName("error")]
     public string Error { get; set; } = string.Empty;
@@ -40,7 +34,7 @@ public sealed class ErrorResponse
     [JsonPropertyName("error_code")]
     public string ErrorCode { get; set; } = string.Empty;
 
-    /// <summary>The broken rules, each naming its field (validation failures only; at most <see cref="MaxListedErrors"/>).</summary>
+    /// <summary>The broken rules, each naming its field (validation failures only; at most <see cref="ErrorResponse.MaxListedErrors"/>).</summary>
     [JsonPropertyName("errors")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<FieldErrorBody>? Errors { get; set; }
@@ -49,6 +43,54 @@ public sealed class ErrorResponse
     [JsonPropertyName("more_errors")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public long MoreErrors { get; set; }
+
+    /// <summary>The failure these fields describe, given its kind.</summary>
+    /// <param name="kind">The failure's kind (see <see cref="ErrorKinds"/>).</param>
+    /// <returns>The failure.</returns>
+    public Failure ToFailure(string kind) => kind switch
+    {
+        ErrorKinds.NotFound => new NotFound(ErrorCode, Error),
+        ErrorKinds.Conflict => new Conflict(ErrorCode, Error),
+        ErrorKinds.Forbidden => new Forbidden(ErrorCode, Error),
+        ErrorKinds.Unauthorized => new Unauthorized(ErrorCode, Error),
+        _ when Errors is { Count: > 0 } => new ValidationFailed(Errors.Select(e => new Violation(e.ErrorCode, e.Field, e.Error)).ToList()) { MoreViolations = MoreErrors },
+        _ => new ValidationFailed(ErrorCode, "body", Error),
+    };
+
+    /// <summary>Sets the fields from a failure (a validation failure lists its violations, bounded).</summary>
+    /// <typeparam name="T">The body's type.</typeparam>
+    /// <param name="body">The body.</param>
+    /// <param name="failure">The failure.</param>
+    /// <returns><paramref name="body"/>.</returns>
+    protected static T Fill<T>(T body, Failure failure)
+        where T : FailureBody
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(failure);
+        body.Error = failure.Message;
+        body.ErrorCode = failure.Code;
+        if (failure is ValidationFailed { Violations.Count: > 0 } validation)
+        {
+            body.Errors = validation.Violations.Take(ErrorResponse.MaxListedErrors)
+                .Select(v => new FieldErrorBody { Field = v.Field, ErrorCode = v.Code, Error = v.Message })
+                .ToList();
+            body.MoreErrors = Math.Max(0, validation.Violations.Count - ErrorResponse.MaxListedErrors) + validation.MoreViolations;
+        }
+
+        return body;
+    }
+}
+
+/// <summary>Every error answer: <c>success: 0</c> and the failure's fields (<see cref="FailureBody"/>).</summary>
+public sealed class ErrorResponse : FailureBody
+{
+    /// <summary>Most entries <c>errors</c> lists; <c>more_errors</c> counts the rest.</summary>
+    public const int MaxListedErrors = 100;
+
+    /// <summary>Always 0 on an error.</summary>
+    [JsonPropertyName("success")]
+    [JsonPropertyOrder(-1)]
+    public int Success { get; set; }
 
     /// <summary>The answer of a code and a message alone.</summary>
     /// <param name="code">The code.</param>
@@ -59,51 +101,26 @@ public sealed class ErrorResponse
     /// <summary>The answer of a failure (a validation failure lists its violations, bounded).</summary>
     /// <param name="failure">The failure.</param>
     /// <returns>The body.</returns>
-    public static ErrorResponse From(Failure failure)
-    {
-        ArgumentNullException.ThrowIfNull(failure);
-        var (errors, more) = ErrorLists.Of(failure);
-        return new() { Error = failure.Message, ErrorCode = failure.Code, Errors = errors, MoreErrors = more };
-    }
-
-    /// <summary>The failure this answer describes, given the kind of failure its HTTP status stands for.</summary>
-    /// <param name="kind">The failure's kind (see <see cref="ErrorKinds"/>).</param>
-    /// <returns>The failure.</returns>
-    public Failure ToFailure(string kind) => ErrorLists.ToFailure(kind, ErrorCode, Error, Errors, MoreErrors);
+    public static ErrorResponse From(Failure failure) => Fill(new ErrorResponse(), failure);
 }
 
-/// <summary>One failed row of a bulk import: its index, its provided id, the kind of failure and its error.</summary>
-public sealed class ImportRowErrorBody
+/// <summary>One failed row of a bulk import: its index, its provided id, the kind of failure and the failure's fields.</summary>
+public sealed class ImportRowErrorBody : FailureBody
 {
     /// <summary>The row's index in <c>customers</c> (from 0).</summary>
     [JsonPropertyName("row")]
+    [JsonPropertyOrder(-3)]
     public int Row { get; set; }
 
     /// <summary>The row's provided id as sent.</summary>
     [JsonPropertyName("provided_id")]
+    [JsonPropertyOrder(-2)]
     public string ProvidedId { get; set; } = string.Empty;
 
     /// <summary>The kind of failure, in snake_case: see <see cref="ErrorKinds"/>.</summary>
     [JsonPropertyName("error_kind")]
+    [JsonPropertyOrder(-1)]
     public string ErrorKind { get; set; } = ErrorKinds.ValidationFailed;
-
-    /// <summary>One sentence per distinct rule broken.</summary>
-    [JsonPropertyName("error")]
-    public string Error { get; set; } = string.Empty;
-
-    /// <summary>The (first) rule's stable code, the same as a single request gets.</summary>
-    [JsonPropertyName("error_code")]
-    public string ErrorCode { get; set; } = string.Empty;
-
-    /// <summary>The broken rules, each naming its field (validation failures only).</summary>
-    [JsonPropertyName("errors")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public IReadOnlyList<FieldErrorBody>? Errors { get; set; }
-
-    /// <summary>How many broken rules were found beyond <see cref="Errors"/>; absent when none.</summary>
-    [JsonPropertyName("more_errors")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
-    public long MoreErrors { get; set; }
 
     /// <summary>The wire shape of a failed row.</summary>
     /// <param name="error">The row's error.</param>
@@ -111,22 +128,16 @@ public sealed class ImportRowErrorBody
     public static ImportRowErrorBody From(ImportRowError error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        var (errors, more) = ErrorLists.Of(error.Failure);
-        return new()
-        {
-            Row = error.Row,
-            ProvidedId = error.ProvidedId,
-            ErrorKind = ErrorKinds.Of(error.Failure),
-            Error = error.Failure.Message,
-            ErrorCode = error.Failure.Code,
-            Errors = errors,
-            MoreErrors = more,
-        };
+        var body = Fill(new ImportRowErrorBody(), error.Failure);
+        body.Row = error.Row;
+        body.ProvidedId = error.ProvidedId;
+        body.ErrorKind = ErrorKinds.Of(error.Failure);
+        return body;
     }
 
     /// <summary>The core's value of this row's error.</summary>
     /// <returns>The row error.</returns>
-    public ImportRowError ToRowError() => new(Row, ProvidedId, ErrorLists.ToFailure(ErrorKind, ErrorCode, Error, Errors, MoreErrors));
+    public ImportRowError ToRowError() => new(Row, ProvidedId, ToFailure(ErrorKind));
 }
 
 /// <summary>
@@ -160,32 +171,5 @@ public static class ErrorKinds
         Domain.Forbidden => Forbidden,
         Domain.Unauthorized => Unauthorized,
         _ => ValidationFailed,
-    };
-}
-
-/// <summary>The bounded list of a failure's violations, both ways.</summary>
-internal static class ErrorLists
-{
-    public static (IReadOnlyList<FieldErrorBody>? Errors, long More) Of(Failure failure)
-    {
-        if (failure is not ValidationFailed { Violations.Count: > 0 } validation)
-        {
-            return (null, 0);
-        }
-
-        var listed = validation.Violations.Take(ErrorResponse.MaxListedErrors)
-            .Select(v => new FieldErrorBody { Field = v.Field, ErrorCode = v.Code, Error = v.Message })
-            .ToList();
-        return (listed, Math.Max(0, validation.Violations.Count - ErrorResponse.MaxListedErrors) + validation.MoreViolations);
-    }
-
-    public static Failure ToFailure(string kind, string code, string message, IReadOnlyList<FieldErrorBody>? errors, long more) => kind switch
-    {
-        ErrorKinds.NotFound => new NotFound(code, message),
-        ErrorKinds.Conflict => new Conflict(code, message),
-        ErrorKinds.Forbidden => new Forbidden(code, message),
-        ErrorKinds.Unauthorized => new Unauthorized(code, message),
-        _ when errors is { Count: > 0 } => new ValidationFailed(errors.Select(e => new Violation(e.ErrorCode, e.Field, e.Error)).ToList()) { MoreViolations = more },
-        _ => new ValidationFailed(code, "body", message),
     };
 }
