@@ -63,7 +63,7 @@ internal sealed class CliContext
     /// <param name="result">The result.</param>
     /// <returns>The value.</returns>
     public static T Ok<T>(Result<T> result) =>
-        result.IsSuccess ? result.SuccessValue : throw new DomainFailure(result.Failure!.Message);
+        result.Match(value => value, failure => throw new DomainFailure(failure.Message));
 
     /// <summary>True when <c>--json</c> was given.</summary>
     /// <param name="parse">The parsed command line.</param>

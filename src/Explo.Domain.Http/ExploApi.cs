@@ -325,18 +325,9 @@ public static class ExploApi
         }
 
         var result = await call(Service(context), caller, body, context.RequestAborted);
-        if (!result.IsSuccess)
-        {
-            await JsonOut.Failure(context, result.Failure!);
-        }
-        else if (streamed)
-        {
-            await JsonOut.Stream(context, answer(result.SuccessValue), answerShape);
-        }
-        else
-        {
-            await JsonOut.Success(context, answer(result.SuccessValue), answerShape);
-        }
+        await result.Match(
+            value => streamed ? JsonOut.Stream(context, answer(value), answerShape) : JsonOut.Success(context, answer(value), answerShape),
+            failure => JsonOut.Failure(context, failure));
     };
 
     /// <summary>Reads the body into its shape, or answers why not (and returns null).</summary>
@@ -388,24 +379,24 @@ public static class ExploApi
 
         var request = new CustomerPageRequest { Page = page ?? 1, PageSize = pageSize ?? 20, Filter = FilterOf(context) };
         var result = await Service(context).ListCustomerPageAsync(caller, request, context.RequestAborted);
-        await (result.IsSuccess
-            ? JsonOut.Stream(context, new CustomerPageResponse { TotalCount = result.SuccessValue.TotalCount, Results = new() { Customers = result.SuccessValue.Customers.Select(CustomerBody.From) } }, ExploJson.Context.CustomerPageResponse)
-            : JsonOut.Failure(context, result.Failure!));
+        await result.Match(
+            page => JsonOut.Stream(context, new CustomerPageResponse { TotalCount = page.TotalCount, Results = new() { Customers = page.Customers.Select(CustomerBody.From) } }, ExploJson.Context.CustomerPageResponse),
+            failure => JsonOut.Failure(context, failure));
     }
 
     private static async Task ListCustomersV1(HttpContext context, Caller caller)
     {
         var result = await Service(context).ListCustomersAsync(caller, FilterOf(context), context.RequestAborted);
-        await (result.IsSuccess
-            ? JsonOut.Stream(context, new CustomerListResponse { Customers = result.SuccessValue.Select(CustomerBody.From) }, ExploJson.Context.CustomerListResponse)
-            : JsonOut.Failure(context, result.Failure!));
+        await result.Match(
+            customers => JsonOut.Stream(context, new CustomerListResponse { Customers = customers.Select(CustomerBody.From) }, ExploJson.Context.CustomerListResponse),
+            failure => JsonOut.Failure(context, failure));
     }
 
     private static async Task ListGroupTags(HttpContext context, Caller caller)
     {
         var result = await Service(context).ListGroupTagsAsync(caller, context.RequestAborted);
-        await (result.IsSuccess
-            ? JsonOut.Success(context, new GroupTagListResponse { GroupTags = result.SuccessValue.Select(t => new GroupTagBody { Name = t.Name }).ToList() }, ExploJson.Context.GroupTagListResponse)
-            : JsonOut.Failure(context, result.Failure!));
+        await result.Match(
+            tags => JsonOut.Success(context, new GroupTagListResponse { GroupTags = tags.Select(t => new GroupTagBody { Name = t.Name }).ToList() }, ExploJson.Context.GroupTagListResponse),
+            failure => JsonOut.Failure(context, failure));
     }
 }

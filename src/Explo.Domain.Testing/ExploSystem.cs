@@ -62,7 +62,7 @@ public sealed class ExploSystem : IDisposable
     }
 
     private static T Require<T>(Result<T> result) =>
-        result.IsSuccess ? result.SuccessValue : throw new InvalidOperationException($"Set-up failed: {result.Failure!.Code}: {result.Failure.Message}");
+        result.Match(value => value, failure => throw new InvalidOperationException($"Set-up failed: {failure.Code}: {failure.Message}"));
 
     /// <summary>The caller of an actor.</summary>
     public Caller CallerOf(Actor actor) => Caller.WithApiToken(_secrets[actor]);
@@ -71,7 +71,7 @@ public sealed class ExploSystem : IDisposable
     public async Task<string> TokenOf(string providedId)
     {
         var found = await Admin.GetCustomerAsync(_admin, providedId);
-        return found.IsSuccess ? found.SuccessValue.Token : new string('0', 64);
+        return found.Match(customer => customer.Token, _ => new string('0', 64));
     }
 
     /// <summary>

@@ -22,7 +22,7 @@ public sealed record OperationOutcome(string Kind, string? Code)
 
     /// <summary>The outcome of a real result.</summary>
     public static OperationOutcome Of<T>(Result<T> result) =>
-        result.IsSuccess ? Success : new OperationOutcome(result.Failure!.GetType().Name, result.Failure.Code);
+        result.Match(_ => Success, failure => new OperationOutcome(failure.GetType().Name, failure.Code));
 
     /// <inheritdoc />
     public override string ToString() => Code is null ? Kind : $"{Kind}({Code})";

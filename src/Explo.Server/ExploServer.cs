@@ -323,19 +323,19 @@ public static class ExploServer
         var initialized = service.InitializeWorkspaceAsync(admin).GetAwaiter().GetResult();
         if (!initialized.IsSuccess)
         {
-            throw new BootstrapException($"The new database can't be set up: {initialized.Failure!.Message}");
+            throw new BootstrapException($"The new database can't be set up: {initialized.Failure.Message}");
         }
 
         var created = service.CreateApiTokenAsync(admin, new CreateApiTokenRequest(Workspace.DefaultAccessGroupName, ReadOnly: false, "initial") { Secret = options.InitialApiToken })
             .GetAwaiter().GetResult();
         if (!created.IsSuccess)
         {
-            throw new BootstrapException($"EXPLO_API_TOKEN can't be used: {created.Failure!.Message}");
+            throw new BootstrapException($"EXPLO_API_TOKEN can't be used: {created.Failure.Message}");
         }
 
         if (options.InitialApiToken is null)
         {
-            announce.WriteLine($"Explo API token (read-write, {Workspace.DefaultAccessGroupName}; shown once): {created.SuccessValue.Secret}");
+            announce.WriteLine($"Explo API token (read-write, {Workspace.DefaultAccessGroupName}; shown once): {created.Value.Secret}");
         }
         else
         {

@@ -14,8 +14,7 @@ public static class ReadmeExample
         var bob = await service.GetCustomerAsync(api, "acme-bob");
         var region = bob.Match(
             customer => customer.ComputedProperties["region"].GetString(),  // "eu", inherited from acme
-            invalid => invalid.Message, notFound => notFound.Message, conflict => conflict.Message,
-            forbidden => forbidden.Message, unauthorized => unauthorized.Message);
+            failure => $"{failure.Kind} {failure.Code}: {failure.Message}");
         // README-EXAMPLE-END
         return region!;
     }

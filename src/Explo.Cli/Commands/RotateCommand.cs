@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Explo.Domain;
 
 namespace Explo.Cli.Commands;
 
@@ -11,8 +12,8 @@ internal static class RotateCommand
         var command = new Command("rotate", "Give a customer a new dashboard token (the old one stops working).") { id };
         command.SetAction((parse, _) => cli.With(parse, async (_, service) =>
         {
-            var customer = CliContext.Ok(await service.GetCustomerAsync(CliContext.Admin, parse.GetValue(id)!));
-            var rotated = CliContext.Ok(await service.RefreshCustomerTokenAsync(CliContext.Admin, customer.Token));
+            var rotated = CliContext.Ok(await service.GetCustomerAsync(CliContext.Admin, parse.GetValue(id)!)
+                .ThenAsync(customer => service.RefreshCustomerTokenAsync(CliContext.Admin, customer.Token)));
             cli.Output.WriteLine($"New token of '{rotated.ProvidedId}':");
             cli.Output.WriteLine(rotated.Token);
             return 0;

@@ -64,7 +64,7 @@ public sealed partial class ExploService
             });
             if (!batch.IsSuccess)
             {
-                return Task.FromResult(Result<ImportResult>.Fail(batch.Failure!));
+                return Task.FromResult(Result<ImportResult>.Fail(batch.Failure));
             }
 
             start = end;
@@ -151,9 +151,9 @@ public sealed partial class ExploService
                 var outcome = decision.Outcome ?? Create(unit, request, decision);
                 if (!outcome.IsSuccess)
                 {
-                    Errors.Add(new ImportRowError(rows[i], request.ProvidedId, outcome.Failure!));
+                    Errors.Add(new ImportRowError(rows[i], request.ProvidedId, outcome.Failure));
                 }
-                else if (outcome.SuccessValue.IsNew)
+                else if (outcome.Value.IsNew)
                 {
                     Created++;
                     _stagedNow.Add(request.ProvidedId);

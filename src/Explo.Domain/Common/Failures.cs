@@ -6,9 +6,31 @@ namespace Explo.Domain;
 /// <param name="Message">What is wrong and how to fix it.</param>
 public sealed record Violation(string Code, string Field, string Message);
 
-/// <summary>The common shape of every business failure: a stable code and a message.</summary>
+/// <summary>The kinds of business failure; each maps to one HTTP status in the adapter (a switch the compiler checks is complete).</summary>
+public enum FailureKind
+{
+    /// <summary>The request broke one or more rules (<see cref="ValidationFailed"/>; HTTP 400).</summary>
+    Validation,
+
+    /// <summary>Something named does not exist or is outside the caller's DVG (<see cref="NotFound"/>; HTTP 404).</summary>
+    NotFound,
+
+    /// <summary>The change conflicts with the current state (<see cref="Conflict"/>; HTTP 409).</summary>
+    Conflict,
+
+    /// <summary>The caller is known but may not do this (<see cref="Forbidden"/>; HTTP 403).</summary>
+    Forbidden,
+
+    /// <summary>The caller has no valid API token (<see cref="Unauthorized"/>; HTTP 401).</summary>
+    Unauthorized,
+}
+
+/// <summary>The common shape of every business failure: its kind, a stable code and a message.</summary>
 public abstract record Failure
 {
+    /// <summary>The kind of failure (what an adapter maps to a status).</summary>
+    public abstract FailureKind Kind { get; }
+
     /// <summary>A stable snake_case code (the HTTP adapter returns it as <c>error_code</c>).</summary>
     public abstract string Code { get; }
 
@@ -19,6 +41,9 @@ public abstract record Failure
 /// <summary>The request broke one or more rules; nothing was changed.</summary>
 public sealed record ValidationFailed : Failure
 {
+    /// <inheritdoc />
+    public override FailureKind Kind => FailureKind.Validation;
+
     /// <summary>Creates the failure.</summary>
     /// <param name="violations">Every broken rule; at least one.</param>
     public ValidationFailed(IReadOnlyList<Violation> violations)
@@ -100,6 +125,9 @@ public sealed record ValidationFailed : Failure
 public sealed record NotFound(string Code, string Message) : Failure
 {
     /// <inheritdoc />
+    public override FailureKind Kind => FailureKind.NotFound;
+
+    /// <inheritdoc />
     public override string Code { get; } = Code;
 
     /// <inheritdoc />
@@ -111,6 +139,9 @@ public sealed record NotFound(string Code, string Message) : Failure
 /// <param name="Message">What conflicts.</param>
 public sealed record Conflict(string Code, string Message) : Failure
 {
+    /// <inheritdoc />
+    public override FailureKind Kind => FailureKind.Conflict;
+
     /// <inheritdoc />
     public override string Code { get; } = Code;
 
@@ -124,6 +155,9 @@ public sealed record Conflict(string Code, string Message) : Failure
 public sealed record Forbidden(string Code, string Message) : Failure
 {
     /// <inheritdoc />
+    public override FailureKind Kind => FailureKind.Forbidden;
+
+    /// <inheritdoc />
     public override string Code { get; } = Code;
 
     /// <inheritdoc />
@@ -135,6 +169,9 @@ public sealed record Forbidden(string Code, string Message) : Failure
 /// <param name="Message">Why.</param>
 public sealed record Unauthorized(string Code, string Message) : Failure
 {
+    /// <inheritdoc />
+    public override FailureKind Kind => FailureKind.Unauthorized;
+
     /// <inheritdoc />
     public override string Code { get; } = Code;
 
