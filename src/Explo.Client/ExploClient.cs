@@ -11,9 +11,11 @@ namespace Explo.Client;
 /// swap the in-process <see cref="ExploService"/> for a remote one without changing its code. Business failures come
 /// back as the same <see cref="Result{T}"/> values, with the server's <c>error_code</c>; network failures throw
 /// (<see cref="HttpRequestException"/>), and so does an answer that has no result value (<see cref="ExploClientException"/>).
-/// Admin operations are not served over HTTP: they return <see cref="Forbidden"/> <c>admin_required</c> without a call.
+/// It implements the ports the HTTP API serves (<see cref="IExploApi"/>: customers, group tags, legacy user groups), not
+/// <see cref="IWorkspaceAdmin"/>: admin operations are not served over HTTP, and an administrator caller gets
+/// <see cref="Forbidden"/> <c>admin_required</c> without a call.
 /// </summary>
-public sealed class ExploClient : IExploService, IDisposable
+public sealed class ExploClient : IExploApi, IDisposable
 {
     private readonly HttpClient _http;
     private readonly Uri _base;
@@ -177,56 +179,9 @@ public sealed class ExploClient : IExploService, IDisposable
         Send(caller, HttpMethod.Post, "api/refresh_user_group_token/", Body(new CurrentTokenBody { CurrentToken = currentToken }, Contract.CurrentTokenBody),
             Contract.UserGroupResponse, UserGroupOf, cancellationToken);
 
-    /// <inheritdoc />
-    public Task<Result<bool>> InitializeWorkspaceAsync(Caller caller, CancellationToken cancellationToken = default) => AdminOnly<bool>();
-
-    /// <inheritdoc />
-    public Task<Result<IReadOnlyList<HierarchyLevel>>> ListLevelsAsync(Caller caller, CancellationToken cancellationToken = default) => AdminOnly<IReadOnlyList<HierarchyLevel>>();
-
-    /// <inheritdoc />
-    public Task<Result<HierarchyLevel>> AddLevelAsync(Caller caller, string name, string? after = null, CancellationToken cancellationToken = default) => AdminOnly<HierarchyLevel>();
-
-    /// <inheritdoc />
-    public Task<Result<HierarchyLevel>> RenameLevelAsync(Caller caller, string name, string newName, CancellationToken cancellationToken = default) => AdminOnly<HierarchyLevel>();
-
-    /// <inheritdoc />
-    public Task<Result<Done>> RemoveLevelAsync(Caller caller, string name, CancellationToken cancellationToken = default) => AdminOnly<Done>();
-
-    /// <inheritdoc />
-    public Task<Result<IReadOnlyList<AccessGroup>>> ListAccessGroupsAsync(Caller caller, CancellationToken cancellationToken = default) => AdminOnly<IReadOnlyList<AccessGroup>>();
-
-    /// <inheritdoc />
-    public Task<Result<AccessGroup>> AddAccessGroupAsync(Caller caller, string name, CancellationToken cancellationToken = default) => AdminOnly<AccessGroup>();
-
-    /// <inheritdoc />
-    public Task<Result<AccessGroup>> RenameAccessGroupAsync(Caller caller, string name, string newName, CancellationToken cancellationToken = default) => AdminOnly<AccessGroup>();
-
-    /// <inheritdoc />
-    public Task<Result<CreatedApiToken>> CreateApiTokenAsync(Caller caller, CreateApiTokenRequest request, CancellationToken cancellationToken = default) => AdminOnly<CreatedApiToken>();
-
-    /// <inheritdoc />
-    public Task<Result<IReadOnlyList<ApiTokenInfo>>> ListApiTokensAsync(Caller caller, CancellationToken cancellationToken = default) => AdminOnly<IReadOnlyList<ApiTokenInfo>>();
-
-    /// <inheritdoc />
-    public Task<Result<Done>> RevokeApiTokenAsync(Caller caller, ApiTokenId id, CancellationToken cancellationToken = default) => AdminOnly<Done>();
-
-    /// <inheritdoc />
-    public Task<Result<IReadOnlyList<DataSourceView>>> ListDataSourcesAsync(Caller caller, CancellationToken cancellationToken = default) => AdminOnly<IReadOnlyList<DataSourceView>>();
-
-    /// <inheritdoc />
-    public Task<Result<DataSourceView>> AddDataSourceAsync(Caller caller, AddDataSourceRequest request, CancellationToken cancellationToken = default) => AdminOnly<DataSourceView>();
-
-    /// <inheritdoc />
-    public Task<Result<Done>> RemoveDataSourceAsync(Caller caller, string id, CancellationToken cancellationToken = default) => AdminOnly<Done>();
-
-    /// <inheritdoc />
-    public Task<Result<Done>> SetDefaultDataSourceAsync(Caller caller, string accessGroup, string schemaId, string? dataSourceId, CancellationToken cancellationToken = default) => AdminOnly<Done>();
-
     private static Forbidden AdminRequired() => new(
         "admin_required",
-        "Admin operations (levels, data visibility groups, API tokens, data sources) are not served over the HTTP API; run them in-process or with the command-line tool.");
-
-    private static Task<Result<T>> AdminOnly<T>() => Task.FromResult(Result<T>.Fail(AdminRequired()));
+        "The workspace administrator is not served over the HTTP API (nor are admin operations: levels, data visibility groups, API tokens, data sources); call with an API token, or run admin operations in-process or with the command-line tool.");
 
     private static ExploJsonContext Contract => ExploJson.Context;
 

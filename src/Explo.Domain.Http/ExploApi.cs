@@ -14,7 +14,7 @@ namespace Explo.Domain.Http;
 
 /// <summary>
 /// The hosted Explo API's paths, headers and JSON shapes (the contract's, <see cref="ExploJson"/>) over an
-/// <see cref="IExploService"/> registered in DI, in three calls:
+/// <see cref="IExploApi"/> (or <see cref="IExploService"/>) registered in DI, in three calls:
 /// <code>
 /// builder.Services.AddExploApi();   // options, rate limiter, health check, OpenAPI document
 /// app.UseExploApi();                // after routing: the gate (405s, 431, the token) and the rate limiter
@@ -305,7 +305,9 @@ public static class ExploApi
         }
     };
 
-    private static IExploService Service(HttpContext context) => context.RequestServices.GetRequiredService<IExploService>();
+    /// <summary>The ports the API serves: an <see cref="IExploApi"/> from DI, else the whole <see cref="IExploService"/>.</summary>
+    private static IExploApi Service(HttpContext context) =>
+        context.RequestServices.GetService<IExploApi>() ?? context.RequestServices.GetRequiredService<IExploService>();
 
     /// <summary>
     /// An endpoint with a JSON body: the body read within the limits and checked (<see cref="JsonIn"/>), its fields read
@@ -313,7 +315,7 @@ public static class ExploApi
     /// </summary>
     private static Func<HttpContext, Caller, Task> Post<TBody, TResult, TAnswer>(
         JsonTypeInfo<TBody> shape,
-        Func<IExploService, Caller, TBody, CancellationToken, Task<Result<TResult>>> call,
+        Func<IExploApi, Caller, TBody, CancellationToken, Task<Result<TResult>>> call,
         Func<TResult, TAnswer> answer,
         JsonTypeInfo<TAnswer> answerShape,
         bool streamed = false)

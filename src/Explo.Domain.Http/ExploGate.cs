@@ -109,8 +109,8 @@ internal static class ExploGate
     /// <summary>The early check of the caller: an <see cref="IExploAuthorizer"/> from DI, else the service itself.</summary>
     private static IExploAuthorizer Authorizer(HttpContext context) =>
         context.RequestServices.GetService<IExploAuthorizer>()
-        ?? context.RequestServices.GetRequiredService<IExploService>() as IExploAuthorizer
-        ?? throw new InvalidOperationException("The Explo API needs an IExploAuthorizer to check tokens before reading bodies: register one, or an IExploService that implements it (ExploService does).");
+        ?? (context.RequestServices.GetService<IExploApi>() ?? context.RequestServices.GetService<IExploService>()) as IExploAuthorizer
+        ?? throw new InvalidOperationException("The Explo API needs an IExploAuthorizer to check tokens before reading bodies: register one, or an IExploApi that implements it (ExploService does).");
 
     /// <summary>
     /// The secret of <c>Explo-Authorization: Token &lt;secret&gt;</c> (the scheme is required, in any case); no header

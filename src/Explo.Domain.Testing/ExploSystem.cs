@@ -20,7 +20,7 @@ public sealed class ExploSystem : IDisposable
     /// <param name="admin">An in-process service on the same store (it may be <paramref name="api"/> itself).</param>
     /// <param name="reopen">Closes and reopens the store, or null when it can't.</param>
     /// <param name="dispose">Releases the store, server and files.</param>
-    public ExploSystem(IExploService api, IExploService admin, Action? reopen = null, Action? dispose = null)
+    public ExploSystem(IExploApi api, IExploService admin, Action? reopen = null, Action? dispose = null)
     {
         Api = api ?? throw new ArgumentNullException(nameof(api));
         Admin = admin ?? throw new ArgumentNullException(nameof(admin));
@@ -29,7 +29,7 @@ public sealed class ExploSystem : IDisposable
     }
 
     /// <summary>The port under test.</summary>
-    public IExploService Api { get; }
+    public IExploApi Api { get; }
 
     /// <summary>The operations run on this system so far, one line each (printed when a step fails).</summary>
     public IList<string> Trace { get; } = new List<string>();

@@ -278,6 +278,11 @@ public static class ExploServer
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton<IWorkspaceStore>(store);
         builder.Services.AddSingleton<IExploService>(service);
+        builder.Services.AddSingleton<IExploApi>(service);
+        builder.Services.AddSingleton<ICustomerService>(service);
+        builder.Services.AddSingleton<IGroupTagService>(service);
+        builder.Services.AddSingleton<IUserGroupService>(service);
+        builder.Services.AddSingleton<IWorkspaceAdmin>(service);
         builder.Services.AddExploApi(o =>
         {
             o.Limits = options.ServiceOptions.Limits;

@@ -35,7 +35,7 @@ public abstract class ContractTestBase : IDisposable
     protected SequentialTokenGenerator Tokens { get; }
 
     /// <summary>The port under test.</summary>
-    protected IExploService Api => Sut.Api;
+    protected IExploApi Api => Sut.Api;
 
     /// <summary>In-process service on the same store, for set-up and snapshots.</summary>
     protected IExploService AdminService => Sut.Admin;

@@ -6,7 +6,7 @@ namespace Explo.Domain.ContractTests;
 /// </summary>
 public sealed class ServiceUnderTest : IDisposable
 {
-    public required IExploService Api { get; init; }
+    public required IExploApi Api { get; init; }
 
     public required IExploService Admin { get; init; }
 

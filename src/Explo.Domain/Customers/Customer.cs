@@ -12,7 +12,7 @@ public sealed class Customer
 {
     /// <summary>
     /// Reconstitutes a customer exactly as stored. Stores and tests use this; hosts create customers through
-    /// <see cref="IExploService.GetOrCreateCustomerAsync"/>, which runs the rules.
+    /// <see cref="ICustomerService.GetOrCreateCustomerAsync"/>, which runs the rules.
     /// </summary>
     /// <param name="id">The internal numeric id.</param>
     /// <param name="providedId">The caller's id.</param>

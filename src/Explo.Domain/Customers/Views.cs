@@ -128,7 +128,7 @@ public sealed record UserGroupView
 public sealed record UserGroupResult(bool IsNew, UserGroupView UserGroup);
 
 /// <summary>A customer and where each of its computed values comes from.</summary>
-/// <param name="Customer">The customer, as <see cref="IExploService.GetCustomerAsync"/> returns it.</param>
+/// <param name="Customer">The customer, as <see cref="ICustomerService.GetCustomerAsync"/> returns it.</param>
 /// <param name="PropertySources">For each computed property (same order), the provided id of the customer that holds it: the customer itself or its nearest ancestor holding the key.</param>
 /// <param name="MappingSources">For each computed mapping entry (same order), the provided id of the customer that holds it, or <see cref="AccessGroupDefault"/> when no customer of the chain does and the value is the DVG's default.</param>
 public sealed record CustomerExplanation(CustomerView Customer, OrderedMap<string> PropertySources, OrderedMap<string> MappingSources)

@@ -74,23 +74,14 @@ public sealed class ExploClientBehaviourTests
     }
 
     [Fact]
-    public async Task Admin_operations_are_forbidden_without_a_network_call_even_with_a_token()
+    public void The_client_serves_the_ports_the_http_api_serves_and_not_the_administrators()
     {
-        var handler = new StubHandler(_ => throw new InvalidOperationException("no request was expected"));
-        using var http = new HttpClient(handler) { BaseAddress = new Uri("http://explo.invalid/") };
-        using var client = new ExploClient(http);
-
-        var failures = new Failure?[]
-        {
-            (await client.InitializeWorkspaceAsync(Token)).Failure,
-            (await client.AddLevelAsync(Token, "Team")).Failure,
-            (await client.ListAccessGroupsAsync(Caller.Administrator())).Failure,
-            (await client.CreateApiTokenAsync(Token, new CreateApiTokenRequest("Production"))).Failure,
-            (await client.AddDataSourceAsync(Token, new AddDataSourceRequest("pg", "schema", null, ["Production"]))).Failure,
-        };
-
-        Assert.All(failures, f => Assert.Equal("admin_required", Assert.IsType<Forbidden>(f).Code));
-        Assert.Equal(0, handler.Calls);
+        Assert.True(typeof(IExploApi).IsAssignableFrom(typeof(ExploClient)));
+        Assert.True(typeof(ICustomerService).IsAssignableFrom(typeof(ExploClient)));
+        Assert.True(typeof(IGroupTagService).IsAssignableFrom(typeof(ExploClient)));
+        Assert.True(typeof(IUserGroupService).IsAssignableFrom(typeof(ExploClient)));
+        Assert.False(typeof(IWorkspaceAdmin).IsAssignableFrom(typeof(ExploClient)));
+        Assert.False(typeof(IExploService).IsAssignableFrom(typeof(ExploClient)));
     }
 
     [Fact]

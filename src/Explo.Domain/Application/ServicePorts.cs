@@ -1,12 +1,12 @@
 namespace Explo.Domain;
 
 /// <summary>
-/// The driving port: every use case of spec section 3 plus the admin operations. Implemented in-process by
-/// <see cref="ExploService"/> and remotely by the HTTP client, so a host can swap one for the other.
-/// Every call names its <see cref="Caller"/>; DVG scoping and read-only tokens are enforced behind this port.
-/// Business failures come back as <see cref="Result{T}"/> values, never as exceptions.
+/// The customers port (spec section 3): get or create, get, list, page, update, delete, rotate a token, import.
+/// Implemented in-process by <see cref="ExploService"/> and remotely by the HTTP client. Every call names its
+/// <see cref="Caller"/>; DVG scoping and read-only tokens are enforced behind this port. Business failures come back as
+/// <see cref="Result{T}"/> values, never as exceptions.
 /// </summary>
-public interface IExploService
+public interface ICustomerService
 {
     /// <summary>Gets the customer with the request's provided id, or creates it (an existing one is returned unchanged).</summary>
     /// <param name="caller">The caller.</param>
@@ -76,7 +76,11 @@ public interface IExploService
     /// </param>
     /// <returns>Counts of created and existing customers, and the rows not imported.</returns>
     Task<Result<ImportResult>> ImportCustomersAsync(Caller caller, IReadOnlyList<CreateCustomerRequest> customers, ImportOptions? options = null, CancellationToken cancellationToken = default);
+}
 
+/// <summary>The group tags port: list, create, rename, delete the workspace's group tags.</summary>
+public interface IGroupTagService
+{
     /// <summary>Lists the group tags.</summary>
     /// <param name="caller">The caller.</param>
     /// <param name="cancellationToken">Cancels before the work starts.</param>
@@ -104,7 +108,11 @@ public interface IExploService
     /// <param name="cancellationToken">Cancels before the work starts.</param>
     /// <returns>Done.</returns>
     Task<Result<Done>> DeleteGroupTagAsync(Caller caller, string name, CancellationToken cancellationToken = default);
+}
 
+/// <summary>The legacy user groups port (the hosted API's old endpoints): a user group is a root-level customer.</summary>
+public interface IUserGroupService
+{
     /// <summary>Legacy: gets or creates a user group (a root-level customer).</summary>
     /// <param name="caller">The caller.</param>
     /// <param name="request">The user group's fields.</param>
@@ -132,7 +140,15 @@ public interface IExploService
     /// <param name="cancellationToken">Cancels before the work starts.</param>
     /// <returns>The user group with its new token.</returns>
     Task<Result<UserGroupView>> RefreshUserGroupTokenAsync(Caller caller, string currentToken, CancellationToken cancellationToken = default);
+}
 
+/// <summary>
+/// The workspace administrator's port: initialise a workspace; hierarchy levels, data visibility groups, API tokens and
+/// data sources. Served in-process only (the HTTP API doesn't serve it, so the HTTP client doesn't implement it); every
+/// call needs <see cref="Caller.Administrator"/>.
+/// </summary>
+public interface IWorkspaceAdmin
+{
     /// <summary>Admin: stores the default workspace if the store is new.</summary>
     /// <param name="caller">An administrator.</param>
     /// <param name="cancellationToken">Cancels before the work starts.</param>
@@ -238,3 +254,16 @@ public interface IExploService
     /// <returns>Done.</returns>
     Task<Result<Done>> SetDefaultDataSourceAsync(Caller caller, string accessGroup, string schemaId, string? dataSourceId, CancellationToken cancellationToken = default);
 }
+
+/// <summary>
+/// What the HTTP API serves: <see cref="ICustomerService"/>, <see cref="IGroupTagService"/> and
+/// <see cref="IUserGroupService"/>, implemented in-process by <see cref="ExploService"/> and remotely by the HTTP client,
+/// so a host can swap one for the other.
+/// </summary>
+public interface IExploApi : ICustomerService, IGroupTagService, IUserGroupService;
+
+/// <summary>
+/// Every port at once (<see cref="IExploApi"/> and <see cref="IWorkspaceAdmin"/>), as the in-process
+/// <see cref="ExploService"/> implements them. A host usually depends on the one port it needs.
+/// </summary>
+public interface IExploService : IExploApi, IWorkspaceAdmin;
