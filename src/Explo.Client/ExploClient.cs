@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Explo.Contracts;
 using Explo.Domain;
+using Explo.Domain.Rules;
 
 namespace Explo.Client;
 
@@ -223,7 +224,7 @@ public sealed class ExploClient : IExploService, IDisposable
     public Task<Result<Done>> SetDefaultDataSourceAsync(Caller caller, string accessGroup, string schemaId, string? dataSourceId, CancellationToken cancellationToken = default) => AdminOnly<Done>();
 
     private static Forbidden AdminRequired() => new(
-        "admin_required",
+        RuleCodes.AdminRequired,
         "Admin operations (levels, data visibility groups, API tokens, data sources) are not served over the HTTP API; run them in-process or with the command-line tool.");
 
     private static Task<Result<T>> AdminOnly<T>() => Task.FromResult(Result<T>.Fail(AdminRequired()));
@@ -282,7 +283,7 @@ public sealed class ExploClient : IExploService, IDisposable
         if (caller.Secret is { Length: > 0 } unsafeSecret && unsafeSecret.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
         {
             // No header can carry it, and no token has such a secret.
-            return new Unauthorized("invalid_api_token", "The API token is unknown or has been revoked.");
+            return new Unauthorized(ErrorCodes.InvalidApiToken, "The API token is unknown or has been revoked.");
         }
 
         using var request = new HttpRequestMessage(method, new Uri(_base, path));

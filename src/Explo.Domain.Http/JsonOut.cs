@@ -96,7 +96,7 @@ internal static class JsonOut
     {
         ValidationFailed or NotFound or Conflict or Forbidden or Unauthorized =>
             Write(context, StatusOf(failure), ErrorResponse.From(failure), ExploJson.Context.ErrorResponse),
-        _ => Error(context, StatusCodes.Status500InternalServerError, "internal_error", "The server failed to handle the request."),
+        _ => Error(context, StatusCodes.Status500InternalServerError, ErrorCodes.InternalError, "The server failed to handle the request."),
     };
 
     /// <summary>The HTTP status of a kind of failure.</summary>
