@@ -24,15 +24,6 @@ internal sealed record FileRow(int Line, CreateCustomerRequest? Request, IReadOn
 /// </summary>
 internal static class CustomerFiles
 {
-    /// <summary>The code of a file or line that is not JSON (or a CSV record that does not fit its header).</summary>
-    public const string MalformedJson = "malformed_json";
-
-    /// <summary>The code of a value of the wrong kind, as the body reader reports it.</summary>
-    public const string InvalidType = "invalid_type";
-
-    /// <summary>The code of a CSV record whose number of cells differs from the header's.</summary>
-    public const string MalformedCsv = "malformed_csv";
-
     /// <summary>The field a problem of the whole row is reported on.</summary>
     public const string RowField = "row";
 
@@ -82,14 +73,14 @@ internal static class CustomerFiles
         }
         catch (JsonException e)
         {
-            return [Rejected((int)(e.LineNumber ?? 0) + 1, MalformedJson, RowField, "the file is not valid JSON")];
+            return [Rejected((int)(e.LineNumber ?? 0) + 1, ErrorCodes.MalformedJson, RowField, "the file is not valid JSON")];
         }
 
         using (document)
         {
             if (document.RootElement.ValueKind != JsonValueKind.Array)
             {
-                return [Rejected(1, InvalidType, RowField, $"a JSON import file must be an array of customer objects; it is {BodyReader.Describe(document.RootElement)}")];
+                return [Rejected(1, ErrorCodes.InvalidType, RowField, $"a JSON import file must be an array of customer objects; it is {BodyReader.Describe(document.RootElement)}")];
             }
 
             // JSON elements carry no line numbers: a row of a JSON array is reported by its position (from 1).
@@ -148,7 +139,7 @@ internal static class CustomerFiles
         List<Violation> all = [.. violations.Kept];
         if (violations.More > 0)
         {
-            all.Add(new Violation(InvalidType, RowField, $"{violations.More} more fields of the row have the wrong type"));
+            all.Add(new Violation(ErrorCodes.InvalidType, RowField, $"{violations.More} more fields of the row have the wrong type"));
         }
 
         return new FileRow(line, null, all);
@@ -178,7 +169,7 @@ internal static class CustomerFiles
 
             if (fields.Count != header.Count)
             {
-                rows.Add(Rejected(line, MalformedCsv, RowField, $"the row has {fields.Count} fields, the header {header.Count}"));
+                rows.Add(Rejected(line, ErrorCodes.MalformedCsv, RowField, $"the row has {fields.Count} fields, the header {header.Count}"));
                 continue;
             }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Explo.Contracts;
 using Explo.Domain;
+using Explo.Domain.Rules;
 
 namespace Explo.Client;
 
@@ -180,7 +181,7 @@ public sealed class ExploClient : IExploApi, IDisposable
             Contract.UserGroupResponse, UserGroupOf, cancellationToken);
 
     private static Forbidden AdminRequired() => new(
-        "admin_required",
+        RuleCodes.AdminRequired,
         "The workspace administrator is not served over the HTTP API (nor are admin operations: levels, data visibility groups, API tokens, data sources); call with an API token, or run admin operations in-process or with the command-line tool.");
 
     private static ExploJsonContext Contract => ExploJson.Context;
@@ -237,7 +238,7 @@ public sealed class ExploClient : IExploApi, IDisposable
         if (caller.Secret is { Length: > 0 } unsafeSecret && unsafeSecret.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
         {
             // No header can carry it, and no token has such a secret.
-            return new Unauthorized("invalid_api_token", "The API token is unknown or has been revoked.");
+            return new Unauthorized(ErrorCodes.InvalidApiToken, "The API token is unknown or has been revoked.");
         }
 
         using var request = new HttpRequestMessage(method, new Uri(_base, path));

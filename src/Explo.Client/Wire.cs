@@ -52,5 +52,5 @@ internal static class Wire
     }
 
     private static Failure Unnamed(int status, string kind) =>
-        ErrorResponse.Of("unknown_error", $"The server answered {status}.").ToFailure(kind);
+        ErrorResponse.Of(ErrorCodes.UnknownError, $"The server answered {status}.").ToFailure(kind);
 }

@@ -84,7 +84,7 @@ public static class BodyReader
                 }
                 else if (property.IsRequired && property.PropertyType != typeof(string))
                 {
-                    violations.Add(new Violation("invalid_type", prefix + property.Name, $"{property.Name} must be {Expected(property.PropertyType)}; it is missing."));
+                    violations.Add(new Violation(ErrorCodes.InvalidType, prefix + property.Name, $"{property.Name} must be {Expected(property.PropertyType)}; it is missing."));
                 }
 
                 continue;
@@ -118,7 +118,7 @@ public static class BodyReader
     {
         object? WrongType(string field, string expected, JsonElement got)
         {
-            violations.Add(new Violation("invalid_type", prefix + field, $"{field} must be {expected}; it is {Describe(got)}."));
+            violations.Add(new Violation(ErrorCodes.InvalidType, prefix + field, $"{field} must be {expected}; it is {Describe(got)}."));
             return null;
         }
 

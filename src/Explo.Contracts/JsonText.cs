@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Explo.Domain;
+using Explo.Domain.Rules;
 
 namespace Explo.Contracts;
 
@@ -42,7 +43,7 @@ public static class JsonText
         }
 
         var (line, column) = Position(utf8, offset);
-        return new Violation("invalid_utf8", "body", $"The text is not valid UTF-8 at line {line}, byte {column} (byte 0x{utf8[Math.Min(offset, utf8.Length - 1)]:x2}); send JSON text encoded as UTF-8.");
+        return new Violation(ErrorCodes.InvalidUtf8, "body", $"The text is not valid UTF-8 at line {line}, byte {column} (byte 0x{utf8[Math.Min(offset, utf8.Length - 1)]:x2}); send JSON text encoded as UTF-8.");
     }
 
     /// <summary>
@@ -88,7 +89,7 @@ public static class JsonText
                     if (!frame.Keys!.Add(key))
                     {
                         var path = PathOf(prefix, frames);
-                        return (max, new Violation("duplicate_key", path, $"The key {Quote(key)} appears twice in the same object at {path}; every key of a JSON object must be unique."));
+                        return (max, new Violation(ErrorCodes.DuplicateKey, path, $"The key {Quote(key)} appears twice in the same object at {path}; every key of a JSON object must be unique."));
                     }
 
                     break;
@@ -116,7 +117,7 @@ public static class JsonText
     public static Violation Malformed(JsonException error, string field = "body")
     {
         ArgumentNullException.ThrowIfNull(error);
-        return new Violation("malformed_json", field, $"The text is not valid JSON (line {(error.LineNumber ?? 0) + 1}, byte {(error.BytePositionInLine ?? 0) + 1}); check quotes, commas and brackets.");
+        return new Violation(ErrorCodes.MalformedJson, field, $"The text is not valid JSON (line {(error.LineNumber ?? 0) + 1}, byte {(error.BytePositionInLine ?? 0) + 1}); check quotes, commas and brackets.");
     }
 
     private static bool TryText(ref Utf8JsonReader reader, out string text)
@@ -138,7 +139,7 @@ public static class JsonText
     {
         var (line, column) = Position(utf8, (int)reader.TokenStartIndex);
         var path = PathOf(prefix, frames);
-        return new Violation("invalid_utf8", path, $"The string at {path} (line {line}, byte {column}) escapes a lone surrogate (such as \\ud800 without its partner), which is not Unicode text; send valid UTF-16 escapes.");
+        return new Violation(ErrorCodes.InvalidUtf8, path, $"The string at {path} (line {line}, byte {column}) escapes a lone surrogate (such as \\ud800 without its partner), which is not Unicode text; send valid UTF-16 escapes.");
     }
 
     private static (long Line, long Column) Position(ReadOnlySpan<byte> utf8, int offset)
@@ -223,7 +224,7 @@ public static class ContractRows
 
             if (depth > maxDepth)
             {
-                violations.Add(new Violation("json_too_deep", "row", $"The row's JSON is nested more than {maxDepth} levels deep; properties may be nested at most {maxDepth - JsonText.EnvelopeLevels} levels."));
+                violations.Add(new Violation(RuleCodes.JsonTooDeep, "row", $"The row's JSON is nested more than {maxDepth} levels deep; properties may be nested at most {maxDepth - JsonText.EnvelopeLevels} levels."));
                 return null;
             }
 
@@ -247,7 +248,7 @@ public static class ContractRows
         ArgumentNullException.ThrowIfNull(violations);
         if (row.ValueKind != JsonValueKind.Object)
         {
-            violations.Add(new Violation("invalid_type", "row", $"A row must be a JSON object; it is {BodyReader.Describe(row)}."));
+            violations.Add(new Violation(ErrorCodes.InvalidType, "row", $"A row must be a JSON object; it is {BodyReader.Describe(row)}."));
             return null;
         }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Explo.Contracts;
+using Explo.Domain.Rules;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -116,7 +117,7 @@ public static class ExploApi
         }
 
         // Any other path: the API's JSON error, not an empty 404.
-        endpoints.MapFallback("{*path}", context => JsonOut.Error(context, StatusCodes.Status404NotFound, "not_found", $"There is no endpoint at {context.Request.Path}; the API's paths are listed at {ExploPaths.OpenApi}."));
+        endpoints.MapFallback("{*path}", context => JsonOut.Error(context, StatusCodes.Status404NotFound, ErrorCodes.NotFound, $"There is no endpoint at {context.Request.Path}; the API's paths are listed at {ExploPaths.OpenApi}."));
 
         RequestDelegate health = context => Task.CompletedTask;
         endpoints.MapHealthChecks(ExploPaths.Health, new HealthCheckOptions { ResponseWriter = ExploStoreHealthCheck.Write, Predicate = _ => true })
@@ -340,7 +341,7 @@ public static class ExploApi
         var (json, rejection) = await JsonIn.Read(context, limits);
         if (rejection is not null)
         {
-            if (rejection.Code is "incomplete_body" or "request_timeout")
+            if (rejection.Code is ErrorCodes.IncompleteBody or ErrorCodes.RequestTimeout)
             {
                 // A client fault at the transport level: worth a warning (a pattern may be an attack), never an error.
                 var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(Log.Category);
@@ -371,8 +372,8 @@ public static class ExploApi
     private static async Task ListCustomersV2(HttpContext context, Caller caller)
     {
         var violations = new List<Violation>();
-        var page = JsonIn.QueryInt(context, violations, "invalid_page", "page");
-        var pageSize = JsonIn.QueryInt(context, violations, "invalid_page_size", "page_size", "pageSize");
+        var page = JsonIn.QueryInt(context, violations, RuleCodes.InvalidPage, FieldNames.Page);
+        var pageSize = JsonIn.QueryInt(context, violations, RuleCodes.InvalidPageSize, FieldNames.PageSize, "pageSize");
         if (violations.Count > 0)
         {
             await JsonOut.Failure(context, new ValidationFailed(violations));

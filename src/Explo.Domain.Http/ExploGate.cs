@@ -39,7 +39,7 @@ internal static class ExploGate
         {
             CloseUnreadBody(context);
             context.Response.Headers.Allow = endpoint.Method;
-            answer = JsonOut.Error(context, StatusCodes.Status405MethodNotAllowed, "method_not_allowed", $"{context.Request.Method} is not allowed on {endpoint.Path}; use {endpoint.Method}.");
+            answer = JsonOut.Error(context, StatusCodes.Status405MethodNotAllowed, ErrorCodes.MethodNotAllowed, $"{context.Request.Method} is not allowed on {endpoint.Path}; use {endpoint.Method}.");
             return true;
         }
 
@@ -56,7 +56,7 @@ internal static class ExploGate
         if (context.Request.Path.Value is not { } path || !path.EndsWith('/'))
         {
             CloseUnreadBody(context);
-            await JsonOut.Error(context, StatusCodes.Status405MethodNotAllowed, "trailing_slash_required", $"Every path of this API ends in '/': use {endpoint.Path} instead of {context.Request.Path}.");
+            await JsonOut.Error(context, StatusCodes.Status405MethodNotAllowed, ErrorCodes.TrailingSlashRequired, $"Every path of this API ends in '/': use {endpoint.Path} instead of {context.Request.Path}.");
             return null;
         }
 
@@ -64,7 +64,7 @@ internal static class ExploGate
         if (headerBytes > options.MaxRequestHeadersBytes)
         {
             CloseUnreadBody(context);
-            await JsonOut.Error(context, StatusCodes.Status431RequestHeaderFieldsTooLarge, "request_headers_too_large", $"The request's headers are {headerBytes} bytes; at most {options.MaxRequestHeadersBytes} are accepted. Send fewer or shorter headers.");
+            await JsonOut.Error(context, StatusCodes.Status431RequestHeaderFieldsTooLarge, ErrorCodes.RequestHeadersTooLarge, $"The request's headers are {headerBytes} bytes; at most {options.MaxRequestHeadersBytes} are accepted. Send fewer or shorter headers.");
             return null;
         }
 
@@ -132,7 +132,7 @@ internal static class ExploGate
             return (secret.Length == 0 ? null : secret, null);
         }
 
-        return (null, new Unauthorized("invalid_authorization_header", $"{ExploPaths.AuthorizationHeader} must be 'Token <secret>'; the 'Token ' scheme is missing."));
+        return (null, new Unauthorized(ErrorCodes.InvalidAuthorizationHeader, $"{ExploPaths.AuthorizationHeader} must be 'Token <secret>'; the 'Token ' scheme is missing."));
     }
 
     /// <summary>
@@ -155,7 +155,7 @@ internal static class ExploGate
             if (!context.Response.HasStarted)
             {
                 context.Response.Headers.Connection = "close";
-                await JsonOut.Error(context, bad.StatusCode, "bad_request", $"The request could not be read (HTTP {bad.StatusCode}); send it again whole.");
+                await JsonOut.Error(context, bad.StatusCode, ErrorCodes.BadRequest, $"The request could not be read (HTTP {bad.StatusCode}); send it again whole.");
             }
         }
         else
@@ -163,7 +163,7 @@ internal static class ExploGate
             Log.RequestFailed(logger, request.Method, request.Path.Value ?? string.Empty, exception);
             if (!context.Response.HasStarted)
             {
-                await JsonOut.Error(context, StatusCodes.Status500InternalServerError, "internal_error", "The server failed to handle the request; it has been logged.");
+                await JsonOut.Error(context, StatusCodes.Status500InternalServerError, ErrorCodes.InternalError, "The server failed to handle the request; it has been logged.");
             }
             else
             {

@@ -66,6 +66,6 @@ internal sealed class ExploRateLimitPolicy : IRateLimiterPolicy<string>
         ExploGate.CloseUnreadBody(context);
         context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
         var who = context.Features.Get<ExploAccess>() is { Authenticated: true, Secret: not null } ? "this API token" : "this address without a valid API token";
-        await JsonOut.Error(context, StatusCodes.Status429TooManyRequests, "rate_limited", $"Too many requests for {who}; retry after {retryAfter} seconds.");
+        await JsonOut.Error(context, StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited, $"Too many requests for {who}; retry after {retryAfter} seconds.");
     }
 }

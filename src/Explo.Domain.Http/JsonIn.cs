@@ -31,7 +31,7 @@ internal static class JsonIn
     {
         if (UnsupportedCharset(context) is { } charset)
         {
-            return (default, new Rejection(StatusCodes.Status415UnsupportedMediaType, "unsupported_charset", $"The request body must be UTF-8 JSON; the Content-Type names charset '{Shorten(charset)}'. Send it as UTF-8 (or name no charset)."));
+            return (default, new Rejection(StatusCodes.Status415UnsupportedMediaType, ErrorCodes.UnsupportedCharset, $"The request body must be UTF-8 JSON; the Content-Type names charset '{Shorten(charset)}'. Send it as UTF-8 (or name no charset)."));
         }
 
         var declared = context.Request.ContentLength;
@@ -100,8 +100,8 @@ internal static class JsonIn
             // The client's fault: the body was cut off (400) or arrived too slowly (408). Nothing more will be read.
             context.Response.Headers.Connection = "close";
             return ([], 0, e.StatusCode == StatusCodes.Status408RequestTimeout
-                ? new Rejection(StatusCodes.Status408RequestTimeout, "request_timeout", $"The request body arrived too slowly ({seen} bytes read); send it at once.")
-                : new Rejection(StatusCodes.Status400BadRequest, "incomplete_body", $"The request body ended early ({seen} bytes read, fewer than announced); send the whole body."));
+                ? new Rejection(StatusCodes.Status408RequestTimeout, ErrorCodes.RequestTimeout, $"The request body arrived too slowly ({seen} bytes read); send it at once.")
+                : new Rejection(StatusCodes.Status400BadRequest, ErrorCodes.IncompleteBody, $"The request body ended early ({seen} bytes read, fewer than announced); send the whole body."));
         }
     }
 
@@ -110,7 +110,7 @@ internal static class JsonIn
     {
         if (bytes.Trim(" \t\r\n"u8).IsEmpty)
         {
-            return (default, new Rejection(StatusCodes.Status400BadRequest, "empty_body", "The request body is empty; send a JSON object."));
+            return (default, new Rejection(StatusCodes.Status400BadRequest, ErrorCodes.EmptyBody, "The request body is empty; send a JSON object."));
         }
 
         if (JsonText.InvalidUtf8(bytes) is { } notUtf8)
@@ -149,7 +149,7 @@ internal static class JsonIn
             var root = JsonElement.ParseValue(ref json);
             if (root.ValueKind != JsonValueKind.Object)
             {
-                return (default, new Rejection(StatusCodes.Status400BadRequest, "invalid_body", $"The request body must be a JSON object; it is {Explo.Contracts.BodyReader.Describe(root)}."));
+                return (default, new Rejection(StatusCodes.Status400BadRequest, ErrorCodes.InvalidBody, $"The request body must be a JSON object; it is {Explo.Contracts.BodyReader.Describe(root)}."));
             }
 
             return (root, null);

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using Explo.Domain.Rules;
 
 namespace Explo.Domain.Testing;
 
@@ -117,22 +118,22 @@ public sealed record ReferenceWorkspace
     {
         if (!actor.CanWrite)
         {
-            return Fail(this, "Forbidden", "read_only_token");
+            return Fail(this, "Forbidden", RuleCodes.ReadOnlyToken);
         }
 
         if (Find(providedId) is { } existing)
         {
-            return existing.AccessGroup == actor.AccessGroup ? (this, OperationOutcome.Success) : Fail(this, "Conflict", "provided_id_taken");
+            return existing.AccessGroup == actor.AccessGroup ? (this, OperationOutcome.Success) : Fail(this, "Conflict", ErrorCodes.ProvidedIdTaken);
         }
 
         var parentCustomer = parent is null ? null : FindVisible(actor, parent);
         var effectiveLevel = level ?? Levels[0];
         string? broken =
-            !ValidProvidedId(providedId) ? "invalid_provided_id"
-            : !TagsExist(tags) ? "unknown_group_tag"
-            : parent is not null && level is null ? "hierarchy_level_required"
-            : parent is not null && parentCustomer is null ? "parent_not_found"
-            : parentCustomer is not null && Rank(parentCustomer.Level) >= Rank(effectiveLevel) ? "parent_level_not_higher"
+            !ValidProvidedId(providedId) ? RuleCodes.InvalidProvidedId
+            : !TagsExist(tags) ? RuleCodes.UnknownGroupTag
+            : parent is not null && level is null ? RuleCodes.HierarchyLevelRequired
+            : parent is not null && parentCustomer is null ? RuleCodes.ParentNotFound
+            : parentCustomer is not null && Rank(parentCustomer.Level) >= Rank(effectiveLevel) ? RuleCodes.ParentLevelNotHigher
             : null;
         if (broken is not null)
         {
@@ -149,24 +150,24 @@ public sealed record ReferenceWorkspace
     {
         if (!actor.CanWrite)
         {
-            return Fail(this, "Forbidden", "read_only_token");
+            return Fail(this, "Forbidden", RuleCodes.ReadOnlyToken);
         }
 
         if (FindVisible(actor, providedId) is not { } self)
         {
-            return Fail(this, "NotFound", "customer_not_found");
+            return Fail(this, "NotFound", ErrorCodes.CustomerNotFound);
         }
 
         var newLevel = level ?? self.Level;
         var parentCustomer = parentGiven ? (parent is null ? null : FindVisible(actor, parent)) : (self.Parent is { } p ? Customers[p] : null);
         var cycle = parentGiven && parentCustomer is not null && Path(parentCustomer).Any(a => a.Key == self.Key);
         string? broken =
-            newProvidedId is not null && newProvidedId != self.ProvidedId && !ValidProvidedId(newProvidedId) ? "invalid_provided_id"
-            : !TagsExist(tags) ? "unknown_group_tag"
-            : parentGiven && parent is not null && parentCustomer is null ? "parent_not_found"
-            : parentCustomer is not null && Rank(parentCustomer.Level) >= Rank(newLevel) ? "parent_level_not_higher"
-            : cycle ? "hierarchy_cycle"
-            : newLevel != self.Level && Children(self.Key).Any(c => Rank(c.Level) <= Rank(newLevel)) ? "child_level_not_lower"
+            newProvidedId is not null && newProvidedId != self.ProvidedId && !ValidProvidedId(newProvidedId) ? RuleCodes.InvalidProvidedId
+            : !TagsExist(tags) ? RuleCodes.UnknownGroupTag
+            : parentGiven && parent is not null && parentCustomer is null ? RuleCodes.ParentNotFound
+            : parentCustomer is not null && Rank(parentCustomer.Level) >= Rank(newLevel) ? RuleCodes.ParentLevelNotHigher
+            : cycle ? RuleCodes.HierarchyCycle
+            : newLevel != self.Level && Children(self.Key).Any(c => Rank(c.Level) <= Rank(newLevel)) ? RuleCodes.ChildLevelNotLower
             : null;
         if (broken is not null)
         {
@@ -175,7 +176,7 @@ public sealed record ReferenceWorkspace
 
         if (newProvidedId is not null && newProvidedId != self.ProvidedId && Find(newProvidedId) is not null)
         {
-            return Fail(this, "Conflict", "provided_id_taken");
+            return Fail(this, "Conflict", ErrorCodes.ProvidedIdTaken);
         }
 
         var next = self with
@@ -204,17 +205,17 @@ public sealed record ReferenceWorkspace
     {
         if (!actor.CanWrite)
         {
-            return Fail(this, "Forbidden", "read_only_token");
+            return Fail(this, "Forbidden", RuleCodes.ReadOnlyToken);
         }
 
         if (FindVisible(actor, providedId) is not { } self)
         {
-            return Fail(this, "NotFound", "customer_not_found");
+            return Fail(this, "NotFound", ErrorCodes.CustomerNotFound);
         }
 
         if (!cascade && Children(self.Key).Any())
         {
-            return Fail(this, "Conflict", "customer_has_children");
+            return Fail(this, "Conflict", ErrorCodes.CustomerHasChildren);
         }
 
         var doomed = Customers.Values.Where(c => Path(c).Any(a => a.Key == self.Key)).Select(c => c.Key).ToList();
@@ -226,12 +227,12 @@ public sealed record ReferenceWorkspace
     {
         if (!actor.CanWrite)
         {
-            return Fail(this, "Forbidden", "read_only_token");
+            return Fail(this, "Forbidden", RuleCodes.ReadOnlyToken);
         }
 
         if (FindVisible(actor, providedId) is not { } self)
         {
-            return Fail(this, "NotFound", "customer_not_found");
+            return Fail(this, "NotFound", ErrorCodes.CustomerNotFound);
         }
 
         var next = self with { Version = self.Version + 1, TokenEpoch = self.TokenEpoch + 1 };
@@ -255,17 +256,17 @@ public sealed record ReferenceWorkspace
     {
         if (!actor.CanWrite)
         {
-            return Fail(this, "Forbidden", "read_only_token");
+            return Fail(this, "Forbidden", RuleCodes.ReadOnlyToken);
         }
 
         if (!ValidTagName(name))
         {
-            return Fail(this, "ValidationFailed", "invalid_group_tag_name");
+            return Fail(this, "ValidationFailed", RuleCodes.InvalidGroupTagName);
         }
 
         if (Tags.Values.Contains(name))
         {
-            return Fail(this, "Conflict", "group_tag_exists");
+            return Fail(this, "Conflict", ErrorCodes.GroupTagExists);
         }
 
         return (this with { Tags = Tags.Add(NextKey, name), NextKey = NextKey + 1 }, OperationOutcome.Success);
@@ -276,17 +277,17 @@ public sealed record ReferenceWorkspace
     {
         if (!actor.CanWrite)
         {
-            return Fail(this, "Forbidden", "read_only_token");
+            return Fail(this, "Forbidden", RuleCodes.ReadOnlyToken);
         }
 
         if (!ValidTagName(newName))
         {
-            return Fail(this, "ValidationFailed", "invalid_group_tag_name");
+            return Fail(this, "ValidationFailed", RuleCodes.InvalidGroupTagName);
         }
 
         if (!Tags.Values.Contains(name))
         {
-            return Fail(this, "NotFound", "group_tag_not_found");
+            return Fail(this, "NotFound", ErrorCodes.GroupTagNotFound);
         }
 
         if (name == newName)
@@ -296,7 +297,7 @@ public sealed record ReferenceWorkspace
 
         if (Tags.Values.Contains(newName))
         {
-            return Fail(this, "Conflict", "group_tag_exists");
+            return Fail(this, "Conflict", ErrorCodes.GroupTagExists);
         }
 
         var id = Tags.First(t => t.Value == name).Key;
@@ -308,12 +309,12 @@ public sealed record ReferenceWorkspace
     {
         if (!actor.CanWrite)
         {
-            return Fail(this, "Forbidden", "read_only_token");
+            return Fail(this, "Forbidden", RuleCodes.ReadOnlyToken);
         }
 
         if (!Tags.Values.Contains(name))
         {
-            return Fail(this, "NotFound", "group_tag_not_found");
+            return Fail(this, "NotFound", ErrorCodes.GroupTagNotFound);
         }
 
         var id = Tags.First(t => t.Value == name).Key;

@@ -102,13 +102,13 @@ public sealed partial class ExploService
 
             if (unit.Workspace.Levels.Length == 1)
             {
-                return new Conflict("last_hierarchy_level", $"Hierarchy level {TextChecks.Quote(name)} is the only level; a workspace needs at least one.");
+                return new Conflict(ErrorCodes.LastHierarchyLevel, $"Hierarchy level {TextChecks.Quote(name)} is the only level; a workspace needs at least one.");
             }
 
             var used = unit.Reader.CountCustomers(new CustomerQuery(LevelId: level.Id));
             if (used > 0)
             {
-                return new Conflict("hierarchy_level_in_use", $"Hierarchy level {TextChecks.Quote(name)} has {used} customer(s); move them to another level first.");
+                return new Conflict(ErrorCodes.HierarchyLevelInUse, $"Hierarchy level {TextChecks.Quote(name)} has {used} customer(s); move them to another level first.");
             }
 
             var remaining = unit.Workspace.Levels.Where(l => l.Id != level.Id).Select((l, i) => l with { Rank = i });
@@ -186,13 +186,13 @@ public sealed partial class ExploService
             if (request.Secret is { } chosen
                 && (chosen.Length is < 16 or > 256 || chosen.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))))
             {
-                return new ValidationFailed("invalid_api_token_secret", "secret", "secret must be 16 to 256 printable characters without white space.");
+                return new ValidationFailed(ErrorCodes.InvalidApiTokenSecret, "secret", "secret must be 16 to 256 printable characters without white space.");
             }
 
             var secret = request.Secret ?? unit.Options.TokenGenerator.NewToken();
             if (unit.Workspace.ApiTokens.Any(t => t.Matches(ApiToken.Hash(secret))))
             {
-                return new Conflict("api_token_exists", "An API token with this secret already exists.");
+                return new Conflict(ErrorCodes.ApiTokenExists, "An API token with this secret already exists.");
             }
 
             var (id, workspace) = unit.Workspace.AllocateId();
@@ -214,7 +214,7 @@ public sealed partial class ExploService
         {
             if (unit.Workspace.ApiTokens.FirstOrDefault(t => t.Id == id) is not { } token)
             {
-                return new NotFound("api_token_not_found", $"No API token has id {id.Value}.");
+                return new NotFound(ErrorCodes.ApiTokenNotFound, $"No API token has id {id.Value}.");
             }
 
             if (!token.IsActive)
@@ -246,7 +246,7 @@ public sealed partial class ExploService
             var names = request.AccessGroups ?? [];
             if (names.Count == 0)
             {
-                violations.Add(new Violation("invalid_identifier", FieldNames.AccessGroup, "access_group must name at least one data visibility group."));
+                violations.Add(new Violation(RuleCodes.InvalidIdentifier, FieldNames.AccessGroup, "access_group must name at least one data visibility group."));
             }
 
             foreach (var name in names)
@@ -257,7 +257,7 @@ public sealed partial class ExploService
                 }
                 else
                 {
-                    violations.Add(new Violation("unknown_access_group", FieldNames.AccessGroup, $"access_group {TextChecks.Quote(name)} is not a data visibility group of this workspace."));
+                    violations.Add(new Violation(ErrorCodes.UnknownAccessGroup, FieldNames.AccessGroup, $"access_group {TextChecks.Quote(name)} is not a data visibility group of this workspace."));
                 }
             }
 
@@ -268,7 +268,7 @@ public sealed partial class ExploService
 
             if (unit.Workspace.FindDataSource(request.Id) is not null)
             {
-                return new Conflict("data_source_exists", $"A data source with id {TextChecks.Quote(request.Id)} already exists.");
+                return new Conflict(ErrorCodes.DataSourceExists, $"A data source with id {TextChecks.Quote(request.Id)} already exists.");
             }
 
             var dataSource = new DataSource(request.Id, request.SchemaId, request.Name ?? request.Id, groups.Distinct().ToImmutableArray());
@@ -291,7 +291,7 @@ public sealed partial class ExploService
                 c.Mapping.TryGetValue(dataSource.SchemaId, out var mapped) && string.Equals(mapped, id, StringComparison.Ordinal));
             if (user is not null)
             {
-                return new Conflict("data_source_in_use", $"Data source {TextChecks.Quote(id)} is mapped by customer {TextChecks.Quote(user.ProvidedId)} (and maybe others); change their mappings first.");
+                return new Conflict(ErrorCodes.DataSourceInUse, $"Data source {TextChecks.Quote(id)} is mapped by customer {TextChecks.Quote(user.ProvidedId)} (and maybe others); change their mappings first.");
             }
 
             unit.Replace(unit.Workspace.With(
@@ -319,7 +319,7 @@ public sealed partial class ExploService
 
                 if (!string.Equals(dataSource.SchemaId, schemaId, StringComparison.Ordinal) || !dataSource.AccessGroups.Contains(group.Id))
                 {
-                    return new ValidationFailed("unknown_data_source", FieldNames.DataSourceId, $"data_source_id {TextChecks.Quote(dataSourceId)} is not a data source of schema {TextChecks.Quote(schemaId)} in data visibility group {TextChecks.Quote(accessGroup)}.");
+                    return new ValidationFailed(RuleCodes.UnknownDataSource, FieldNames.DataSourceId, $"data_source_id {TextChecks.Quote(dataSourceId)} is not a data source of schema {TextChecks.Quote(schemaId)} in data visibility group {TextChecks.Quote(accessGroup)}.");
                 }
             }
 
@@ -341,17 +341,17 @@ public sealed partial class ExploService
         workspace.DataSourceDefaults.Where(d => d.DataSourceId == dataSource.Id).Select(d => workspace.AccessGroup(d.AccessGroupId).Name).ToList());
 
     private static Conflict LevelExists(string name) =>
-        new("hierarchy_level_exists", $"A hierarchy level named {TextChecks.Quote(name)} already exists.");
+        new(ErrorCodes.HierarchyLevelExists, $"A hierarchy level named {TextChecks.Quote(name)} already exists.");
 
     private static NotFound LevelNotFound(string name) =>
-        new("hierarchy_level_not_found", $"No hierarchy level is named {TextChecks.Quote(name)}.");
+        new(ErrorCodes.HierarchyLevelNotFound, $"No hierarchy level is named {TextChecks.Quote(name)}.");
 
     private static Conflict AccessGroupExists(string name) =>
-        new("access_group_exists", $"A data visibility group named {TextChecks.Quote(name)} already exists.");
+        new(ErrorCodes.AccessGroupExists, $"A data visibility group named {TextChecks.Quote(name)} already exists.");
 
     private static NotFound AccessGroupNotFound(string name) =>
-        new("access_group_not_found", $"No data visibility group is named {TextChecks.Quote(name)}.");
+        new(ErrorCodes.AccessGroupNotFound, $"No data visibility group is named {TextChecks.Quote(name)}.");
 
     private static NotFound DataSourceNotFound(string id) =>
-        new("data_source_not_found", $"No data source has id {TextChecks.Quote(id)}.");
+        new(ErrorCodes.DataSourceNotFound, $"No data source has id {TextChecks.Quote(id)}.");
 }

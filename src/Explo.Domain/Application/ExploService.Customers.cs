@@ -81,10 +81,10 @@ public sealed partial class ExploService
         Run(caller, Access.Write, cancellationToken, unit => RefreshToken(unit, currentToken));
 
     private static NotFound CustomerNotFound(string providedId, string field = FieldNames.ProvidedId) =>
-        new("customer_not_found", $"No customer has {field} {TextChecks.Quote(providedId)}.");
+        new(ErrorCodes.CustomerNotFound, $"No customer has {field} {TextChecks.Quote(providedId)}.");
 
     private static NotFound TokenNotFound() =>
-        new("customer_not_found", "No customer has this current_token.");
+        new(ErrorCodes.CustomerNotFound, "No customer has this current_token.");
 
     /// <summary>Resolves list filters into a store query; unknown names become violations.</summary>
     private static CustomerQuery? ToQuery(UnitOfWork unit, CustomerFilter filter, List<Violation> violations)
@@ -127,7 +127,7 @@ public sealed partial class ExploService
         {
             return new(unit.Principal.Sees(existing)
                 ? (existing, false)
-                : new Conflict("provided_id_taken", $"{providedIdField} {TextChecks.Quote(request.ProvidedId)} is already used by a customer in another data visibility group."), null, null);
+                : new Conflict(ErrorCodes.ProvidedIdTaken, $"{providedIdField} {TextChecks.Quote(request.ProvidedId)} is already used by a customer in another data visibility group."), null, null);
         }
 
         var workspace = unit.Workspace;
@@ -197,7 +197,7 @@ public sealed partial class ExploService
 
         if (request.ExpectedVersion is { } expected && expected != existing.Version)
         {
-            return new Conflict("version_mismatch", $"customer {TextChecks.Quote(existing.ProvidedId)} is at version {existing.Version}, not {expected}; read it again and retry.");
+            return new Conflict(ErrorCodes.VersionMismatch, $"customer {TextChecks.Quote(existing.ProvidedId)} is at version {existing.Version}, not {expected}; read it again and retry.");
         }
 
         var workspace = unit.Workspace;
@@ -241,7 +241,7 @@ public sealed partial class ExploService
             && !string.Equals(newId, existing.ProvidedId, StringComparison.Ordinal)
             && unit.FindByProvidedId(newId) is not null)
         {
-            return new Conflict("provided_id_taken", $"{newProvidedIdField} {TextChecks.Quote(newId)} is already used by another customer.");
+            return new Conflict(ErrorCodes.ProvidedIdTaken, $"{newProvidedIdField} {TextChecks.Quote(newId)} is already used by another customer.");
         }
 
         var next = existing.Next(
@@ -286,7 +286,7 @@ public sealed partial class ExploService
         var children = unit.Reader.GetChildren(target.Id);
         if (children.Count > 0 && !request.Cascade)
         {
-            return new Conflict("customer_has_children", $"customer {TextChecks.Quote(target.ProvidedId)} has {children.Count} child customer(s); delete or move them first, or pass cascade: true to delete the whole subtree.");
+            return new Conflict(ErrorCodes.CustomerHasChildren, $"customer {TextChecks.Quote(target.ProvidedId)} has {children.Count} child customer(s); delete or move them first, or pass cascade: true to delete the whole subtree.");
         }
 
         var subtree = new List<Customer> { target };

@@ -21,13 +21,13 @@ public sealed partial class ExploService
 
             if (unit.FindGroupTag(name) is not null)
             {
-                return new Conflict("group_tag_exists", $"A group tag named {TextChecks.Quote(name)} already exists.");
+                return new Conflict(ErrorCodes.GroupTagExists, $"A group tag named {TextChecks.Quote(name)} already exists.");
             }
 
             var limit = unit.Limits.MaxGroupTagsPerWorkspace;
             if (unit.CountGroupTags() is var count && count >= limit)
             {
-                return new Conflict("too_many_group_tags", $"The workspace holds {count} group tags, and the limit is {limit} group tags per workspace; delete a group tag before creating another.");
+                return new Conflict(RuleCodes.TooManyGroupTags, $"The workspace holds {count} group tags, and the limit is {limit} group tags per workspace; delete a group tag before creating another.");
             }
 
             var (id, workspace) = unit.Workspace.AllocateId();
@@ -62,7 +62,7 @@ public sealed partial class ExploService
 
             if (unit.FindGroupTag(newName) is not null)
             {
-                return new Conflict("group_tag_exists", $"A group tag named {TextChecks.Quote(newName)} already exists.");
+                return new Conflict(ErrorCodes.GroupTagExists, $"A group tag named {TextChecks.Quote(newName)} already exists.");
             }
 
             var renamed = tag with { Name = newName };
@@ -99,5 +99,5 @@ public sealed partial class ExploService
         });
 
     private static NotFound GroupTagNotFound(string name) =>
-        new("group_tag_not_found", $"No group tag is named {TextChecks.Quote(name)}.");
+        new(ErrorCodes.GroupTagNotFound, $"No group tag is named {TextChecks.Quote(name)}.");
 }

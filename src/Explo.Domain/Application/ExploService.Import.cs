@@ -31,7 +31,7 @@ public sealed partial class ExploService
         foreach (var row in cyclic)
         {
             import.Errors.Add(new ImportRowError(row, customers[row].ProvidedId, new ValidationFailed(
-                "hierarchy_cycle",
+                RuleCodes.HierarchyCycle,
                 FieldNames.ParentProvidedId,
                 $"parent_provided_id {TextChecks.Quote(customers[row].ParentProvidedId ?? string.Empty)}: the parents named within this import form a cycle, so this row never reaches an existing customer.")));
         }

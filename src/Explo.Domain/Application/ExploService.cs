@@ -97,7 +97,7 @@ public sealed partial class ExploService : IExploService, IExploAuthorizer
             var group = workspace.FindAccessGroup(caller.AccessGroupName);
             if (group is null)
             {
-                return new NotFound("access_group_not_found", $"The data visibility group '{caller.AccessGroupName}' does not exist.");
+                return new NotFound(ErrorCodes.AccessGroupNotFound, $"The data visibility group '{caller.AccessGroupName}' does not exist.");
             }
 
             return new Principal(group.Id, group.Id, true, true);
@@ -105,13 +105,13 @@ public sealed partial class ExploService : IExploService, IExploAuthorizer
 
         if (string.IsNullOrEmpty(caller.Secret))
         {
-            return new Unauthorized("missing_api_token", "No API token was given; send one as 'Explo-Authorization: Token <secret>'.");
+            return new Unauthorized(ErrorCodes.MissingApiToken, "No API token was given; send one as 'Explo-Authorization: Token <secret>'.");
         }
 
         var token = workspace.FindActiveToken(ApiToken.Hash(caller.Secret));
         if (token is null)
         {
-            return new Unauthorized("invalid_api_token", "The API token is unknown or has been revoked.");
+            return new Unauthorized(ErrorCodes.InvalidApiToken, "The API token is unknown or has been revoked.");
         }
 
         return new Principal(token.AccessGroupId, token.AccessGroupId, !token.ReadOnly, false);
