@@ -149,24 +149,6 @@ internal sealed class DatabaseFiles : IDisposable
         }
     }
 
-    /// <summary>
-    /// True when a non-empty file starts with LiteDB 5's header page: the signature at byte 32, the file format (8) right after it.
-    /// </summary>
-    /// <returns>Whether the header is LiteDB 5's.</returns>
-    public bool HasLiteDbHeader()
-    {
-        ReadOnlySpan<byte> signature = "** This is a LiteDB file **"u8;
-        const int at = 32;
-        const byte format = 8;
-        Span<byte> header = stackalloc byte[at + 28];
-        _data.Position = 0;
-        var read = _data.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
-        _data.Position = 0;
-        return read == header.Length
-            && header.Slice(at, signature.Length).SequenceEqual(signature)
-            && header[at + signature.Length] == format;
-    }
-
     /// <summary>Closes the log (deleting it when empty, as LiteDB does), then the database file, which releases the lock.</summary>
     public void Dispose()
     {

@@ -1,0 +1,106 @@
+using Explo.Domain.Ports;
+using LiteDB;
+
+namespace Explo.Domain.LiteDb;
+
+/// <summary>
+/// Writes a change set into the open LiteDB transaction (the caller begins and commits it): the workspace, group tags,
+/// customers (new ones inserted in bulk, the others updated) and the change's events. It reads the committed state's
+/// high-water marks but does not change it; the store does, once the transaction commits.
+/// </summary>
+internal sealed class ChangeSetWriter(StoreCollections store, EventLog events, CommittedState state)
+{
+    /// <summary>Writes <paramref name="changes"/> into the open transaction.</summary>
+    /// <returns>The high-water marks once the transaction commits: the last customer id and the last event's sequence.</returns>
+    public (long LastCustomerId, long LastEventSequence) Apply(ChangeSet changes)
+    {
+        if (changes.Workspace is { } workspace)
+        {
+            store.WriteWorkspaceJson(WorkspaceJson.Write(workspace));
+
+            // The DVG index is built when a second DVG appears (in this transaction, so it rolls back with it).
+            if (!state.HasGroupIndex && workspace.AccessGroups.Length > 1)
+            {
+                store.EnsureGroupIndex();
+            }
+        }
+
+        // One document per tag; the unique name index refuses a change set that would give two tags one name.
+        foreach (var id in changes.DeletedGroupTags)
+        {
+            store.GroupTags.Delete(id.Value);
+        }
+
+        foreach (var tag in changes.UpsertedGroupTags)
+        {
+            store.GroupTags.Upsert(GroupTagDocument.ToDocument(tag));
+        }
+
+        foreach (var id in changes.DeletedCustomers)
+        {
+            store.Customers.Delete(id.Value);
+        }
+
+        var last = WriteCustomers(changes.UpsertedCustomers);
+
+        // The highest stored id is the high-water mark unless it is deleted: only then is the mark written down (so a
+        // durable create writes its customer and its events, nothing else).
+        if (changes.DeletedCustomers.Count > 0)
+        {
+            store.RecordLastCustomerId(last);
+        }
+
+        return (last, events.Append(changes.Events, state.LastEventSequence));
+    }
+
+    /// <summary>True when a change set only adds new customers and events: no workspace, tag, update or delete.</summary>
+    public bool IsAdditive(ChangeSet changes)
+    {
+        if (changes.Workspace is not null || changes.DeletedCustomers.Count > 0 || changes.DeletedGroupTags.Count > 0 || changes.UpsertedGroupTags.Count > 0)
+        {
+            return false;
+        }
+
+        foreach (var customer in changes.UpsertedCustomers)
+        {
+            if (customer.Id.Value <= state.LastCustomerId)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Ids are never reused, so a customer above the high-water mark is new: it is inserted (in bulk), the rest updated.
+    /// </summary>
+    /// <returns>The high-water mark with the new customers.</returns>
+    private long WriteCustomers(IReadOnlyList<Customer> customers)
+    {
+        var mark = state.LastCustomerId;
+        var last = mark;
+        var inserts = new List<BsonDocument>();
+        var documents = DocumentBatch.Convert(customers, CustomerDocument.ToDocument);
+        for (var i = 0; i < documents.Length; i++)
+        {
+            var customer = customers[i];
+            if (customer.Id.Value > mark)
+            {
+                inserts.Add(documents[i]);
+                last = Math.Max(last, customer.Id.Value);
+            }
+            else if (!store.Customers.Update(documents[i]))
+            {
+                throw new InvalidOperationException($"Customer {customer.Id} is below the high-water mark but not stored; the change set is inconsistent.");
+            }
+        }
+
+        if (inserts.Count > 0)
+        {
+            store.Customers.InsertBulk(inserts);
+        }
+
+        return last;
+    }
+}

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using LiteDB;
+
+namespace Explo.Domain.LiteDb;
+
+/// <summary>
+/// The stored domain events. A change's events are stored together, up to <see cref="EventsPerDocument"/> in one
+/// document whose id is the sequence of its first event (<c>n</c> the count, <c>events</c> the list): a bulk import's
+/// events cost a few hundred inserts, not one insert (and index entry) each. Sequences start at 1 and have no gaps.
+/// </summary>
+internal sealed class EventLog(ILiteCollection<BsonDocument> documents)
+{
+    private const int EventsPerDocument = 1_000;
+    private const string List = "events";
+    private const string Count = "n";
+    private const string CountOnly = "{ n: $.n }";
+
+    private static readonly JsonSerializerOptions EventJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    /// <summary>A document holding events, the first with sequence <paramref name="firstSequence"/>.</summary>
+    public static BsonDocument Batch(BsonValue firstSequence, BsonArray events) =>
+        new() { ["_id"] = firstSequence, [Count] = events.Count, [List] = events };
+
+    /// <summary>True when a document holds a batch of events (schema 1 stored one event a document, without a list).</summary>
+    public static bool IsBatch(BsonDocument document) => document.ContainsKey(List);
+
+    /// <summary>The sequence of the last stored event (0 for none).</summary>
+    public long LastSequence() =>
+        documents.Query().OrderByDescending("_id").Limit(1).FirstOrDefault() is { } e
+            ? e["_id"].AsInt64 + e[List].AsArray.Count - 1
+            : 0;
+
+    /// <summary>Stores events after the one with sequence <paramref name="lastSequence"/>, in the open transaction.</summary>
+    /// <returns>The sequence of the last event now stored.</returns>
+    public long Append(IReadOnlyList<DomainEvent> events, long lastSequence)
+    {
+        if (events.Count == 0)
+        {
+            return lastSequence;
+        }
+
+        var converted = DocumentBatch.Convert(events, e => new BsonDocument
+        {
+            ["kind"] = e.Kind,
+            ["at"] = e.OccurredAt.UtcTicks,
+            ["data"] = System.Text.Json.JsonSerializer.Serialize(e, e.GetType(), EventJson),
+        });
+        var batches = new List<BsonDocument>();
+        var sequence = lastSequence;
+        foreach (var chunk in converted.Chunk(EventsPerDocument))
+        {
+            batches.Add(Batch(sequence + 1, new BsonArray(chunk)));
+            sequence += chunk.Length;
+        }
+
+        documents.InsertBulk(batches);
+        return sequence;
+    }
+
+    /// <summary>Every stored event, oldest first.</summary>
+    public IReadOnlyList<StoredEvent> ReadAll() =>
+        documents.Query().OrderBy("_id").ToEnumerable()
+            .SelectMany(d => d[List].AsArray.Select((e, i) => new StoredEvent(
+                d["_id"].AsInt64 + i,
+                e["kind"].AsString,
+                new DateTimeOffset(e["at"].AsInt64, TimeSpan.Zero),
+                e["data"].AsString)))
+            .ToList();
+
+    /// <summary>How many events are stored (from each document's count, without reading the events).</summary>
+    public int CountAll() => documents.Query().Select(CountOnly).ToEnumerable().Sum(d => d[Count].AsInt32);
+}
