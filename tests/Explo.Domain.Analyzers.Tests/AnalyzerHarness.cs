@@ -111,15 +111,15 @@ internal static class AnalyzerHarness
         return (text.ToString(), expected);
     }
 
-    /// <summary>An abstract use case class implementing every member of IExploService explicitly (no throw).</summary>
+    /// <summary>An abstract use case class implementing every member of IExploService (all its ports) explicitly (no throw).</summary>
     private static string UseCaseBase()
     {
         var probe = CSharpCompilation.Create("Probe", [], [.. Framework, Core, OneOf]);
         var service = probe.GetTypeByMetadataName("Explo.Domain.IExploService")!;
         var format = SymbolDisplayFormat.FullyQualifiedFormat.AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
-        var members = service.GetMembers().OfType<IMethodSymbol>().Select(m =>
-            $"{m.ReturnType.ToDisplayString(format)} global::Explo.Domain.IExploService.{m.Name}("
-            + string.Join(", ", m.Parameters.Select(p => $"{p.Type.ToDisplayString(format)} {p.Name}")) + ") => null!;");
+        var members = service.AllInterfaces.Prepend(service).SelectMany(port => port.GetMembers().OfType<IMethodSymbol>().Select(m =>
+            $"{m.ReturnType.ToDisplayString(format)} {port.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)}.{m.Name}("
+            + string.Join(", ", m.Parameters.Select(p => $"{p.Type.ToDisplayString(format)} {p.Name}")) + ") => null!;"));
         return "\npublic abstract class UseCaseBase : global::Explo.Domain.IExploService\n{\n" + string.Join("\n", members) + "\n}\n";
     }
 
