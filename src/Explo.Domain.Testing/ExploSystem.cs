@@ -43,7 +43,7 @@ public sealed class ExploSystem : IDisposable
     /// <summary>The actors the generators use: read-write Production and Development tokens, a read-only Production one.</summary>
     public static IReadOnlyList<Actor> Actors { get; } = [new("Production", true), new("Development", true), new("Production", false)];
 
-    /// <summary>Sets the store up like the model: its levels, the Development DVG, and one API token per actor.</summary>
+    /// <summary>Sets the store up like the model: its levels, the Development DVG, its data sources and DVG defaults, and one API token per actor.</summary>
     /// <param name="model">The initial model.</param>
     /// <returns>A task.</returns>
     public async Task InitializeAsync(ReferenceWorkspace model)
@@ -53,6 +53,19 @@ public sealed class ExploSystem : IDisposable
         for (var i = 1; i < model.Levels.Length - 1; i++)
         {
             Require(await Admin.AddLevelAsync(_admin, model.Levels[i], after: model.Levels[i - 1]));
+        }
+
+        foreach (var source in model.DataSources)
+        {
+            Require(await Admin.AddDataSourceAsync(_admin, new AddDataSourceRequest(source.Id, source.SchemaId, null, source.AccessGroups)));
+        }
+
+        foreach (var (accessGroup, defaults) in model.DefaultMappings)
+        {
+            foreach (var (schemaId, dataSourceId) in defaults)
+            {
+                Require(await Admin.SetDefaultDataSourceAsync(_admin, accessGroup, schemaId, dataSourceId));
+            }
         }
 
         foreach (var actor in Actors)

@@ -40,13 +40,37 @@ public sealed record ModelCustomer(
     OrderedMap<string> Mapping,
     ImmutableArray<int> Tags,
     long Version,
-    int TokenEpoch);
+    int TokenEpoch)
+{
+    /// <summary>The name: the one given on create or update, else the provided id it was created with (null only when built without one).</summary>
+    public string? Name { get; init; }
+
+    /// <summary><c>is_demo_group</c> (false unless set).</summary>
+    public bool IsDemoGroup { get; init; }
+}
+
+/// <summary>
+/// A customer's token as the model knows it: the customer's <see cref="ModelCustomer.Key"/> and how many rotations
+/// it had seen when the token was issued (<see cref="ModelCustomer.TokenEpoch"/>). A token is current while its
+/// customer exists and has not been rotated since; a test maps the real token strings it saw to these.
+/// </summary>
+/// <param name="Customer">The key of the customer the token was issued to.</param>
+/// <param name="Epoch">The customer's <see cref="ModelCustomer.TokenEpoch"/> when it was issued.</param>
+public sealed record ModelToken(int Customer, int Epoch);
+
+/// <summary>A registered data source in the model.</summary>
+/// <param name="Id">The data source id (the mapping value).</param>
+/// <param name="SchemaId">Its schema.</param>
+/// <param name="AccessGroups">The DVGs that may map to it.</param>
+public sealed record ModelDataSource(string Id, string SchemaId, ImmutableArray<string> AccessGroups);
 
 /// <summary>
 /// The reference model of a workspace: the spec's semantics in plain immutable dictionaries, small enough to check by
-/// reading. Computed fields are the core's fold over the model's root-to-leaf path. Each operation returns the next model and the outcome the
-/// real service must give (the first rule broken, in the order of the rule set). It covers what the generators of
-/// <see cref="ExploGenerators"/> produce: valid field formats, with hierarchy, existence, DVG and read-only mistakes.
+/// reading. Computed fields are the core's fold over the model's root-to-leaf path (the mapping's on top of the DVG's
+/// default data sources). Each operation returns the next model and the outcome the real service must give (the first
+/// rule broken, in the order of the rule set). It covers valid field formats (names, emails, property keys and sizes
+/// are taken as valid), with hierarchy, existence, data source, DVG and read-only mistakes; the administrator's set-up
+/// (levels, data sources, defaults) is modelled for valid set-ups only.
 /// </summary>
 public sealed record ReferenceWorkspace
 {
@@ -58,6 +82,12 @@ public sealed record ReferenceWorkspace
 
     /// <summary>The group tags by id, in creation order.</summary>
     public ImmutableSortedDictionary<int, string> Tags { get; init; } = ImmutableSortedDictionary<int, string>.Empty;
+
+    /// <summary>The registered data sources, in registration order. While there are none, mapping values are opaque strings.</summary>
+    public ImmutableArray<ModelDataSource> DataSources { get; init; } = [];
+
+    /// <summary>The default mapping of each DVG that has one (schema to data source, in the order set): the base layer of its computed mappings.</summary>
+    public ImmutableDictionary<string, OrderedMap<string>> DefaultMappings { get; init; } = ImmutableDictionary.Create<string, OrderedMap<string>>(StringComparer.Ordinal);
 
     /// <summary>The next key for a customer or tag.</summary>
     public int NextKey { get; init; } = 1;
@@ -75,11 +105,32 @@ public sealed record ReferenceWorkspace
     /// <summary>The customer with a provided id, if the actor's DVG sees it.</summary>
     public ModelCustomer? FindVisible(Actor actor, string providedId) => Find(providedId) is { } c && c.AccessGroup == actor.AccessGroup ? c : null;
 
-    /// <summary>A level's rank (0 for the root).</summary>
+    /// <summary>The current token of a customer.</summary>
+    public static ModelToken TokenOf(ModelCustomer customer)
+    {
+        ArgumentNullException.ThrowIfNull(customer);
+        return new(customer.Key, customer.TokenEpoch);
+    }
+
+    /// <summary>The customer whose current token this is (any DVG), or null for a retired or unknown token (null).</summary>
+    public ModelCustomer? FindByToken(ModelToken? token) =>
+        token is not null && Customers.TryGetValue(token.Customer, out var c) && c.TokenEpoch == token.Epoch ? c : null;
+
+    /// <summary>The customers of one DVG, in creation order.</summary>
+    public IEnumerable<ModelCustomer> CustomersIn(string accessGroup) => Customers.Values.Where(c => c.AccessGroup == accessGroup);
+
+    /// <summary>A level's rank (0 for the root), or -1 for a name that is not a level.</summary>
     public int Rank(string level) => Levels.IndexOf(level);
 
     /// <summary>The children of a customer.</summary>
     public IEnumerable<ModelCustomer> Children(int key) => Customers.Values.Where(c => c.Parent == key);
+
+    /// <summary>The customer and its descendants (the customers a cascading delete removes), the customer first.</summary>
+    public IReadOnlyList<ModelCustomer> Subtree(ModelCustomer customer)
+    {
+        ArgumentNullException.ThrowIfNull(customer);
+        return Customers.Values.Where(c => Path(c).Any(a => a.Key == customer.Key)).OrderBy(c => c.Key == customer.Key ? 0 : 1).ToList();
+    }
 
     /// <summary>The customer and its ancestors, root first.</summary>
     public IReadOnlyList<ModelCustomer> Path(ModelCustomer customer)
@@ -93,18 +144,76 @@ public sealed record ReferenceWorkspace
         return path;
     }
 
+    /// <summary>The default mapping of a DVG (empty when it has none).</summary>
+    public OrderedMap<string> DefaultMapping(string accessGroup) => DefaultMappings.GetValueOrDefault(accessGroup) ?? OrderedMap<string>.Empty;
+
     /// <summary>
     /// <c>computed_properties</c>: the root's, then each customer's down the path; the nearer wins. The fold itself is
     /// the core's (<see cref="Inheritance.InheritanceResolver.Fold{TValue}"/>): the model decides the path, the core merges.
     /// </summary>
     public OrderedMap<JsonElement> ComputedProperties(ModelCustomer customer) => Inheritance.InheritanceResolver.Fold(Path(customer).Select(c => c.Properties));
 
-    /// <summary><c>computed_parent_schema_datasource_mapping</c> (no data-source defaults in the model), by the core's fold.</summary>
-    public OrderedMap<string> ComputedMapping(ModelCustomer customer) => Inheritance.InheritanceResolver.Fold(Path(customer).Select(c => c.Mapping));
+    /// <summary>
+    /// <c>computed_parent_schema_datasource_mapping</c>: the customer's DVG's default mapping (<see cref="DefaultMapping"/>,
+    /// its entries first), then each mapping down the path, by the core's fold.
+    /// </summary>
+    public OrderedMap<string> ComputedMapping(ModelCustomer customer) =>
+        Inheritance.InheritanceResolver.Fold(Path(customer).Select(c => c.Mapping).Prepend(DefaultMapping(customer.AccessGroup)));
 
     /// <summary><c>computed_group_tags</c>: own and ancestors' tags, root first, without repeats.</summary>
     public IReadOnlyList<string> ComputedTags(ModelCustomer customer) =>
         Path(customer).SelectMany(c => c.Tags).Distinct().Select(t => Tags[t]).ToList();
+
+    /// <summary>The administrator adds a level just below <paramref name="after"/>.</summary>
+    /// <exception cref="ArgumentException">The name is taken, or <paramref name="after"/> is not a level (set-ups the model does not cover).</exception>
+    public ReferenceWorkspace AddLevel(string name, string after)
+    {
+        if (Rank(name) >= 0 || Rank(after) < 0)
+        {
+            throw new ArgumentException($"the model adds a new level below an existing one; got '{name}' after '{after}'.", nameof(name));
+        }
+
+        return this with { Levels = Levels.Insert(Rank(after) + 1, name) };
+    }
+
+    /// <summary>The administrator registers a data source of a schema for some DVGs.</summary>
+    /// <exception cref="ArgumentException">The id is taken (a set-up the model does not cover).</exception>
+    public ReferenceWorkspace AddDataSource(string id, string schemaId, IEnumerable<string> accessGroups)
+    {
+        if (DataSources.Any(d => d.Id == id))
+        {
+            throw new ArgumentException($"data source '{id}' exists already.", nameof(id));
+        }
+
+        return this with { DataSources = DataSources.Add(new ModelDataSource(id, schemaId, accessGroups.Distinct().ToImmutableArray())) };
+    }
+
+    /// <summary>
+    /// The administrator sets (or, with a null <paramref name="dataSourceId"/>, clears) a DVG's default data source of a
+    /// schema; a new default goes last in the DVG's default mapping.
+    /// </summary>
+    /// <exception cref="ArgumentException">The data source is not one of that schema visible to that DVG (a set-up the model does not cover).</exception>
+    public ReferenceWorkspace SetDefaultDataSource(string accessGroup, string schemaId, string? dataSourceId)
+    {
+        if (dataSourceId is not null && !IsVisibleDataSource(accessGroup, schemaId, dataSourceId))
+        {
+            throw new ArgumentException($"'{dataSourceId}' is not a data source of schema '{schemaId}' in '{accessGroup}'.", nameof(dataSourceId));
+        }
+
+        var others = DefaultMapping(accessGroup).Where(e => e.Key != schemaId);
+        var defaults = OrderedMap<string>.From(dataSourceId is null ? others : others.Append(KeyValuePair.Create(schemaId, dataSourceId)));
+        return this with { DefaultMappings = defaults.Count == 0 ? DefaultMappings.Remove(accessGroup) : DefaultMappings.SetItem(accessGroup, defaults) };
+    }
+
+    private bool IsVisibleDataSource(string accessGroup, string schemaId, string dataSourceId) =>
+        DataSources.Any(d => d.Id == dataSourceId && d.SchemaId == schemaId && d.AccessGroups.Contains(accessGroup));
+
+    /// <summary>Hierarchy rule 6: where a schema has registered data sources, a value must name one of that schema visible to the DVG.</summary>
+    private bool MappingIsValid(OrderedMap<string>? mapping, string accessGroup) =>
+        mapping is null || mapping.All(e => !DataSources.Any(d => d.SchemaId == e.Key) || IsVisibleDataSource(accessGroup, e.Key, e.Value));
+
+    private static T NotNull<T>(T value)
+        where T : class => value ?? throw new ArgumentNullException(nameof(value));
 
     private static (ReferenceWorkspace, OperationOutcome) Fail(ReferenceWorkspace model, string kind, string code) => (model, new OperationOutcome(kind, code));
 
@@ -113,9 +222,10 @@ public sealed record ReferenceWorkspace
 
     private bool TagsExist(IReadOnlyList<string>? names) => names is null || names.All(n => Tags.Values.Contains(n));
 
-    /// <summary>Get-or-create.</summary>
-    public (ReferenceWorkspace Next, OperationOutcome Outcome) Create(Actor actor, string providedId, string? level, string? parent, OrderedMap<JsonElement>? properties, OrderedMap<string>? mapping, IReadOnlyList<string>? tags)
+    /// <summary>Get-or-create; a get of an existing customer changes nothing (so it returns this very model).</summary>
+    public (ReferenceWorkspace Next, OperationOutcome Outcome) Create(Actor actor, string providedId, string? level, string? parent, OrderedMap<JsonElement>? properties, OrderedMap<string>? mapping, IReadOnlyList<string>? tags, string? name = null)
     {
+        ArgumentNullException.ThrowIfNull(actor);
         if (!actor.CanWrite)
         {
             return Fail(this, "Forbidden", RuleCodes.ReadOnlyToken);
@@ -131,6 +241,8 @@ public sealed record ReferenceWorkspace
         string? broken =
             !ValidProvidedId(providedId) ? RuleCodes.InvalidProvidedId
             : !TagsExist(tags) ? RuleCodes.UnknownGroupTag
+            : !MappingIsValid(mapping, actor.AccessGroup) ? RuleCodes.UnknownDataSource
+            : Rank(effectiveLevel) < 0 ? RuleCodes.UnknownHierarchyLevel
             : parent is not null && level is null ? RuleCodes.HierarchyLevelRequired
             : parent is not null && parentCustomer is null ? RuleCodes.ParentNotFound
             : parentCustomer is not null && Rank(parentCustomer.Level) >= Rank(effectiveLevel) ? RuleCodes.ParentLevelNotHigher
@@ -141,13 +253,20 @@ public sealed record ReferenceWorkspace
         }
 
         var customer = new ModelCustomer(NextKey, providedId, actor.AccessGroup, effectiveLevel, parentCustomer?.Key,
-            properties ?? PropertyMap.Empty, mapping ?? OrderedMap<string>.Empty, TagIds(tags) ?? [], 1, 0);
+            properties ?? PropertyMap.Empty, mapping ?? OrderedMap<string>.Empty, TagIds(tags) ?? [], 1, 0)
+        {
+            Name = name ?? providedId,
+        };
         return (this with { Customers = Customers.Add(customer.Key, customer), NextKey = NextKey + 1 }, OperationOutcome.Success);
     }
 
-    /// <summary>Update; <paramref name="parentGiven"/> with a null <paramref name="parent"/> detaches.</summary>
-    public (ReferenceWorkspace Next, OperationOutcome Outcome) Update(Actor actor, string providedId, string? newProvidedId, string? level, bool parentGiven, string? parent, OrderedMap<JsonElement>? properties, OrderedMap<string>? mapping, IReadOnlyList<string>? tags)
+    /// <summary>
+    /// Update; <paramref name="parentGiven"/> with a null <paramref name="parent"/> detaches. An update that changes
+    /// nothing keeps the version (and returns this very model).
+    /// </summary>
+    public (ReferenceWorkspace Next, OperationOutcome Outcome) Update(Actor actor, string providedId, string? newProvidedId, string? level, bool parentGiven, string? parent, OrderedMap<JsonElement>? properties, OrderedMap<string>? mapping, IReadOnlyList<string>? tags, string? name = null, bool? isDemoGroup = null)
     {
+        ArgumentNullException.ThrowIfNull(actor);
         if (!actor.CanWrite)
         {
             return Fail(this, "Forbidden", RuleCodes.ReadOnlyToken);
@@ -159,11 +278,14 @@ public sealed record ReferenceWorkspace
         }
 
         var newLevel = level ?? self.Level;
+        var levelKnown = Rank(newLevel) >= 0;
         var parentCustomer = parentGiven ? (parent is null ? null : FindVisible(actor, parent)) : (self.Parent is { } p ? Customers[p] : null);
         var cycle = parentGiven && parentCustomer is not null && Path(parentCustomer).Any(a => a.Key == self.Key);
         string? broken =
             newProvidedId is not null && newProvidedId != self.ProvidedId && !ValidProvidedId(newProvidedId) ? RuleCodes.InvalidProvidedId
             : !TagsExist(tags) ? RuleCodes.UnknownGroupTag
+            : !MappingIsValid(mapping, self.AccessGroup) ? RuleCodes.UnknownDataSource
+            : !levelKnown ? RuleCodes.UnknownHierarchyLevel
             : parentGiven && parent is not null && parentCustomer is null ? RuleCodes.ParentNotFound
             : parentCustomer is not null && Rank(parentCustomer.Level) >= Rank(newLevel) ? RuleCodes.ParentLevelNotHigher
             : cycle ? RuleCodes.HierarchyCycle
@@ -187,6 +309,8 @@ public sealed record ReferenceWorkspace
             Properties = properties ?? self.Properties,
             Mapping = mapping ?? self.Mapping,
             Tags = TagIds(tags) ?? self.Tags,
+            Name = name ?? self.Name,
+            IsDemoGroup = isDemoGroup ?? self.IsDemoGroup,
         };
         if (SameState(next, self))
         {
@@ -198,17 +322,27 @@ public sealed record ReferenceWorkspace
 
     private static bool SameState(ModelCustomer a, ModelCustomer b) =>
         a.ProvidedId == b.ProvidedId && a.Level == b.Level && a.Parent == b.Parent && a.Tags.SequenceEqual(b.Tags)
-        && a.Properties.SequenceEqual(b.Properties, PropertyMap.ValueComparer) && a.Mapping.SequenceEqual(b.Mapping);
+        && a.Properties.SequenceEqual(b.Properties, PropertyMap.ValueComparer) && a.Mapping.SequenceEqual(b.Mapping)
+        && a.Name == b.Name && a.IsDemoGroup == b.IsDemoGroup;
 
     /// <summary>Delete by the customer's token (the target is named by provided id here).</summary>
-    public (ReferenceWorkspace Next, OperationOutcome Outcome) Delete(Actor actor, string providedId, bool cascade)
+    public (ReferenceWorkspace Next, OperationOutcome Outcome) Delete(Actor actor, string providedId, bool cascade) =>
+        Delete(actor, FindVisible(NotNull(actor), providedId), cascade);
+
+    /// <summary>Delete by a token: the current token of a customer the actor sees, or else (retired, unknown: null) not found.</summary>
+    public (ReferenceWorkspace Next, OperationOutcome Outcome) DeleteByToken(Actor actor, ModelToken? token, bool cascade) =>
+        Delete(actor, Visible(NotNull(actor), FindByToken(token)), cascade);
+
+    private static ModelCustomer? Visible(Actor actor, ModelCustomer? customer) => customer?.AccessGroup == actor.AccessGroup ? customer : null;
+
+    private (ReferenceWorkspace Next, OperationOutcome Outcome) Delete(Actor actor, ModelCustomer? self, bool cascade)
     {
         if (!actor.CanWrite)
         {
             return Fail(this, "Forbidden", RuleCodes.ReadOnlyToken);
         }
 
-        if (FindVisible(actor, providedId) is not { } self)
+        if (self is null)
         {
             return Fail(this, "NotFound", ErrorCodes.CustomerNotFound);
         }
@@ -218,19 +352,25 @@ public sealed record ReferenceWorkspace
             return Fail(this, "Conflict", ErrorCodes.CustomerHasChildren);
         }
 
-        var doomed = Customers.Values.Where(c => Path(c).Any(a => a.Key == self.Key)).Select(c => c.Key).ToList();
-        return (this with { Customers = Customers.RemoveRange(doomed) }, OperationOutcome.Success);
+        return (this with { Customers = Customers.RemoveRange(Subtree(self).Select(c => c.Key)) }, OperationOutcome.Success);
     }
 
-    /// <summary>Token rotation.</summary>
-    public (ReferenceWorkspace Next, OperationOutcome Outcome) Refresh(Actor actor, string providedId)
+    /// <summary>Token rotation (the target is named by provided id here).</summary>
+    public (ReferenceWorkspace Next, OperationOutcome Outcome) Refresh(Actor actor, string providedId) =>
+        Refresh(actor, FindVisible(NotNull(actor), providedId));
+
+    /// <summary>Token rotation by a token: the current token of a customer the actor sees, or else (retired, unknown: null) not found.</summary>
+    public (ReferenceWorkspace Next, OperationOutcome Outcome) RefreshByToken(Actor actor, ModelToken? token) =>
+        Refresh(actor, Visible(NotNull(actor), FindByToken(token)));
+
+    private (ReferenceWorkspace Next, OperationOutcome Outcome) Refresh(Actor actor, ModelCustomer? self)
     {
         if (!actor.CanWrite)
         {
             return Fail(this, "Forbidden", RuleCodes.ReadOnlyToken);
         }
 
-        if (FindVisible(actor, providedId) is not { } self)
+        if (self is null)
         {
             return Fail(this, "NotFound", ErrorCodes.CustomerNotFound);
         }

@@ -11,11 +11,18 @@ namespace Explo.Domain.ContractTests.Properties;
 /// Property-based contract of the hierarchy: random trees and random operation sequences, run through the port
 /// under test, with the invariants of spec section 2 checked after every operation:
 /// (a) every customer's computed_properties, computed_parent_schema_datasource_mapping and computed_group_tags equal
-/// the plain root-to-leaf fold over its current ancestors; (b) no cycles and no orphans; (c) every edge goes from a
-/// strictly higher level to a lower one within one access_group; (d) provided_id and token are unique;
-/// (e) a rejected operation leaves the whole state (<see cref="ContractTestBase.Snapshot"/>) exactly as it was.
-/// A small model of the rules also predicts the outcome of each operation (success, or which kind of failure) and
-/// the own fields of every customer afterwards, so wrongly accepted and wrongly rejected operations both fail.
+/// the root-to-leaf fold over its current ancestors (on the DVG's default data sources); (b) no cycles and no orphans;
+/// (c) every edge goes from a strictly higher level to a lower one within one access_group; (d) provided_id and token
+/// are unique; (e) a rejected operation (or one that changes nothing) leaves the whole state
+/// (<see cref="ContractTestBase.Snapshot"/>) exactly as it was.
+/// <para>
+/// The rules are not restated here: every operation is also applied to a <see cref="ReferenceWorkspace"/> set up like
+/// the store (its levels, data sources, DVG defaults and tags), which predicts the outcome (success, or the failure
+/// type and code) and the whole state afterwards: every customer's own fields, name, version and token, and its
+/// computed fields, which the model folds with the core's fold over its path. So wrongly accepted and wrongly
+/// rejected operations both fail, and (a) compares the port with the model's fold, checked against the port's
+/// parents and own fields.
+/// </para>
 /// <para>
 /// Every generated case runs on a fresh store: a new <see cref="Session"/> is a full <see cref="ContractTestBase"/>
 /// built with this adapter's <see cref="ContractTestBase.CreateService"/>, and is disposed when the case ends, so
@@ -281,7 +288,7 @@ public abstract class HierarchyPropertiesContract : ContractTestBase
     }
 
     // ---------------------------------------------------------------------------------------------------------
-    // The invariants, written plainly over what the port returns.
+    // The invariants, written plainly over what the port returns, and the comparison with the reference model.
     // ---------------------------------------------------------------------------------------------------------
 
     /// <summary>The default mapping of each DVG as the admin listing of data sources shows it.</summary>
@@ -303,20 +310,6 @@ public abstract class HierarchyPropertiesContract : ContractTestBase
         }
 
         return defaults;
-    }
-
-    /// <summary>Sets a key in an ordered list of entries: an existing key keeps its position and takes the value, a new one goes last.</summary>
-    private static void Put<TValue>(List<KeyValuePair<string, TValue>> entries, string key, TValue value)
-    {
-        var at = entries.FindIndex(e => string.Equals(e.Key, key, StringComparison.Ordinal));
-        if (at >= 0)
-        {
-            entries[at] = KeyValuePair.Create(key, value);
-        }
-        else
-        {
-            entries.Add(KeyValuePair.Create(key, value));
-        }
     }
 
     private static string Pairs(IEnumerable<KeyValuePair<string, string>> entries) => "{" + string.Join(",", entries.Select(e => $"{e.Key}={e.Value}")) + "}";
@@ -343,11 +336,8 @@ public abstract class HierarchyPropertiesContract : ContractTestBase
         c.UpdatedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
         c.Version.ToString(CultureInfo.InvariantCulture));
 
-    /// <summary>Checks invariants (a) to (d) over every customer of the workspace.</summary>
-    private static void AssertHierarchyInvariants(
-        IReadOnlyList<CustomerView> all,
-        IReadOnlyDictionary<string, int> rankOfLevel,
-        IReadOnlyDictionary<string, List<KeyValuePair<string, string>>> defaultsByDvg)
+    /// <summary>Checks invariants (b) to (d) over every customer of the workspace, as the port shows them.</summary>
+    private static void AssertHierarchyInvariants(IReadOnlyList<CustomerView> all, IReadOnlyDictionary<string, int> rankOfLevel)
     {
         // (d) provided_id and token are unique; tokens are 64 lowercase hex characters.
         var byId = new Dictionary<string, CustomerView>(StringComparer.Ordinal);
@@ -363,12 +353,10 @@ public abstract class HierarchyPropertiesContract : ContractTestBase
         {
             // (b) the parent chain ends at a root, through existing customers, without meeting a customer twice.
             // (c) each step goes to a strictly higher level (smaller rank) in the same access_group.
-            var path = new List<CustomerView>();
             var seen = new HashSet<string>(StringComparer.Ordinal);
             for (var current = customer; ;)
             {
                 Assert.True(seen.Add(current.ProvidedId), $"the ancestors of {customer.ProvidedId} form a cycle through {current.ProvidedId}");
-                path.Add(current);
                 if (current.ParentProvidedId is not { } parentId)
                 {
                     break;
@@ -383,186 +371,113 @@ public abstract class HierarchyPropertiesContract : ContractTestBase
                     $"{parent.ProvidedId} ({parent.AccessGroup}) is the parent of {current.ProvidedId} ({current.AccessGroup}) in another access_group");
                 current = parent;
             }
-
-            path.Reverse();
-            AssertComputedFieldsAreTheFold(customer, path, defaultsByDvg.GetValueOrDefault(customer.AccessGroup) ?? []);
         }
     }
 
-    /// <summary>(a) The computed fields equal the fold over the path root first: the nearer wins, a key keeps its first position.</summary>
-    private static void AssertComputedFieldsAreTheFold(CustomerView customer, List<CustomerView> rootFirst, List<KeyValuePair<string, string>> defaults)
+    /// <summary>
+    /// (a) The computed fields are the model's: the core's fold over the customer's root-to-leaf path (which the own
+    /// fields and parents, compared with the model before this, make the port's path too), the mapping on top of the
+    /// DVG's defaults. The defaults' order among themselves is not part of the contract, so the model's defaults (the
+    /// first entries of its computed mapping) are taken in the order the customer shows them; everything after them
+    /// is fixed by the fold.
+    /// </summary>
+    private static void AssertComputedFields(ReferenceWorkspace model, ModelCustomer expected, CustomerView actual)
     {
-        var properties = new List<KeyValuePair<string, JsonElement>>();
-        foreach (var layer in rootFirst)
-        {
-            foreach (var (key, value) in layer.Properties)
-            {
-                Put(properties, key, value);
-            }
-        }
-
-        // The DVG defaults are the base of the mapping. Their order among themselves is not part of the contract,
-        // so they are taken in the order the customer shows them; everything after them is fixed by the fold.
-        var shown = customer.ComputedMapping.Keys.ToList();
-        var mapping = defaults.OrderBy(d => shown.IndexOf(d.Key) is var i and >= 0 ? i : int.MaxValue).ToList();
-        foreach (var layer in rootFirst)
-        {
-            foreach (var (schema, source) in layer.Mapping)
-            {
-                Put(mapping, schema, source);
-            }
-        }
-
-        var tags = new List<string>();
-        foreach (var layer in rootFirst)
-        {
-            foreach (var tag in layer.GroupTags)
-            {
-                if (!tags.Contains(tag, StringComparer.Ordinal))
-                {
-                    tags.Add(tag);
-                }
-            }
-        }
-
-        var where = $"customer {customer.ProvidedId} (path {string.Join(" > ", rootFirst.Select(c => c.ProvidedId))})";
+        var where = $"customer {actual.ProvidedId} (path {string.Join(" > ", model.Path(expected).Select(c => c.ProvidedId))})";
+        var properties = PropertyMap.ToJson(model.ComputedProperties(expected));
         Assert.True(
-            PropertyMap.ToJson(OrderedMap<JsonElement>.From(properties)) == PropertyMap.ToJson(customer.ComputedProperties),
-            $"computed_properties of {where}: expected {PropertyMap.ToJson(OrderedMap<JsonElement>.From(properties))}, got {PropertyMap.ToJson(customer.ComputedProperties)}");
+            properties == PropertyMap.ToJson(actual.ComputedProperties),
+            $"computed_properties of {where}: expected {properties}, got {PropertyMap.ToJson(actual.ComputedProperties)}");
+
+        var shown = actual.ComputedMapping.Keys.ToList();
+        var computed = model.ComputedMapping(expected).Entries;
+        var defaults = model.DefaultMapping(expected.AccessGroup).Count;
+        var mapping = Pairs(computed.Take(defaults).OrderBy(d => shown.IndexOf(d.Key) is var i and >= 0 ? i : int.MaxValue).Concat(computed.Skip(defaults)));
         Assert.True(
-            Pairs(mapping) == Pairs(customer.ComputedMapping),
-            $"computed mapping of {where}: expected {Pairs(mapping)}, got {Pairs(customer.ComputedMapping)}");
+            mapping == Pairs(actual.ComputedMapping),
+            $"computed mapping of {where}: expected {mapping}, got {Pairs(actual.ComputedMapping)}");
+
+        var tags = model.ComputedTags(expected);
         Assert.True(
-            tags.SequenceEqual(customer.ComputedGroupTags, StringComparer.Ordinal),
-            $"computed_group_tags of {where}: expected [{string.Join(",", tags)}], got [{string.Join(",", customer.ComputedGroupTags)}]");
+            tags.SequenceEqual(actual.ComputedGroupTags, StringComparer.Ordinal),
+            $"computed_group_tags of {where}: expected [{string.Join(",", tags)}], got [{string.Join(",", actual.ComputedGroupTags)}]");
     }
 
     // ---------------------------------------------------------------------------------------------------------
     // One case: a fresh store, set up like every contract test, plus the levels, data sources and tags the
-    // generated operations use.
+    // generated operations use; and a ReferenceWorkspace set up the same way, which every operation is applied
+    // to as well, to predict its outcome and the whole state afterwards.
     // ---------------------------------------------------------------------------------------------------------
-
-    private enum Outcome
-    {
-        Success,
-        Validation,
-        NotFound,
-        Conflict,
-        Forbidden,
-    }
-
-    private sealed class ModelTag
-    {
-        public required string Name { get; set; }
-    }
-
-    private sealed class ModelCustomer
-    {
-        public required string Id { get; set; }
-
-        public required string Dvg { get; init; }
-
-        public required string Level { get; set; }
-
-        public ModelCustomer? Parent { get; set; }
-
-        public required List<KeyValuePair<string, JsonElement>> Properties { get; set; }
-
-        public required List<KeyValuePair<string, string>> Mapping { get; set; }
-
-        public required List<ModelTag> Tags { get; set; }
-
-        public required string Token { get; set; }
-    }
 
     private sealed class Session(Func<ExploServiceOptions, ServiceUnderTest> factory) : ContractTestBase
     {
+        private static readonly Actor ProductionActor = new(Production, true);
+        private static readonly Actor DevelopmentActor = new(Development, true);
+        private static readonly Actor ReadOnlyActor = new(Production, false);
+
         // A field initializer runs before the base constructor, which calls CreateService.
         private readonly Func<ExploServiceOptions, ServiceUnderTest> _factory = factory;
 
-        private readonly List<ModelCustomer> _customers = [];
-        private readonly List<ModelTag> _tags = [];
+        /// <summary>Every customer token the port has issued, as the model knows it (both ways).</summary>
+        private readonly Dictionary<string, ModelToken> _tokens = new(StringComparer.Ordinal);
+        private readonly Dictionary<ModelToken, string> _tokenTexts = [];
         private readonly List<string> _deadTokens = [];
         private readonly StringBuilder _trace = new();
 
+        /// <summary>The reference model of this case's workspace.</summary>
+        private ReferenceWorkspace _model = new();
+
         protected override ServiceUnderTest CreateService(ExploServiceOptions options) => _factory(options);
 
-        private static int Rank(string level) => Array.IndexOf(LevelNames, level);
-
-        private ModelCustomer? Find(string providedId) => _customers.FirstOrDefault(c => string.Equals(c.Id, providedId, StringComparison.Ordinal));
-
-        private ModelTag? FindTag(string name) => _tags.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.Ordinal));
-
-        private IEnumerable<ModelCustomer> Children(ModelCustomer parent) => _customers.Where(c => c.Parent == parent);
-
-        private static bool IsAncestorOrSelf(ModelCustomer candidate, ModelCustomer of)
+        private (Caller Caller, Actor Actor, string Name) Who(int who) => (who % 10) switch
         {
-            for (var current = of; current is not null; current = current.Parent)
-            {
-                if (current == candidate)
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        private List<ModelCustomer> Subtree(ModelCustomer root)
-        {
-            var subtree = new List<ModelCustomer> { root };
-            for (var i = 0; i < subtree.Count; i++)
-            {
-                subtree.AddRange(Children(subtree[i]));
-            }
-
-            return subtree;
-        }
-
-        private (Caller Caller, string Dvg, bool ReadOnly, string Name) Who(int who) => (who % 10) switch
-        {
-            0 => (ReadOnly, Production, true, "read-only"),
-            1 or 2 => (OtherWriter, Development, false, "dev"),
-            _ => (Writer, Production, false, "prod"),
+            0 => (ReadOnly, ReadOnlyActor, "read-only"),
+            1 or 2 => (OtherWriter, DevelopmentActor, "dev"),
+            _ => (Writer, ProductionActor, "prod"),
         };
 
-        private static bool MappingIsValid(OrderedMap<string> mapping, string dvg) => mapping.All(e => e.Key switch
+        private static Actor ActorOf(string dvg) => dvg == Production ? ProductionActor : DevelopmentActor;
+
+        /// <summary>A model transition that must succeed (set-up, and the always valid trees).</summary>
+        private static ReferenceWorkspace Valid((ReferenceWorkspace Next, OperationOutcome Outcome) transition, string what)
         {
-            "s1" => (e.Value == "ds_prod" && dvg == Production) || (e.Value == "ds_dev" && dvg == Development),
-            "s2" => e.Value == "ds_both",
-            _ => true,
-        });
+            Assert.True(transition.Outcome == OperationOutcome.Success, $"the model rejects {what}: {transition.Outcome}");
+            return transition.Next;
+        }
 
-        /// <summary>The spec's provided_id rule, restated: 1-255 chars, no control or format (Cf) characters, no outer white space.</summary>
-        private static bool ProvidedIdIsValid(string id) =>
-            id.Length is > 0 and <= 255
-            && !id.Any(char.IsControl)
-            && !id.EnumerateRunes().Any(r => System.Text.Rune.GetUnicodeCategory(r) == System.Globalization.UnicodeCategory.Format)
-            && !char.IsWhiteSpace(id[0]) && !char.IsWhiteSpace(id[^1]);
-
-        private bool TagsExist(IReadOnlyList<string> names) => names.All(n => FindTag(n) is not null);
-
-        private List<ModelTag> TagsOf(IReadOnlyList<string> names) => names.Distinct(StringComparer.Ordinal).Select(n => FindTag(n)!).ToList();
-
-        private static Outcome OutcomeOf<T>(Result<T> result) => result.Failure switch
+        /// <summary>Records the token the port issued for a model token; a token is never issued twice.</summary>
+        private void Issued(ModelToken token, string text)
         {
-            null => Outcome.Success,
-            ValidationFailed => Outcome.Validation,
-            NotFound => Outcome.NotFound,
-            Conflict => Outcome.Conflict,
-            Forbidden => Outcome.Forbidden,
-            var other => throw new Xunit.Sdk.XunitException($"unexpected failure {other}"),
-        };
+            Assert.True(_tokens.TryAdd(text, token), $"token {text} was issued before");
+            _tokenTexts.Add(token, text);
+        }
+
+        private string TokenText(ModelCustomer customer) => _tokenTexts[ReferenceWorkspace.TokenOf(customer)];
 
         private async Task SetUp(int defaults)
         {
             await AddLevel(LevelNames[1], after: LevelNames[0]);
             await AddLevel(LevelNames[2], after: LevelNames[1]);
-            Assert.Equal(LevelNames, (await AdminService.ListLevelsAsync(Admin)).SuccessValue.Select(l => l.Name));
+            _model = _model.AddLevel(LevelNames[1], after: LevelNames[0]).AddLevel(LevelNames[2], after: LevelNames[1]);
+            Assert.Equal(LevelNames, _model.Levels);
+            Assert.Equal(_model.Levels, (await AdminService.ListLevelsAsync(Admin)).SuccessValue.Select(l => l.Name));
 
+            await AddDataSources(defaults);
+
+            foreach (var name in TagNames[..2])
+            {
+                Assert.True((await Api.CreateGroupTagAsync(Writer, name)).IsSuccess);
+                _model = Valid(_model.CreateTag(ProductionActor, name), $"tag {name}");
+            }
+        }
+
+        /// <summary>The data sources (s1 per DVG, s2 shared) and the DVG defaults the bits of <paramref name="defaults"/> choose, in the store and the model.</summary>
+        private async Task AddDataSources(int defaults)
+        {
             foreach (var (id, schema, groups) in new[] { ("ds_prod", "s1", new[] { Production }), ("ds_dev", "s1", [Development]), ("ds_both", "s2", [Production, Development]) })
             {
                 Assert.True((await AdminService.AddDataSourceAsync(Admin, new AddDataSourceRequest(id, schema, null, groups))).IsSuccess);
+                _model = _model.AddDataSource(id, schema, groups);
             }
 
             foreach (var (bit, dvg, schema, source) in new[] { (1, Production, "s1", "ds_prod"), (2, Development, "s1", "ds_dev"), (4, Production, "s2", "ds_both"), (8, Development, "s2", "ds_both") })
@@ -570,13 +485,8 @@ public abstract class HierarchyPropertiesContract : ContractTestBase
                 if ((defaults & bit) != 0)
                 {
                     Assert.True((await AdminService.SetDefaultDataSourceAsync(Admin, dvg, schema, source)).IsSuccess);
+                    _model = _model.SetDefaultDataSource(dvg, schema, source);
                 }
-            }
-
-            foreach (var name in TagNames[..2])
-            {
-                Assert.True((await Api.CreateGroupTagAsync(Writer, name)).IsSuccess);
-                _tags.Add(new ModelTag { Name = name });
             }
         }
 
@@ -609,8 +519,9 @@ public abstract class HierarchyPropertiesContract : ContractTestBase
                     Trace($"    -> {actual}{(message is null ? string.Empty : ": " + message)}");
                     Assert.True(expected == actual, $"step {step + 1}: expected {expected}, got {actual} {message}");
 
-                    // (e) A rejected operation changes nothing: no customer, tag, version, timestamp or event.
-                    if (actual != Outcome.Success || unchanged)
+                    // (e) A rejected operation, and one the model says changes nothing, leaves everything as it was:
+                    // no customer, tag, version, timestamp or event.
+                    if (actual != OperationOutcome.Success || unchanged)
                     {
                         Assert.Equal(before, await Snapshot());
                     }
@@ -624,21 +535,43 @@ public abstract class HierarchyPropertiesContract : ContractTestBase
             }
         }
 
-        private async Task<(Outcome Expected, Outcome Actual, string? Message, bool Unchanged, List<CustomerView> Views)> Run(CreateOp op)
+        /// <summary>
+        /// The port's answer next to the model's: on a failure (either side) nothing more is done; on success the model
+        /// moves on, and <c>Unchanged</c> says whether it stayed as it was (so the store must too).
+        /// </summary>
+        private (OperationOutcome Expected, OperationOutcome Actual, string? Message, bool Unchanged, List<CustomerView> Views) Compare<T>(
+            (ReferenceWorkspace Next, OperationOutcome Outcome) transition,
+            Result<T> result,
+            Func<T, List<CustomerView>> views,
+            string? message = null)
         {
-            var (caller, dvg, readOnly, who) = Who(op.Who);
+            var actual = OperationOutcome.Of(result);
+            if (actual != OperationOutcome.Success || transition.Outcome != OperationOutcome.Success)
+            {
+                return (transition.Outcome, actual, result.Failure?.Message, false, []);
+            }
+
+            var unchanged = ReferenceEquals(transition.Next, _model);
+            _model = transition.Next;
+            return (transition.Outcome, actual, message, unchanged, views(result.SuccessValue));
+        }
+
+        private async Task<(OperationOutcome Expected, OperationOutcome Actual, string? Message, bool Unchanged, List<CustomerView> Views)> Run(CreateOp op)
+        {
+            var (caller, actor, who) = Who(op.Who);
+            var dvg = actor.AccessGroup;
             // Mostly an id not in use yet; sometimes any id of the pool (get-or-create of an existing one, or a conflict).
             var id = op.Id % 10 < 7
-                ? ProvidedIds.Select((_, i) => ProvidedIds[(i + (op.Id / 10)) % ProvidedIds.Length]).FirstOrDefault(p => Find(p) is null) ?? ProvidedIds[0]
+                ? ProvidedIds.Select((_, i) => ProvidedIds[(i + (op.Id / 10)) % ProvidedIds.Length]).FirstOrDefault(p => _model.Find(p) is null) ?? ProvidedIds[0]
                 : ProvidedIds[op.Id / 10 % ProvidedIds.Length];
             var parentId = (op.Parent % 10) switch
             {
                 < 3 => null,
                 3 => ProvidedIds[op.Parent / 10 % ProvidedIds.Length],
-                4 => PickFrom(_customers, op.Parent / 10)?.Id,
-                _ => PickFrom(CustomersIn(dvg).Where(c => Rank(c.Level) < LevelNames.Length - 1), op.Parent / 10)?.Id,
+                4 => PickFrom(_model.Customers.Values, op.Parent / 10)?.ProvidedId,
+                _ => PickFrom(_model.CustomersIn(dvg).Where(c => _model.Rank(c.Level) < LevelNames.Length - 1), op.Parent / 10)?.ProvidedId,
             };
-            var parent = parentId is null ? null : Find(parentId);
+            var parent = parentId is null ? null : _model.Find(parentId);
             var level = parent is null
                 ? (op.Level % 10) switch
                 {
@@ -649,8 +582,8 @@ public abstract class HierarchyPropertiesContract : ContractTestBase
                 : (op.Level % 10) switch
                 {
                     0 => null,
-                    < 7 => LevelNames[Math.Min(3, Rank(parent.Level) + 1)],
-                    7 => LevelNames[Math.Min(3, Rank(parent.Level) + 2)],
+                    < 7 => LevelNames[Math.Min(3, _model.Rank(parent.Level) + 1)],
+                    7 => LevelNames[Math.Min(3, _model.Rank(parent.Level) + 2)],
                     8 => LevelNames[op.Level / 10 % 4],
                     _ => "Nope",
                 };
@@ -665,66 +598,35 @@ public abstract class HierarchyPropertiesContract : ContractTestBase
             };
             Trace($"{who}: create {id} level={level ?? "-"} parent={parentId ?? "-"} properties={op.Properties?.ToString() ?? "-"} mapping={op.Mapping?.ToString() ?? "-"} tags={op.Tags?.ToString() ?? "-"}");
 
-            var existing = Find(id);
-            var visibleParent = parent is not null && parent.Dvg == dvg ? parent : null;
-            Outcome expected;
-            if (readOnly)
-            {
-                expected = Outcome.Forbidden;
-            }
-            else if (existing is not null)
-            {
-                expected = existing.Dvg == dvg ? Outcome.Success : Outcome.Conflict;
-            }
-            else
-            {
-                var valid = ProvidedIdIsValid(id)
-                    && (level is null || Rank(level) >= 0)
-                    && (parentId is null || (visibleParent is not null && level is not null))
-                    && (visibleParent is null || level is null || Rank(level) < 0 || Rank(visibleParent.Level) < Rank(level))
-                    && (request.GroupTags is null || TagsExist(request.GroupTags))
-                    && (request.Mapping is null || MappingIsValid(request.Mapping, dvg));
-                expected = valid ? Outcome.Success : Outcome.Validation;
-            }
-
+            var existing = _model.Find(id);
+            var transition = _model.Create(actor, id, level, parentId, request.Properties, request.Mapping, request.GroupTags, request.Name);
             var result = await Api.GetOrCreateCustomerAsync(caller, request);
-            var actual = OutcomeOf(result);
-            if (actual != Outcome.Success || expected != Outcome.Success)
+            var step = Compare(transition, result, created => [created.Customer], existing is null ? "created" : "existing, unchanged");
+            if (step.Actual == OperationOutcome.Success && step.Expected == OperationOutcome.Success)
             {
-                return (expected, actual, result.Failure?.Message, false, []);
-            }
-
-            var created = result.SuccessValue;
-            Assert.Equal(existing is null, created.IsNew);
-            Assert.Equal(id, created.Customer.ProvidedId);
-            if (existing is null)
-            {
-                _customers.Add(new ModelCustomer
+                var created = result.SuccessValue;
+                Assert.Equal(existing is null, created.IsNew);
+                Assert.Equal(id, created.Customer.ProvidedId);
+                if (existing is null)
                 {
-                    Id = id,
-                    Dvg = dvg,
-                    Level = level ?? LevelNames[0],
-                    Parent = visibleParent,
-                    Properties = request.Properties?.Entries.ToList() ?? [],
-                    Mapping = request.Mapping?.Entries.ToList() ?? [],
-                    Tags = request.GroupTags is null ? [] : TagsOf(request.GroupTags),
-                    Token = created.Customer.Token,
-                });
+                    Issued(ReferenceWorkspace.TokenOf(_model.Find(id)!), created.Customer.Token);
+                }
             }
 
-            return (expected, actual, existing is null ? "created" : "existing, unchanged", existing is not null, [created.Customer]);
+            return step;
         }
 
-        private async Task<(Outcome Expected, Outcome Actual, string? Message, bool Unchanged, List<CustomerView> Views)> Run(UpdateOp op)
+        private async Task<(OperationOutcome Expected, OperationOutcome Actual, string? Message, bool Unchanged, List<CustomerView> Views)> Run(UpdateOp op)
         {
-            var (caller, dvg, readOnly, who) = Who(op.Who);
+            var (caller, actor, who) = Who(op.Who);
+            var dvg = actor.AccessGroup;
             var id = (op.Target % 10) switch
             {
                 0 => null,
-                1 => PickFrom(_customers, op.Target / 10)?.Id,
-                _ => PickFrom(CustomersIn(dvg), op.Target / 10)?.Id,
+                1 => PickFrom(_model.Customers.Values, op.Target / 10)?.ProvidedId,
+                _ => PickFrom(_model.CustomersIn(dvg), op.Target / 10)?.ProvidedId,
             } ?? ProvidedIds[op.Target / 10 % ProvidedIds.Length];
-            var target = Find(id);
+            var target = _model.Find(id);
             var newId = (op.Rename % 10) switch
             {
                 < 7 => null,
@@ -735,16 +637,16 @@ public abstract class HierarchyPropertiesContract : ContractTestBase
             var parentId = (op.Parent % 10) switch
             {
                 < 5 => null,
-                < 9 => PickFrom(CustomersIn(dvg).Where(c => Rank(c.Level) < LevelNames.Length - 1), op.Parent / 10)?.Id
+                < 9 => PickFrom(_model.CustomersIn(dvg).Where(c => _model.Rank(c.Level) < LevelNames.Length - 1), op.Parent / 10)?.ProvidedId
                     ?? ProvidedIds[op.Parent / 10 % ProvidedIds.Length],
-                _ => op.Parent / 10 % 2 == 0 ? ProvidedIds[op.Parent / 100 % ProvidedIds.Length] : PickFrom(_customers, op.Parent / 100)?.Id,
+                _ => op.Parent / 10 % 2 == 0 ? ProvidedIds[op.Parent / 100 % ProvidedIds.Length] : PickFrom(_model.Customers.Values, op.Parent / 100)?.ProvidedId,
             };
-            var parent = parentId is null ? null : Find(parentId);
-            var levelBase = parentGiven ? parent : target?.Parent;
+            var parent = parentId is null ? null : _model.Find(parentId);
+            var levelBase = parentGiven ? parent : target?.Parent is { } current ? _model.Customers[current] : null;
             var level = (op.Level % 10) switch
             {
                 < 5 => null,
-                < 7 => levelBase is null ? LevelNames[op.Level / 10 % 4] : LevelNames[Math.Min(3, Rank(levelBase.Level) + 1)],
+                < 7 => levelBase is null ? LevelNames[op.Level / 10 % 4] : LevelNames[Math.Min(3, _model.Rank(levelBase.Level) + 1)],
                 < 9 => LevelNames[op.Level / 10 % 4],
                 _ => "Nope",
             };
@@ -753,7 +655,7 @@ public abstract class HierarchyPropertiesContract : ContractTestBase
                 NewProvidedId = newId,
                 HierarchyLevelName = level,
                 Properties = op.Properties?.ToMap(),
-                Mapping = op.Mapping?.ToMap(target?.Dvg ?? dvg),
+                Mapping = op.Mapping?.ToMap(target?.AccessGroup ?? dvg),
                 GroupTags = op.Tags?.ToNames(),
                 Name = op.Misc % 4 is 1 or 3 ? $"renamed {op.Misc}" : null,
                 IsDemoGroup = op.Misc % 4 is 2 or 3 ? op.Misc % 8 >= 4 : null,
@@ -763,77 +665,20 @@ public abstract class HierarchyPropertiesContract : ContractTestBase
                 request = request with { ParentProvidedId = new Optional<string?>(parentId) };
             }
 
-            Trace($"{who}: update {id} new_id={newId ?? "-"} level={level ?? "-"} parent={(parentGiven ? parentId ?? "null" : "-")} properties={op.Properties?.ToString() ?? "-"} mapping={op.Mapping?.ToString() ?? "-"} tags={op.Tags?.ToString() ?? "-"}");
+            Trace($"{who}: update {id} new_id={newId ?? "-"} level={level ?? "-"} parent={(parentGiven ? parentId ?? "null" : "-")} properties={op.Properties?.ToString() ?? "-"} mapping={op.Mapping?.ToString() ?? "-"} tags={op.Tags?.ToString() ?? "-"} name={request.Name ?? "-"} demo={request.IsDemoGroup?.ToString() ?? "-"}");
 
-            Outcome expected;
-            ModelCustomer? newParent = null;
-            if (readOnly)
-            {
-                expected = Outcome.Forbidden;
-            }
-            else if (target is null || target.Dvg != dvg)
-            {
-                expected = Outcome.NotFound;
-            }
-            else
-            {
-                var valid = true;
-                var effectiveLevel = level is null ? target.Level : Rank(level) >= 0 ? level : null;
-                valid &= effectiveLevel is not null;
-                if (parentGiven && parentId is not null)
-                {
-                    newParent = parent is not null && parent.Dvg == dvg ? parent : null;
-                    valid &= newParent is not null && !IsAncestorOrSelf(target, newParent);
-                }
-
-                var effectiveParent = parentGiven ? newParent : target.Parent;
-                if (effectiveParent is not null && effectiveLevel is not null)
-                {
-                    valid &= Rank(effectiveParent.Level) < Rank(effectiveLevel);
-                }
-
-                if (effectiveLevel is not null && effectiveLevel != target.Level)
-                {
-                    valid &= Children(target).All(child => Rank(child.Level) > Rank(effectiveLevel));
-                }
-
-                valid &= newId is null || newId == target.Id || ProvidedIdIsValid(newId);
-                valid &= request.GroupTags is null || TagsExist(request.GroupTags);
-                valid &= request.Mapping is null || MappingIsValid(request.Mapping, dvg);
-                expected = !valid ? Outcome.Validation
-                    : newId is not null && newId != id && Find(newId) is not null ? Outcome.Conflict
-                    : Outcome.Success;
-            }
-
+            var transition = _model.Update(actor, id, newId, level, parentGiven, parentId, request.Properties, request.Mapping, request.GroupTags, request.Name, request.IsDemoGroup);
             var result = await Api.UpdateCustomerAsync(caller, request);
-            var actual = OutcomeOf(result);
-            if (actual != Outcome.Success || expected != Outcome.Success)
-            {
-                return (expected, actual, result.Failure?.Message, false, []);
-            }
-
-            target!.Id = newId ?? target.Id;
-            target.Level = level ?? target.Level;
-            if (parentGiven)
-            {
-                target.Parent = newParent;
-            }
-
-            target.Properties = request.Properties?.Entries.ToList() ?? target.Properties;
-            target.Mapping = request.Mapping?.Entries.ToList() ?? target.Mapping;
-            target.Tags = request.GroupTags is null ? target.Tags : TagsOf(request.GroupTags);
-            return (expected, actual, null, false, [result.SuccessValue]);
+            return Compare(transition, result, view => [view]);
         }
 
         private string PickToken(int choice, string dvg) => (choice % 10) switch
         {
-            < 7 when CustomersIn(dvg).Any() => PickFrom(CustomersIn(dvg), choice / 10)!.Token,
-            7 when _customers.Count > 0 => PickFrom(_customers, choice / 10)!.Token,
+            < 7 when _model.CustomersIn(dvg).Any() => TokenText(PickFrom(_model.CustomersIn(dvg), choice / 10)!),
+            7 when _model.Customers.Count > 0 => TokenText(PickFrom(_model.Customers.Values, choice / 10)!),
             8 when _deadTokens.Count > 0 => _deadTokens[choice / 10 % _deadTokens.Count],
             _ => new string('f', 64),
         };
-
-        private IEnumerable<ModelCustomer> CustomersIn(string dvg) => _customers.Where(c => c.Dvg == dvg);
 
         private static ModelCustomer? PickFrom(IEnumerable<ModelCustomer> candidates, int choice)
         {
@@ -842,166 +687,144 @@ public abstract class HierarchyPropertiesContract : ContractTestBase
         }
 
         private string Describe(string token) =>
-            _customers.FirstOrDefault(c => c.Token == token) is { } owner ? $"token of {owner.Id}"
-            : _deadTokens.Contains(token) ? "a retired token"
+            _model.FindByToken(_tokens.GetValueOrDefault(token)) is { } owner ? $"token of {owner.ProvidedId}"
+            : _tokens.ContainsKey(token) ? "a retired token"
             : "an unknown token";
 
-        private async Task<(Outcome Expected, Outcome Actual, string? Message, bool Unchanged, List<CustomerView> Views)> Run(DeleteOp op)
+        private async Task<(OperationOutcome Expected, OperationOutcome Actual, string? Message, bool Unchanged, List<CustomerView> Views)> Run(DeleteOp op)
         {
-            var (caller, dvg, readOnly, who) = Who(op.Who);
-            var token = PickToken(op.Token, dvg);
+            var (caller, actor, who) = Who(op.Who);
+            var token = PickToken(op.Token, actor.AccessGroup);
             Trace($"{who}: delete {Describe(token)} cascade={op.Cascade}");
 
-            var target = _customers.FirstOrDefault(c => c.Token == token && c.Dvg == dvg);
-            var expected = readOnly ? Outcome.Forbidden
-                : target is null ? Outcome.NotFound
-                : Children(target).Any() && !op.Cascade ? Outcome.Conflict
-                : Outcome.Success;
-
+            var before = _model;
+            var transition = _model.DeleteByToken(actor, _tokens.GetValueOrDefault(token), op.Cascade);
             var result = await Api.DeleteCustomerAsync(caller, new DeleteCustomerRequest(token, op.Cascade));
-            var actual = OutcomeOf(result);
-            if (actual != Outcome.Success || expected != Outcome.Success)
-            {
-                return (expected, actual, result.Failure?.Message, false, []);
-            }
 
             // What is gone is checked on the next read (a remote adapter need not list the deleted ids).
-            var subtree = Subtree(target!);
-            foreach (var customer in subtree)
+            var gone = before.Customers.Values.Where(c => !transition.Next.Customers.ContainsKey(c.Key)).ToList();
+            var step = Compare(transition, result, _ => [], $"deleted {string.Join(",", gone.Select(c => c.ProvidedId))}");
+            if (step.Actual == OperationOutcome.Success && step.Expected == OperationOutcome.Success)
             {
-                _customers.Remove(customer);
-                _deadTokens.Add(customer.Token);
+                _deadTokens.AddRange(gone.Select(c => _tokenTexts[ReferenceWorkspace.TokenOf(c)]));
             }
 
-            return (expected, actual, $"deleted {string.Join(",", subtree.Select(c => c.Id))}", false, []);
+            return step;
         }
 
-        private async Task<(Outcome Expected, Outcome Actual, string? Message, bool Unchanged, List<CustomerView> Views)> Run(RefreshOp op)
+        private async Task<(OperationOutcome Expected, OperationOutcome Actual, string? Message, bool Unchanged, List<CustomerView> Views)> Run(RefreshOp op)
         {
-            var (caller, dvg, readOnly, who) = Who(op.Who);
-            var token = PickToken(op.Token, dvg);
+            var (caller, actor, who) = Who(op.Who);
+            var token = PickToken(op.Token, actor.AccessGroup);
             Trace($"{who}: refresh {Describe(token)}");
 
-            var target = _customers.FirstOrDefault(c => c.Token == token && c.Dvg == dvg);
-            var expected = readOnly ? Outcome.Forbidden : target is null ? Outcome.NotFound : Outcome.Success;
-
+            var target = _model.FindByToken(_tokens.GetValueOrDefault(token));
+            var transition = _model.RefreshByToken(actor, _tokens.GetValueOrDefault(token));
             var result = await Api.RefreshCustomerTokenAsync(caller, token);
-            var actual = OutcomeOf(result);
-            if (actual != Outcome.Success || expected != Outcome.Success)
+            var step = Compare(transition, result, view => [view]);
+            if (step.Actual == OperationOutcome.Success && step.Expected == OperationOutcome.Success)
             {
-                return (expected, actual, result.Failure?.Message, false, []);
+                var view = result.SuccessValue;
+                Assert.Equal(target!.ProvidedId, view.ProvidedId);
+                Assert.NotEqual(token, view.Token);
+                _deadTokens.Add(token);
+                Issued(ReferenceWorkspace.TokenOf(_model.Customers[target.Key]), view.Token);
             }
 
-            var view = result.SuccessValue;
-            Assert.Equal(target!.Id, view.ProvidedId);
-            Assert.NotEqual(token, view.Token);
-            _deadTokens.Add(token);
-            target.Token = view.Token;
-            return (expected, actual, null, false, [view]);
+            return step;
         }
 
-        private async Task<(Outcome Expected, Outcome Actual, string? Message, bool Unchanged, List<CustomerView> Views)> Run(CreateTagOp op)
+        private async Task<(OperationOutcome Expected, OperationOutcome Actual, string? Message, bool Unchanged, List<CustomerView> Views)> Run(CreateTagOp op)
         {
-            var (caller, _, readOnly, who) = Who(op.Who);
+            var (caller, actor, who) = Who(op.Who);
             var name = TagNames[op.Name % TagNames.Length];
             Trace($"{who}: create tag '{name}'");
 
-            var expected = readOnly ? Outcome.Forbidden
-                : name != name.Trim() ? Outcome.Validation
-                : FindTag(name) is not null ? Outcome.Conflict
-                : Outcome.Success;
-
+            var transition = _model.CreateTag(actor, name);
             var result = await Api.CreateGroupTagAsync(caller, name);
-            var actual = OutcomeOf(result);
-            if (actual == Outcome.Success && expected == Outcome.Success)
+            var step = Compare(transition, result, _ => []);
+            if (step.Actual == OperationOutcome.Success && step.Expected == OperationOutcome.Success)
             {
                 Assert.Equal(name, result.SuccessValue.Name);
-                _tags.Add(new ModelTag { Name = name });
             }
 
-            return (expected, actual, result.Failure?.Message, false, []);
+            return step;
         }
 
-        private async Task<(Outcome Expected, Outcome Actual, string? Message, bool Unchanged, List<CustomerView> Views)> Run(RenameTagOp op)
+        private async Task<(OperationOutcome Expected, OperationOutcome Actual, string? Message, bool Unchanged, List<CustomerView> Views)> Run(RenameTagOp op)
         {
-            var (caller, _, readOnly, who) = Who(op.Who);
+            var (caller, actor, who) = Who(op.Who);
             var name = TagNames[op.Name % TagNames.Length];
             var newName = TagNames[op.NewName % TagNames.Length];
             Trace($"{who}: rename tag '{name}' to '{newName}'");
 
-            var tag = FindTag(name);
-            var expected = readOnly ? Outcome.Forbidden
-                : newName != newName.Trim() ? Outcome.Validation
-                : tag is null ? Outcome.NotFound
-                : name == newName ? Outcome.Success
-                : FindTag(newName) is not null ? Outcome.Conflict
-                : Outcome.Success;
-
+            var transition = _model.RenameTag(actor, name, newName);
             var result = await Api.RenameGroupTagAsync(caller, name, newName);
-            var actual = OutcomeOf(result);
-            if (actual == Outcome.Success && expected == Outcome.Success)
+            var step = Compare(transition, result, _ => []);
+            if (step.Actual == OperationOutcome.Success && step.Expected == OperationOutcome.Success)
             {
                 Assert.Equal(newName, result.SuccessValue.Name);
-                tag!.Name = newName;
             }
 
-            return (expected, actual, result.Failure?.Message, name == newName, []);
+            return step;
         }
 
-        private async Task<(Outcome Expected, Outcome Actual, string? Message, bool Unchanged, List<CustomerView> Views)> Run(DeleteTagOp op)
+        private async Task<(OperationOutcome Expected, OperationOutcome Actual, string? Message, bool Unchanged, List<CustomerView> Views)> Run(DeleteTagOp op)
         {
-            var (caller, _, readOnly, who) = Who(op.Who);
+            var (caller, actor, who) = Who(op.Who);
             var name = TagNames[op.Name % TagNames.Length];
             Trace($"{who}: delete tag '{name}'");
 
-            var tag = FindTag(name);
-            var expected = readOnly ? Outcome.Forbidden : tag is null ? Outcome.NotFound : Outcome.Success;
-
+            var transition = _model.DeleteTag(actor, name);
             var result = await Api.DeleteGroupTagAsync(caller, name);
-            var actual = OutcomeOf(result);
-            if (actual == Outcome.Success && expected == Outcome.Success)
-            {
-                _tags.Remove(tag!);
-                foreach (var customer in _customers)
-                {
-                    customer.Tags.Remove(tag!);
-                }
-            }
-
-            return (expected, actual, result.Failure?.Message, false, []);
+            return Compare(transition, result, _ => []);
         }
 
-        /// <summary>Reads every customer through the port, checks invariants (a)-(d), the model, and the views an operation returned.</summary>
-        private async Task AssertStateMatches(List<CustomerView> returned)
+        /// <summary>
+        /// Reads every customer through the port, checks invariants (a)-(d), that the port shows exactly the model's
+        /// customers and tags, and that the views an operation returned are what a read shows afterwards.
+        /// </summary>
+        private async Task<(List<CustomerView> All, IReadOnlyList<CustomerView> Production, IReadOnlyList<CustomerView> Development)> AssertStateMatches(List<CustomerView> returned)
         {
-            var (all, production, development) = await ReadAll();
-            var byId = all.ToDictionary(c => c.ProvidedId, StringComparer.Ordinal);
+            var read = await ReadAll();
+            var byId = read.All.ToDictionary(c => c.ProvidedId, StringComparer.Ordinal);
 
             // The port shows exactly the model's customers, each DVG in creation order, with the model's own fields.
-            Assert.Equal(_customers.Where(c => c.Dvg == Production).Select(c => c.Id), production.Select(c => c.ProvidedId));
-            Assert.Equal(_customers.Where(c => c.Dvg == Development).Select(c => c.Id), development.Select(c => c.ProvidedId));
-            foreach (var expected in _customers)
+            Assert.Equal(_model.CustomersIn(Production).Select(c => c.ProvidedId), read.Production.Select(c => c.ProvidedId));
+            Assert.Equal(_model.CustomersIn(Development).Select(c => c.ProvidedId), read.Development.Select(c => c.ProvidedId));
+            foreach (var expected in _model.Customers.Values)
             {
-                var actual = byId[expected.Id];
-                Assert.Equal(expected.Dvg, actual.AccessGroup);
-                Assert.Equal(expected.Level, actual.HierarchyLevel);
-                Assert.Equal(expected.Parent?.Id, actual.ParentProvidedId);
-                Assert.Equal(expected.Token, actual.Token);
-                Assert.Equal(PropertyMap.ToJson(OrderedMap<JsonElement>.From(expected.Properties)), PropertyMap.ToJson(actual.Properties));
+                var actual = byId[expected.ProvidedId];
+                var what = $"customer {expected.ProvidedId}";
+                Assert.True(expected.AccessGroup == actual.AccessGroup, $"access_group of {what}: expected {expected.AccessGroup}, got {actual.AccessGroup}");
+                Assert.True(expected.Level == actual.HierarchyLevel, $"hierarchy_level of {what}: expected {expected.Level}, got {actual.HierarchyLevel}");
+                var parent = expected.Parent is { } p ? _model.Customers[p].ProvidedId : null;
+                Assert.True(parent == actual.ParentProvidedId, $"parent of {what}: expected {parent ?? "(root)"}, got {actual.ParentProvidedId ?? "(root)"}");
+                Assert.True(TokenText(expected) == actual.Token, $"token of {what}: expected {TokenText(expected)}, got {actual.Token}");
+                Assert.True(expected.Name == actual.Name, $"name of {what}: expected {expected.Name}, got {actual.Name}");
+                Assert.True(expected.IsDemoGroup == actual.IsDemoGroup, $"is_demo_group of {what}: expected {expected.IsDemoGroup}, got {actual.IsDemoGroup}");
+                Assert.True(expected.Version == actual.Version, $"version of {what}: expected {expected.Version}, got {actual.Version}");
+                Assert.Equal(PropertyMap.ToJson(expected.Properties), PropertyMap.ToJson(actual.Properties));
                 Assert.Equal(Pairs(expected.Mapping), Pairs(actual.Mapping));
-                Assert.Equal(expected.Tags.Select(t => t.Name), actual.GroupTags);
+                Assert.Equal(expected.Tags.Select(t => _model.Tags[t]), actual.GroupTags);
+                AssertComputedFields(_model, expected, actual);
             }
 
-            Assert.Equal(_tags.Select(t => t.Name), (await Api.ListGroupTagsAsync(Writer)).SuccessValue.Select(t => t.Name));
+            Assert.Equal(_model.Tags.Values, (await Api.ListGroupTagsAsync(Writer)).SuccessValue.Select(t => t.Name));
 
             // What an operation returned is what a read shows afterwards.
             foreach (var view in returned)
             {
                 Assert.Equal(Canon(byId[view.ProvidedId]), Canon(view));
             }
+
+            return read;
         }
 
-        /// <summary>Every customer through the port: Production's and Development's lists, which together must be the admin's list.</summary>
+        /// <summary>
+        /// Every customer through the port: Production's and Development's lists, which together must be the admin's
+        /// list; checks (b)-(d) over them, and that the levels and DVG defaults are the model's.
+        /// </summary>
         private async Task<(List<CustomerView> All, IReadOnlyList<CustomerView> Production, IReadOnlyList<CustomerView> Development)> ReadAll()
         {
             var production = (await Api.ListCustomersAsync(Writer, new CustomerFilter())).SuccessValue;
@@ -1013,9 +836,16 @@ public abstract class HierarchyPropertiesContract : ContractTestBase
             Assert.Equal(everyone.Select(c => c.ProvidedId).Order(StringComparer.Ordinal), all.Select(c => c.ProvidedId).Order(StringComparer.Ordinal));
 
             var levels = (await AdminService.ListLevelsAsync(Admin)).SuccessValue;
-            var ranks = levels.ToDictionary(l => l.Name, l => l.Rank, StringComparer.Ordinal);
+            Assert.Equal(_model.Levels, levels.OrderBy(l => l.Rank).Select(l => l.Name));
             var defaults = DefaultsByDvg((await AdminService.ListDataSourcesAsync(Admin)).SuccessValue);
-            AssertHierarchyInvariants(all, ranks, defaults);
+            foreach (var dvg in new[] { Production, Development })
+            {
+                Assert.Equal(
+                    Pairs(_model.DefaultMapping(dvg).OrderBy(e => e.Key, StringComparer.Ordinal)),
+                    Pairs((defaults.GetValueOrDefault(dvg) ?? []).OrderBy(e => e.Key, StringComparer.Ordinal)));
+            }
+
+            AssertHierarchyInvariants(all, levels.ToDictionary(l => l.Name, l => l.Rank, StringComparer.Ordinal));
             return (all, production, development);
         }
 
@@ -1038,41 +868,31 @@ public abstract class HierarchyPropertiesContract : ContractTestBase
         private async Task BuildAndCheckTree(Tree tree)
         {
             // Levels: Customer, L1..Ln, User.
-            var levels = new List<string> { LevelNames[0] };
             for (var i = 1; i <= tree.ExtraLevels; i++)
             {
-                await AddLevel($"L{i}", after: levels[^1]);
-                levels.Add($"L{i}");
+                await AddLevel($"L{i}", after: _model.Levels[^2]);
+                _model = _model.AddLevel($"L{i}", after: _model.Levels[^2]);
             }
 
-            levels.Add(LevelNames[3]);
-            Assert.True((await AdminService.AddDataSourceAsync(Admin, new AddDataSourceRequest("ds_prod", "s1", null, [Production]))).IsSuccess);
-            Assert.True((await AdminService.AddDataSourceAsync(Admin, new AddDataSourceRequest("ds_dev", "s1", null, [Development]))).IsSuccess);
-            Assert.True((await AdminService.AddDataSourceAsync(Admin, new AddDataSourceRequest("ds_both", "s2", null, [Production, Development]))).IsSuccess);
-            foreach (var (bit, dvg, schema, source) in new[] { (1, Production, "s1", "ds_prod"), (2, Development, "s1", "ds_dev"), (4, Production, "s2", "ds_both"), (8, Development, "s2", "ds_both") })
-            {
-                if ((tree.Defaults & bit) != 0)
-                {
-                    Assert.True((await AdminService.SetDefaultDataSourceAsync(Admin, dvg, schema, source)).IsSuccess);
-                }
-            }
-
+            var levels = _model.Levels;
+            await AddDataSources(tree.Defaults);
             foreach (var name in TagNames[..5])
             {
                 await CreateTag(name);
+                _model = Valid(_model.CreateTag(ProductionActor, name), $"tag {name}");
             }
 
             // Customers: each under an earlier one (unless that one is on the lowest level) or a root, always valid.
             var ids = new List<string>();
             var ranks = new List<int>();
             var dvgs = new List<string>();
-            var bottom = levels.Count - 1;
+            var bottom = levels.Length - 1;
             for (var i = 0; i < tree.Nodes.Length; i++)
             {
                 var node = tree.Nodes[i];
                 var parentIndex = node.Parent % (i + 1);
                 var hasParent = parentIndex < i && ranks[parentIndex] < bottom;
-                var rank = hasParent ? ranks[parentIndex] + 1 + (node.Below % (bottom - ranks[parentIndex])) : node.Below % 3 == 0 ? node.Below % levels.Count : 0;
+                var rank = hasParent ? ranks[parentIndex] + 1 + (node.Below % (bottom - ranks[parentIndex])) : node.Below % 3 == 0 ? node.Below % levels.Length : 0;
                 var dvg = hasParent ? dvgs[parentIndex] : node.Development ? Development : Production;
                 var id = i % 5 == 4 ? $"n{i}.ü $" : $"n{i}";
                 var mapping = OrderedMap<string>.From(node.Mapping.ToMap(dvg).Select(e => e.Key switch
@@ -1081,13 +901,18 @@ public abstract class HierarchyPropertiesContract : ContractTestBase
                     "s2" => KeyValuePair.Create(e.Key, "ds_both"),
                     _ => e,
                 }));
-                Trace($"create {id} level={levels[rank]} parent={(hasParent ? ids[parentIndex] : "-")} dvg={dvg} properties={node.Properties} mapping={Pairs(mapping)} tags={node.Tags}");
-                await Create(
+                var level = hasParent || rank > 0 ? levels[rank] : null;
+                var parent = hasParent ? ids[parentIndex] : null;
+                var tags = node.Tags.ToNames().Where(n => n != TagNames[5]).ToList();
+                Trace($"create {id} level={levels[rank]} parent={parent ?? "-"} dvg={dvg} properties={node.Properties} mapping={Pairs(mapping)} tags={node.Tags}");
+                _model = Valid(_model.Create(ActorOf(dvg), id, level, parent, node.Properties.ToMap(), mapping, tags), $"creating {id}");
+                var view = await Create(
                     id,
-                    level: hasParent || rank > 0 ? levels[rank] : null,
-                    parent: hasParent ? ids[parentIndex] : null,
+                    level: level,
+                    parent: parent,
                     caller: dvg == Production ? Writer : OtherWriter,
-                    with: r => r with { Properties = node.Properties.ToMap(), Mapping = mapping, GroupTags = node.Tags.ToNames().Where(n => n != TagNames[5]).ToList() });
+                    with: r => r with { Properties = node.Properties.ToMap(), Mapping = mapping, GroupTags = tags });
+                Issued(ReferenceWorkspace.TokenOf(_model.Find(id)!), view.Token);
                 ids.Add(id);
                 ranks.Add(rank);
                 dvgs.Add(dvg);
@@ -1111,13 +936,16 @@ public abstract class HierarchyPropertiesContract : ContractTestBase
                     GroupTags = edit.Tags?.ToNames().Where(n => n != TagNames[5]).ToList(),
                 };
                 Trace($"update {ids[i]} new_id={newId ?? "-"} properties={edit.Properties?.ToString() ?? "-"} mapping={(mapping is null ? "-" : Pairs(mapping))} tags={edit.Tags?.ToString() ?? "-"}");
+                _model = Valid(
+                    _model.Update(ActorOf(dvgs[i]), ids[i], newId, null, false, null, request.Properties, request.Mapping, request.GroupTags),
+                    $"updating {ids[i]}");
                 var result = await Api.UpdateCustomerAsync(caller, request);
                 Assert.True(result.IsSuccess, result.ToString());
                 ids[i] = newId ?? ids[i];
             }
 
-            var (all, production, development) = await ReadAll();
-            Assert.Equal(ids.Order(StringComparer.Ordinal), all.Select(c => c.ProvidedId).Order(StringComparer.Ordinal));
+            // The port shows the model's state, with (a)-(d); then every read path must show the same customers.
+            var (_, production, development) = await AssertStateMatches([]);
 
             foreach (var (caller, list) in new[] { (Writer, production), (OtherWriter, development) })
             {
