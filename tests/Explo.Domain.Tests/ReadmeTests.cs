@@ -9,6 +9,12 @@ public sealed class ReadmeTests
     }
 
     [Fact]
+    public async Task The_readme_rule_example_refuses_an_unknown_region()
+    {
+        Assert.Equal("unknown_region", await ReadmeRuleExample.RunAsync());
+    }
+
+    [Fact]
     public void The_readme_testing_example_runs()
     {
         ReadmeTestingExample.Run();
@@ -17,6 +23,8 @@ public sealed class ReadmeTests
     [Theory]
     [InlineData("ReadmeExample.cs", "README-EXAMPLE")]
     [InlineData("ReadmeTestingExample.cs", "README-TESTING")]
+    [InlineData("ReadmeRuleExample.cs", "README-RULE")]
+    [InlineData("ReadmeRuleExample.cs", "README-RULE-USE")]
     public void The_readme_shows_the_example_exactly_as_it_is_compiled(string file, string marker)
     {
         var root = FindRepositoryRoot();

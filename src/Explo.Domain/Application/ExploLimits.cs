@@ -45,4 +45,12 @@ public sealed record ExploServiceOptions
 
     /// <summary>The limits.</summary>
     public ExploLimits Limits { get; init; } = ExploLimits.Default;
+
+    /// <summary>
+    /// The host's own rules for customers, checked after the core's on every create, update and import row (their
+    /// violations come back like the core's: code, field, sentence; 400 over HTTP). Each derives from
+    /// <see cref="Rules.Rule{TSubject}"/> of <see cref="Rules.CustomerProposal"/>, as the core's rules do, and is held
+    /// to the same discipline by the analyzers (pure and deterministic: no clock, no I/O, no randomness).
+    /// </summary>
+    public IReadOnlyList<Rules.Rule<Rules.CustomerProposal>> CustomerRules { get; init; } = [];
 }

@@ -153,7 +153,7 @@ public sealed partial class ExploService
             GroupTags = unit,
             Limits = unit.Limits,
         };
-        return RuleSets.Customer.Validate(proposal) is { } invalid ? new(invalid, null, null) : new(null, level, parent);
+        return unit.CustomerRules.Validate(proposal) is { } invalid ? new(invalid, null, null) : new(null, level, parent);
     }
 
     /// <summary>Creates the customer a <see cref="DecideGetOrCreate"/> decided to create, and stages it with its event.</summary>
@@ -232,7 +232,7 @@ public sealed partial class ExploService
             GroupTags = unit,
             Limits = unit.Limits,
         };
-        if (RuleSets.Customer.Validate(proposal) is { } invalid)
+        if (unit.CustomerRules.Validate(proposal) is { } invalid)
         {
             return invalid;
         }

@@ -13,6 +13,9 @@ public sealed partial class ExploService : IExploService, IExploAuthorizer
     private readonly IWorkspaceStore _store;
     private readonly ExploServiceOptions _options;
 
+    /// <summary>The core's customer rules, then the host's (<see cref="ExploServiceOptions.CustomerRules"/>).</summary>
+    private readonly Rules.RuleSet<Rules.CustomerProposal> _customerRules;
+
     /// <summary>Creates the service over a store.</summary>
     /// <param name="store">The store (for example <see cref="InMemory.InMemoryWorkspaceStore"/>).</param>
     /// <param name="options">Clock, token generator and limits; defaults when null.</param>
@@ -20,6 +23,9 @@ public sealed partial class ExploService : IExploService, IExploAuthorizer
     {
         _store = Guard.NotNull(store);
         _options = options ?? new ExploServiceOptions();
+        _customerRules = _options.CustomerRules.Count == 0
+            ? Rules.RuleSets.Customer
+            : new Rules.RuleSet<Rules.CustomerProposal>([.. Rules.RuleSets.Customer.Rules, .. _options.CustomerRules.Select(rule => (Rules.IRule<Rules.CustomerProposal>)Guard.NotNull(rule))]);
     }
 
     /// <summary>The limits in force.</summary>
@@ -80,7 +86,7 @@ public sealed partial class ExploService : IExploService, IExploAuthorizer
             return (new Forbidden(denied[0].Code, denied[0].Message), null);
         }
 
-        var unit = new UnitOfWork(reader, workspace, stored is null, principal, _options.TimeProvider.GetUtcNow(), _options);
+        var unit = new UnitOfWork(reader, workspace, stored is null, principal, _options.TimeProvider.GetUtcNow(), _options, _customerRules);
         var result = work(unit);
         return (result, result.IsSuccess ? unit.ToChangeSet() : null);
     }

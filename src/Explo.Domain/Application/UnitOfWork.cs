@@ -24,7 +24,7 @@ internal sealed class UnitOfWork : IGroupTagLookup
     private Workspace? _newWorkspace;
     private long _nextCustomerId;
 
-    public UnitOfWork(IWorkspaceReader reader, Workspace workspace, bool workspaceIsNew, Principal principal, DateTimeOffset now, ExploServiceOptions options)
+    public UnitOfWork(IWorkspaceReader reader, Workspace workspace, bool workspaceIsNew, Principal principal, DateTimeOffset now, ExploServiceOptions options, Rules.RuleSet<Rules.CustomerProposal> customerRules)
     {
         Reader = reader;
         Workspace = workspace;
@@ -32,6 +32,7 @@ internal sealed class UnitOfWork : IGroupTagLookup
         Principal = principal;
         Now = now;
         Options = options;
+        CustomerRules = customerRules;
         _nextCustomerId = reader.LastCustomerId + 1;
     }
 
@@ -47,6 +48,9 @@ internal sealed class UnitOfWork : IGroupTagLookup
     public ExploServiceOptions Options { get; }
 
     public ExploLimits Limits => Options.Limits;
+
+    /// <summary>The customer rules in force: the core's, then the host's.</summary>
+    public Rules.RuleSet<Rules.CustomerProposal> CustomerRules { get; }
 
     public bool WorkspaceIsNew => _workspaceIsNew && _newWorkspace is null;
 
