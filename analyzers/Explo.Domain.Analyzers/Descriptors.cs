@@ -32,7 +32,7 @@ namespace Explo.Domain.Analyzers
         public static readonly DiagnosticDescriptor ThrowInRuleOrUseCase = Create(
             "EXD005", "Results", "Business failures are values, not exceptions",
             "'{0}' throws; a rule or use case returns failures as result values (only programmer-error guards may throw, through the Guard helper)",
-            "Rules (IRule<T>) and use cases (IExploService implementations) report business failures as values. A throw is allowed only as 'throw Guard.Something(...)', the one named helper for programmer errors and broken infrastructure.");
+            "Rules (IRule<T>) and use cases (implementations of ICustomerService, IGroupTagService, IUserGroupService, IWorkspaceAdmin or IExploService) report business failures as values. A throw is allowed only as 'throw Guard.Something(...)', the one named helper for programmer errors and broken infrastructure.");
 
         public static readonly DiagnosticDescriptor ExposedState = Create(
             "EXD006", "Architecture", "Entity state is encapsulated",

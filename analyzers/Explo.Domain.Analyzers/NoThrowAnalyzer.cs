@@ -21,7 +21,7 @@ namespace Explo.Domain.Analyzers
             context.RegisterCompilationStartAction(start =>
             {
                 var symbols = Symbols.From(start.Compilation);
-                if (symbols.Rule is null && symbols.Service is null)
+                if (symbols.Rule is null && symbols.Ports.Length == 0)
                 {
                     return;
                 }

@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 
 namespace Explo.Domain.Analyzers
@@ -10,13 +11,18 @@ namespace Explo.Domain.Analyzers
         private Symbols(Compilation compilation)
         {
             Rule = compilation.GetTypeByMetadataName("Explo.Domain.Rules.IRule`1");
-            Service = compilation.GetTypeByMetadataName("Explo.Domain.IExploService");
+            Ports = new[] { "ICustomerService", "IGroupTagService", "IUserGroupService", "IWorkspaceAdmin", "IExploService" }
+                .Select(name => compilation.GetTypeByMetadataName("Explo.Domain." + name))
+                .Where(port => port is not null)
+                .Select(port => port!)
+                .ToArray();
             Entity = compilation.GetTypeByMetadataName("Explo.Domain.EntityAttribute");
         }
 
         public INamedTypeSymbol? Rule { get; }
 
-        public INamedTypeSymbol? Service { get; }
+        /// <summary>The use-case ports (each concern's, and the whole service's) that the compilation references.</summary>
+        public INamedTypeSymbol[] Ports { get; }
 
         public INamedTypeSymbol? Entity { get; }
 
@@ -27,10 +33,13 @@ namespace Explo.Domain.Analyzers
             Rule is not null && type is { TypeKind: TypeKind.Class or TypeKind.Struct }
             && Any(type.AllInterfaces, i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, Rule));
 
-        /// <summary>A class or struct implementing the application service port.</summary>
-        public bool IsUseCase(INamedTypeSymbol? type) =>
-            Service is not null && type is { TypeKind: TypeKind.Class or TypeKind.Struct }
-            && Any(type.AllInterfaces, i => SymbolEqualityComparer.Default.Equals(i, Service));
+        /// <summary>A class or struct implementing one of the application service's ports.</summary>
+        public bool IsUseCase(INamedTypeSymbol? type)
+        {
+            var ports = Ports;
+            return ports.Length > 0 && type is { TypeKind: TypeKind.Class or TypeKind.Struct }
+                && Any(type.AllInterfaces, i => ports.Any(port => SymbolEqualityComparer.Default.Equals(i, port)));
+        }
 
         /// <summary>A type marked [Entity].</summary>
         public bool IsEntity(INamedTypeSymbol? type) =>

@@ -49,6 +49,31 @@ public sealed class NoThrowTests
         """);
 
     [Fact]
+    public Task Throws_in_a_class_implementing_one_port_alone_are_reported() => AnalyzerHarness.VerifyAsync(Id, Usings + """
+        public abstract class Customers : ICustomerService
+        {
+            public Task<Result<CustomerView>> GetCustomerAsync(Caller caller, string providedId, CancellationToken cancellationToken = default) =>
+                providedId.Length == 0 ? [|throw new ArgumentException("no id")|] : Find(providedId);
+
+            protected abstract Task<Result<CustomerView>> Find(string providedId);
+
+            public abstract Task<Result<GetOrCreateResult>> GetOrCreateCustomerAsync(Caller caller, CreateCustomerRequest request, CancellationToken cancellationToken = default);
+
+            public abstract Task<Result<CustomerPage>> ListCustomerPageAsync(Caller caller, CustomerPageRequest request, CancellationToken cancellationToken = default);
+
+            public abstract Task<Result<IReadOnlyList<CustomerView>>> ListCustomersAsync(Caller caller, CustomerFilter filter, CancellationToken cancellationToken = default);
+
+            public abstract Task<Result<CustomerView>> UpdateCustomerAsync(Caller caller, UpdateCustomerRequest request, CancellationToken cancellationToken = default);
+
+            public abstract Task<Result<DeleteResult>> DeleteCustomerAsync(Caller caller, DeleteCustomerRequest request, CancellationToken cancellationToken = default);
+
+            public abstract Task<Result<CustomerView>> RefreshCustomerTokenAsync(Caller caller, string currentToken, CancellationToken cancellationToken = default);
+
+            public abstract Task<Result<ImportResult>> ImportCustomersAsync(Caller caller, IReadOnlyList<CreateCustomerRequest> customers, ImportOptions? options = null, CancellationToken cancellationToken = default);
+        }
+        """);
+
+    [Fact]
     public Task Throws_in_a_use_case_are_reported() => AnalyzerHarness.VerifyAsync(Id, Usings + """
         public abstract class MyUseCases : UseCaseBase
         {
