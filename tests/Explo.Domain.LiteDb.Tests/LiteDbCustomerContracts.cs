@@ -32,3 +32,8 @@ public sealed class LiteDbImportContract : ImportContract
 {
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => LiteDbServiceFactory.Create(options);
 }
+
+public sealed class LiteDbImportCancellationContract : ImportCancellationContract
+{
+    protected override ServiceUnderTest CreateService(ExploServiceOptions options) => LiteDbServiceFactory.Create(options);
+}

@@ -46,7 +46,9 @@ public sealed partial class ExploService
         {
             if (start > 0 && cancellationToken.IsCancellationRequested)
             {
-                return Task.FromCanceled<Result<ImportResult>>(cancellationToken);
+                // Between two batches: the committed ones stand, and are reported; the rest is never taken.
+                import.Errors.Sort((a, b) => a.Row.CompareTo(b.Row));
+                return Task.FromResult<Result<ImportResult>>(new ImportResult(import.Created, import.Existing, import.Errors) { Cancelled = true, NotReached = order.Count - start });
             }
 
             var end = (int)Math.Min((long)start + size, order.Count);
@@ -54,6 +56,12 @@ public sealed partial class ExploService
             var batch = RunNow<bool>(caller, Access.Write, unit =>
             {
                 import.Take(unit, start, end);
+                if (atomic && cancellationToken.IsCancellationRequested)
+                {
+                    // Cancelled while its one unit of work was being decided: the unit is dropped, nothing is stored.
+                    return ImportCancelled;
+                }
+
                 if (last && atomic && import.Errors.Count > 0)
                 {
                     import.Errors.Sort((a, b) => a.Row.CompareTo(b.Row));
@@ -64,7 +72,9 @@ public sealed partial class ExploService
             });
             if (!batch.IsSuccess)
             {
-                return Task.FromResult(Result<ImportResult>.Fail(batch.Failure));
+                return ReferenceEquals(batch.Failure, ImportCancelled)
+                    ? Task.FromCanceled<Result<ImportResult>>(cancellationToken)
+                    : Task.FromResult(Result<ImportResult>.Fail(batch.Failure));
             }
 
             start = end;
@@ -75,6 +85,12 @@ public sealed partial class ExploService
         import.Errors.Sort((a, b) => a.Row.CompareTo(b.Row));
         return Task.FromResult<Result<ImportResult>>(new ImportResult(import.Created, import.Existing, import.Errors));
     }
+
+    /// <summary>
+    /// What an atomic import's unit of work answers when the import is cancelled before it commits, so the store drops
+    /// it; the caller sees a cancelled task, never this failure.
+    /// </summary>
+    private static readonly Conflict ImportCancelled = new(ErrorCodes.ImportCancelled, "The import was cancelled before it committed; nothing was stored.");
 
     /// <summary>An import under way: its input, its order, and what its committed batches did so far.</summary>
     private sealed class ImportRun(IReadOnlyList<CreateCustomerRequest> customers, List<int> order, List<(int Start, int Count)> generations, Action<int>? progress)

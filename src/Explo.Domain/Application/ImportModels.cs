@@ -35,4 +35,15 @@ public sealed record ImportRowError(int Row, string ProvidedId, Failure Failure)
 /// <param name="Created">How many customers were created.</param>
 /// <param name="Existing">How many rows named a customer that already existed (left unchanged, as get-or-create does).</param>
 /// <param name="Errors">The rows not imported (empty for a successful atomic import).</param>
-public sealed record ImportResult(int Created, int Existing, IReadOnlyList<ImportRowError> Errors);
+public sealed record ImportResult(int Created, int Existing, IReadOnlyList<ImportRowError> Errors)
+{
+    /// <summary>
+    /// True when the import was cancelled between two batches: what the committed batches did is reported here, and
+    /// <see cref="NotReached"/> rows were never taken (a batch is taken whole or not at all). An atomic import is never
+    /// reported cancelled: cancelled, it stores nothing and its task is cancelled.
+    /// </summary>
+    public bool Cancelled { get; init; }
+
+    /// <summary>How many rows a cancelled import never reached (0 when it ran to the end).</summary>
+    public int NotReached { get; init; }
+}

@@ -134,6 +134,14 @@ public static class ErrorCodes
     /// <summary>500 (HTTP): the server failed to handle the request; the cause is in its log only.</summary>
     public const string InternalError = "internal_error";
 
+    // Never answered.
+
+    /// <summary>
+    /// Never answered: the failure an atomic import's unit of work returns when the import is cancelled before it
+    /// commits, so the store drops it; the caller sees a cancelled task.
+    /// </summary>
+    public const string ImportCancelled = "import_cancelled";
+
     // Client and command-line tool only.
 
     /// <summary>The client: the server answered an error status without an error body the client could read.</summary>

@@ -33,3 +33,8 @@ public sealed class InMemoryImportContract : ImportContract
 {
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => InMemoryServiceFactory.Create(options);
 }
+
+public sealed class InMemoryImportCancellationContract : ImportCancellationContract
+{
+    protected override ServiceUnderTest CreateService(ExploServiceOptions options) => InMemoryServiceFactory.Create(options);
+}
