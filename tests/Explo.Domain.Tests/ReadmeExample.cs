@@ -9,12 +9,12 @@ public static class ReadmeExample
         var service = new ExploService(new Explo.Domain.InMemory.InMemoryWorkspaceStore());
         var secret = (await service.CreateApiTokenAsync(Caller.Administrator(), new("Production"))).SuccessValue.Secret;
         var api = Caller.WithApiToken(secret);
-        await service.GetOrCreateCustomerAsync(api, new("acme") { Properties = PropertyMap.Parse("""{"region": "eu", "plan": "gold"}""") });
-        await service.GetOrCreateCustomerAsync(api, new("acme-bob") { ParentProvidedId = "acme", HierarchyLevelName = "User" });
-        var bob = await service.GetCustomerAsync(api, "acme-bob");
-        var region = bob.Match(
-            customer => customer.ComputedProperties["region"].GetString(),  // "eu", inherited from acme
-            failure => $"{failure.Kind} {failure.Code}: {failure.Message}");
+        var region = await service.GetOrCreateCustomerAsync(api, new("acme") { Properties = PropertyMap.Parse("""{"region": "eu", "plan": "gold"}""") })
+            .ThenAsync(_ => service.GetOrCreateCustomerAsync(api, new("acme-bob") { ParentProvidedId = "acme", HierarchyLevelName = "User" }))
+            .ThenAsync(_ => service.GetCustomerAsync(api, "acme-bob"))
+            .Match(
+                customer => customer.ComputedProperties["region"].GetString(),  // "eu", inherited from acme
+                failure => $"{failure.Kind} {failure.Code}: {failure.Message}");
         // README-EXAMPLE-END
         return region!;
     }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.Json;
 using Explo.Domain.Rules;
 
@@ -7,14 +8,14 @@ namespace Explo.Domain.Tests;
 /// <summary>A host's rule: a customer's <c>region</c> property, when given, is one of the regions the host serves.</summary>
 public sealed class RegionIsKnown : Rule<CustomerProposal>
 {
-    private static readonly string[] Regions = ["eu", "us"];
+    private static readonly ImmutableArray<string> Regions = ["eu", "us"];
 
     public override string Code => "unknown_region";
 
     public override IEnumerable<Violation> Check(CustomerProposal subject)
     {
         if (subject.Properties is { } properties && properties.TryGetValue("region", out var region)
-            && (region.ValueKind != JsonValueKind.String || !Regions.Contains(region.GetString())))
+            && (region.ValueKind != JsonValueKind.String || !Regions.Contains(region.GetString() ?? string.Empty)))
         {
             yield return Broken("properties.region", $"properties.region must be one of {string.Join(", ", Regions)}; it is {region.GetRawText()}.");
         }
