@@ -26,7 +26,7 @@ public static class ExploServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         var section = ExploDomainBuilder.SectionOf(services);
         services.AddOptions<ExploOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ExploOptions>>(_ => new ExploOptionsValidator(section)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ExploOptions>, ExploOptionsValidator>(_ => new ExploOptionsValidator(section)));
         if (configure is not null)
         {
             services.Configure(configure);
