@@ -15,7 +15,8 @@ public static class ExploLiteDbBuilderExtensions
     /// <returns>The builder.</returns>
     public static ExploDomainBuilder UseLiteDb(this ExploDomainBuilder builder, string path)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        // An unusable path (empty, a folder, ...) is the store's to report, as one sentence, when it is opened.
+        ArgumentNullException.ThrowIfNull(path);
         return builder.UseLiteDb(_ => path);
     }
 
