@@ -15,7 +15,8 @@ namespace Explo.Server;
 /// <summary>
 /// The server's settings: section <c>Explo</c> of the configuration (<c>appsettings.json</c>, then the environment's
 /// <c>Explo__Db</c> and <c>Explo__RateLimit</c>, then the command line's <c>--db</c> and <c>--rate-limit</c>), plus
-/// <c>EXPLO_API_TOKEN</c>. The addresses are the host's own setting (<c>--urls</c>, <c>ASPNETCORE_URLS</c>,
+/// <c>EXPLO_API_TOKEN</c>. The same section's limits (<c>Explo:MaxPageSize</c>, ... as <see cref="ExploOptions"/> names
+/// them) are bound over <see cref="ServiceOptions"/>'s. The addresses are the host's own setting (<c>--urls</c>, <c>ASPNETCORE_URLS</c>,
 /// <c>urls</c>), <see cref="DefaultUrls"/> when nothing names one.
 /// </summary>
 public sealed record ExploServerOptions
@@ -73,6 +74,23 @@ public sealed record ExploServerOptions
         if (section["Bootstrap"] is { } bootstrap && !bool.TryParse(bootstrap, out _))
         {
             return (null, $"{Section}:Bootstrap must be true or false; got '{bootstrap}'.");
+        }
+
+        // The service's limits (Explo:MaxPageSize, ...), which the server binds into ExploOptions: checked here too, so a
+        // bad one is a usage error like the others.
+        foreach (var name in ExploOptionsValidator.Ranges.Keys)
+        {
+            if (section[name] is { } limit && !int.TryParse(limit, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
+            {
+                return (null, $"{Section}:{name} must be a whole number; got '{limit}'.");
+            }
+        }
+
+        var limits = new ExploOptions();
+        section.Bind(limits);
+        if (new ExploOptionsValidator().Validate(null, limits) is { Failed: true } invalid)
+        {
+            return (null, string.Join(" ", invalid.Failures ?? []));
         }
 
         var options = section.Get<ExploServerOptions>() ?? new ExploServerOptions();
@@ -250,9 +268,19 @@ public static class ExploServer
     /// <returns>The application.</returns>
     public static WebApplication Build(ExploServerOptions options, TextWriter announce) => Build(options, CreateBuilder([]).Builder!, announce);
 
-    private static WebApplication Build(ExploServerOptions options, WebApplicationBuilder builder, TextWriter announce)
+    /// <summary>
+    /// Builds the server (not started) on a builder of the caller's (<see cref="CreateBuilder"/>'s, say), whose
+    /// configuration's section <see cref="ExploServerOptions.Section"/> also sets the service's limits. On a new
+    /// database it creates the workspace and its first API token.
+    /// </summary>
+    /// <param name="options">The settings.</param>
+    /// <param name="builder">The builder.</param>
+    /// <param name="announce">Where the one-time start-up line with a generated token goes.</param>
+    /// <returns>The application.</returns>
+    public static WebApplication Build(ExploServerOptions options, WebApplicationBuilder builder, TextWriter announce)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(announce);
         if (options.Urls is not null)
         {
@@ -277,7 +305,7 @@ public static class ExploServer
         // The composition: the service over the LiteDB file (the container owns the store and closes it when disposed),
         // its options from these settings, and the endpoints, whose limits are the service's (ExploOptions).
         builder.Services.AddSingleton(options);
-        builder.Services.AddExploDomain(o => o.CopyFrom(options.ServiceOptions)).UseLiteDb(options.DatabasePath);
+        builder.Services.AddExploDomain(o => o.CopyFrom(options.ServiceOptions)).UseLiteDb(options.DatabasePath).BindConfiguration(ExploServerOptions.Section);
         builder.Services.AddExploApi(o => o.RateLimitPerMinute = options.RateLimitPerMinute);
 
         // The adapter enforces the body limit itself (413 request_body_too_large); Kestrel's limit is only a backstop,
