@@ -121,6 +121,23 @@ public sealed class ExploOptionsTests
     }
 
     [Fact]
+    public async Task The_readme_composition_serves_one_set_of_limits()
+    {
+        using var temp = new TempDatabase();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Services.AddExploDomain(o => o.MaxPageSize = 500)
+            .UseLiteDb(temp.PathOf())
+            .BindConfiguration("Explo");
+        builder.Services.AddExploApi();
+        var app = builder.Build();
+        await using (app.ConfigureAwait(false))
+        {
+            Assert.Equal(500, app.Services.GetRequiredService<ICustomerService>() is ExploService service ? service.Limits.MaxPageSize : 0);
+            Assert.Equal(500, app.Services.GetRequiredService<IOptions<ExploHttpOptions>>().Value.Limits.MaxPageSize);
+        }
+    }
+
+    [Fact]
     public void The_options_round_trip_the_service_options()
     {
         var service = new ExploServiceOptions { Limits = ExploLimits.Default with { MaxEmails = 4, MaxGroupTagsPerWorkspace = 9 } };
