@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -28,7 +29,9 @@ namespace Explo.Domain.Http;
 public static class ExploApi
 {
     /// <summary>
-    /// Registers the endpoints' options, the rate limiter's policy, the store's health check, and the OpenAPI
+    /// Registers the endpoints' options (their <see cref="ExploHttpOptions.Limits"/> are those of the registered
+    /// <see cref="Hosting.ExploOptions"/>, as <c>AddExploDomain</c> sets and binds them, unless
+    /// <paramref name="configure"/> sets them), the rate limiter's policy, the store's health check, and the OpenAPI
     /// document (<c>v1</c>). The host's minimal-API JSON options learn the contract's shapes and converters
     /// (<see cref="ExploJson.Context"/> first in their resolver chain), which the document's schemas come from.
     /// </summary>
@@ -39,6 +42,10 @@ public static class ExploApi
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<ExploHttpOptions>();
+
+        // One source of truth: the limits are the service's (ExploOptions, as AddExploDomain registers and binds them),
+        // unless configure sets them itself (it runs after this).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<ExploHttpOptions>, LimitsFromExploOptions>());
         if (configure is not null)
         {
             services.Configure(configure);

@@ -17,7 +17,7 @@ namespace Explo.Domain.LiteDb;
 /// and flushes the log after each one, and the store's streams turn each flush into an <c>fsync</c>.</item>
 /// </list>
 /// </summary>
-public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
+public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable, IAsyncDisposable
 {
     /// <summary>How many customers a store keeps in memory unless told otherwise.</summary>
     public const int DefaultCachedCustomers = 50_000;
@@ -247,6 +247,17 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable
                 DisposeGate();
             }
         }
+    }
+
+    /// <summary>
+    /// Closes the file as <see cref="Dispose"/> does (a container that owns the store calls this); closing it again does
+    /// nothing.
+    /// </summary>
+    /// <returns>A completed task: closing is synchronous.</returns>
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>

@@ -1,18 +1,22 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Explo.Domain;
+using Explo.Domain.Hosting;
 using Explo.Domain.Http;
 using Explo.Domain.LiteDb;
 using Explo.Domain.Ports;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 
 namespace Explo.Server;
 
 /// <summary>
 /// The server's settings: section <c>Explo</c> of the configuration (<c>appsettings.json</c>, then the environment's
 /// <c>Explo__Db</c> and <c>Explo__RateLimit</c>, then the command line's <c>--db</c> and <c>--rate-limit</c>), plus
-/// <c>EXPLO_API_TOKEN</c>. The addresses are the host's own setting (<c>--urls</c>, <c>ASPNETCORE_URLS</c>,
+/// <c>EXPLO_API_TOKEN</c>. The same section's limits (<c>Explo:MaxPageSize</c>, ... as <see cref="ExploOptions"/> names
+/// them) are bound over <see cref="ServiceOptions"/>'s. The addresses are the host's own setting (<c>--urls</c>, <c>ASPNETCORE_URLS</c>,
 /// <c>urls</c>), <see cref="DefaultUrls"/> when nothing names one.
 /// </summary>
 public sealed record ExploServerOptions
@@ -72,6 +76,23 @@ public sealed record ExploServerOptions
             return (null, $"{Section}:Bootstrap must be true or false; got '{bootstrap}'.");
         }
 
+        // The service's limits (Explo:MaxPageSize, ...), which the server binds into ExploOptions: checked here too, so a
+        // bad one is a usage error like the others.
+        foreach (var name in ExploOptionsValidator.Ranges.Keys)
+        {
+            if (section[name] is { } limit && !int.TryParse(limit, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
+            {
+                return (null, $"{Section}:{name} must be a whole number; got '{limit}'.");
+            }
+        }
+
+        var limits = new ExploOptions();
+        section.Bind(limits);
+        if (new ExploOptionsValidator().Validate(null, limits) is { Failed: true } invalid)
+        {
+            return (null, string.Join(" ", invalid.Failures ?? []));
+        }
+
         var options = section.Get<ExploServerOptions>() ?? new ExploServerOptions();
         if (options.InitialApiToken is null && configuration["EXPLO_API_TOKEN"] is { Length: > 0 } token)
         {
@@ -82,7 +103,10 @@ public sealed record ExploServerOptions
     }
 }
 
-/// <summary>The composition root: the LiteDB store, the service and the Explo-compatible endpoints, nothing else.</summary>
+/// <summary>
+/// The composition root: <c>AddExploDomain(...).UseLiteDb(path)</c>, <c>AddExploApi</c>, <c>UseExploApi</c> and
+/// <c>MapExploApi</c>, plus the bootstrap of a new database; nothing else.
+/// </summary>
 public static class ExploServer
 {
     /// <summary>The command line's switches and the configuration keys they set.</summary>
@@ -188,6 +212,12 @@ public static class ExploServer
             await error.WriteLineAsync(OneLine(e.Message)).ConfigureAwait(false);
             return 1;
         }
+        catch (OptionsValidationException e)
+        {
+            // A limit out of range: each failure is a sentence naming the setting.
+            await error.WriteLineAsync(OneLine(string.Join(" ", e.Failures))).ConfigureAwait(false);
+            return 1;
+        }
 
         await using (app.ConfigureAwait(false))
         {
@@ -238,9 +268,19 @@ public static class ExploServer
     /// <returns>The application.</returns>
     public static WebApplication Build(ExploServerOptions options, TextWriter announce) => Build(options, CreateBuilder([]).Builder!, announce);
 
-    private static WebApplication Build(ExploServerOptions options, WebApplicationBuilder builder, TextWriter announce)
+    /// <summary>
+    /// Builds the server (not started) on a builder of the caller's (<see cref="CreateBuilder"/>'s, say), whose
+    /// configuration's section <see cref="ExploServerOptions.Section"/> also sets the service's limits. On a new
+    /// database it creates the workspace and its first API token.
+    /// </summary>
+    /// <param name="options">The settings.</param>
+    /// <param name="builder">The builder.</param>
+    /// <param name="announce">Where the one-time start-up line with a generated token goes.</param>
+    /// <returns>The application.</returns>
+    public static WebApplication Build(ExploServerOptions options, WebApplicationBuilder builder, TextWriter announce)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(announce);
         if (options.Urls is not null)
         {
@@ -262,49 +302,42 @@ public static class ExploServer
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", level => level >= LogLevel.Information && (level < LogLevel.Error || !Volatile.Read(ref starting.Value)));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
 
-        var store = new LiteDbWorkspaceStore(options.DatabasePath);
-        var service = new ExploService(store, options.ServiceOptions);
-        try
-        {
-            Bootstrap(service, store, options, announce);
-        }
-        catch
-        {
-            store.Dispose();
-            throw;
-        }
-
+        // The composition: the service over the LiteDB file (the container owns the store and closes it when disposed),
+        // its options from these settings, and the endpoints, whose limits are the service's (ExploOptions).
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(store);
-        builder.Services.AddSingleton<IWorkspaceStore>(store);
-        builder.Services.AddSingleton<IExploService>(service);
-        builder.Services.AddSingleton<IExploApi>(service);
-        builder.Services.AddSingleton<ICustomerService>(service);
-        builder.Services.AddSingleton<IGroupTagService>(service);
-        builder.Services.AddSingleton<IUserGroupService>(service);
-        builder.Services.AddSingleton<IWorkspaceAdmin>(service);
-        builder.Services.AddExploApi(o =>
-        {
-            o.Limits = options.ServiceOptions.Limits;
-            o.RateLimitPerMinute = options.RateLimitPerMinute;
-        });
+        builder.Services.AddExploDomain(o => o.CopyFrom(options.ServiceOptions)).UseLiteDb(options.DatabasePath).BindConfiguration(ExploServerOptions.Section);
+        builder.Services.AddExploApi(o => o.RateLimitPerMinute = options.RateLimitPerMinute);
 
         // The adapter enforces the body limit itself (413 request_body_too_large); Kestrel's limit is only a backstop,
         // with room to spare, as Kestrel counts chunked framing too.
         // The same for headers: the endpoints answer headers over their 32 KiB limit with the API's JSON error; Kestrel's
         // own 431 (which has no body and can't be given one) only stops what is far beyond it.
-        builder.WebHost.ConfigureKestrel(k =>
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<ExploOptions>, IOptions<ExploHttpOptions>>((k, explo, http) =>
         {
-            k.Limits.MaxRequestBodySize = (2L * options.ServiceOptions.Limits.MaxRequestBodyBytes) + (64 * 1024);
-            k.Limits.MaxRequestHeadersTotalSize = 4 * new ExploHttpOptions().MaxRequestHeadersBytes;
+            k.Limits.MaxRequestBodySize = (2L * explo.Value.MaxRequestBodyBytes) + (64 * 1024);
+            k.Limits.MaxRequestHeadersTotalSize = 4 * http.Value.MaxRequestHeadersBytes;
         });
 
         var app = builder.Build();
+        LiteDbWorkspaceStore store;
+        try
+        {
+            // Opened here, not on the first request: a file that can't be used (in use, not a database) or a bad
+            // setting is the caller's one-line start-up failure.
+            store = app.Services.GetRequiredService<LiteDbWorkspaceStore>();
+            Bootstrap(app.Services.GetRequiredService<ExploService>(), store, options, announce);
+        }
+        catch
+        {
+            app.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+
         app.UseExploApi();
         app.MapExploApi();
 
-        // Instances handed to the container are not disposed by it: close the file once the server has stopped
-        // (after in-flight requests finished), which also checkpoints LiteDB's log into the file.
+        // Close the file as soon as the server has stopped (after in-flight requests finished), which also checkpoints
+        // LiteDB's log into the file, even when the application itself is not disposed; disposing it again does nothing.
         app.Lifetime.ApplicationStopped.Register(store.Dispose);
         app.Lifetime.ApplicationStarted.Register(() => Volatile.Write(ref starting.Value, false));
         return app;

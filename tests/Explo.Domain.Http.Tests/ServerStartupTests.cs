@@ -1,3 +1,8 @@
+using Explo.Server;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
 namespace Explo.Domain.Http.Tests;
 
 public sealed class ServerStartupTests
@@ -26,6 +31,47 @@ public sealed class ServerStartupTests
         request.Headers.Add("Explo-Authorization", "Token env-provided-secret-123");
         using var response = await server.Http.SendAsync(request);
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("MaxPageSize", "0", "Explo:MaxPageSize must be between 1 and 100000; it is 0.")]
+    [InlineData("MaxEmails", "many", "Explo:MaxEmails must be a whole number; got 'many'.")]
+    public void A_bad_limit_in_the_settings_is_a_sentence_naming_it(string name, string value, string expected)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([new($"Explo:{name}", value)]).Build();
+        var (options, error) = ExploServerOptions.From(configuration);
+        Assert.Null(options);
+        Assert.Equal(expected, error);
+    }
+
+    [Fact]
+    public void The_limits_in_the_settings_are_the_service_s_and_the_endpoints()
+    {
+        var (builder, _) = ExploServer.CreateBuilder([]);
+        builder!.Configuration.AddInMemoryCollection([new("Explo:MaxPageSize", "25")]);
+        var folder = Directory.CreateTempSubdirectory("explo-limits-").FullName;
+        try
+        {
+            var (options, error) = ExploServerOptions.From(builder.Configuration);
+            Assert.Null(error);
+            var app = ExploServer.Build(options! with { DatabasePath = Path.Combine(folder, "explo.db"), Urls = "http://127.0.0.1:0" }, TextWriter.Null);
+            using (app as IDisposable)
+            {
+                Assert.Equal(ExploLimits.Default, app.Services.GetRequiredService<ExploService>().Limits);
+            }
+
+            // The settings the server's own builder reads (appsettings.json, the environment, the command line) are bound.
+            var server = ExploServer.Build(options! with { DatabasePath = Path.Combine(folder, "bound.db"), Urls = "http://127.0.0.1:0" }, builder, TextWriter.Null);
+            using (server as IDisposable)
+            {
+                Assert.Equal(25, server.Services.GetRequiredService<ExploService>().Limits.MaxPageSize);
+                Assert.Equal(25, server.Services.GetRequiredService<IOptions<ExploHttpOptions>>().Value.Limits.MaxPageSize);
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Fact]

@@ -131,6 +131,19 @@ public sealed class ServerProcessTests : IDisposable
         Assert.Contains("'0'", line, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_bad_limit_from_the_environment_names_the_setting()
+    {
+        using var server = ServerProcess.Start(null, new Dictionary<string, string> { ["Explo__MaxPageSize"] = "0" }, null, "--db", _folder.PathOf("env.db"));
+        var error = await server.StandardError.ReadToEndAsync();
+        await server.WaitForExitAsync();
+
+        Assert.Equal(2, server.ExitCode);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal("Explo:MaxPageSize must be between 1 and 100000; it is 0.", line.Trim());
+        Assert.False(File.Exists(_folder.PathOf("env.db")));
+    }
+
     /// <summary>The settings without arguments: the environment's (ASPNETCORE_URLS, Explo__Db, Explo__RateLimit), and appsettings.json's.</summary>
     [Theory]
     [InlineData(false)]

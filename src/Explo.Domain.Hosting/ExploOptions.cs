@@ -1,0 +1,87 @@
+using Explo.Domain.Ports;
+
+namespace Explo.Domain.Hosting;
+
+/// <summary>
+/// The options of the Explo service, bindable from configuration (section <see cref="Section"/> by default): the
+/// limits of <see cref="ExploLimits"/> as settable properties, plus the clock and the token generator, which are set in
+/// code only. <see cref="ToServiceOptions"/> turns them into the service's own <see cref="ExploServiceOptions"/>.
+/// </summary>
+public sealed class ExploOptions
+{
+    /// <summary>The configuration section bound by default.</summary>
+    public const string Section = "Explo";
+
+    /// <inheritdoc cref="ExploLimits.MaxRequestBodyBytes"/>
+    public int MaxRequestBodyBytes { get; set; } = ExploLimits.Default.MaxRequestBodyBytes;
+
+    /// <inheritdoc cref="ExploLimits.MaxJsonDepth"/>
+    public int MaxJsonDepth { get; set; } = ExploLimits.Default.MaxJsonDepth;
+
+    /// <inheritdoc cref="ExploLimits.MaxPropertiesBytes"/>
+    public int MaxPropertiesBytes { get; set; } = ExploLimits.Default.MaxPropertiesBytes;
+
+    /// <inheritdoc cref="ExploLimits.MaxMappingEntries"/>
+    public int MaxMappingEntries { get; set; } = ExploLimits.Default.MaxMappingEntries;
+
+    /// <inheritdoc cref="ExploLimits.MaxEmails"/>
+    public int MaxEmails { get; set; } = ExploLimits.Default.MaxEmails;
+
+    /// <inheritdoc cref="ExploLimits.MaxGroupTagsPerCustomer"/>
+    public int MaxGroupTagsPerCustomer { get; set; } = ExploLimits.Default.MaxGroupTagsPerCustomer;
+
+    /// <inheritdoc cref="ExploLimits.MaxGroupTagsPerWorkspace"/>
+    public int MaxGroupTagsPerWorkspace { get; set; } = ExploLimits.Default.MaxGroupTagsPerWorkspace;
+
+    /// <inheritdoc cref="ExploLimits.MaxPageSize"/>
+    public int MaxPageSize { get; set; } = ExploLimits.Default.MaxPageSize;
+
+    /// <summary>The clock; the system clock by default. Set in code, never bound from configuration.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>The secret generator; a CSPRNG by default. Set in code, never bound from configuration.</summary>
+    public ITokenGenerator TokenGenerator { get; set; } = CryptoTokenGenerator.Instance;
+
+    /// <summary>The limits these options set.</summary>
+    /// <returns>The limits.</returns>
+    public ExploLimits ToLimits() => new()
+    {
+        MaxRequestBodyBytes = MaxRequestBodyBytes,
+        MaxJsonDepth = MaxJsonDepth,
+        MaxPropertiesBytes = MaxPropertiesBytes,
+        MaxMappingEntries = MaxMappingEntries,
+        MaxEmails = MaxEmails,
+        MaxGroupTagsPerCustomer = MaxGroupTagsPerCustomer,
+        MaxGroupTagsPerWorkspace = MaxGroupTagsPerWorkspace,
+        MaxPageSize = MaxPageSize,
+    };
+
+    /// <summary>The service's options: these limits, clock and token generator.</summary>
+    /// <returns>The service's options.</returns>
+    public ExploServiceOptions ToServiceOptions() => new()
+    {
+        TimeProvider = TimeProvider,
+        TokenGenerator = TokenGenerator,
+        Limits = ToLimits(),
+    };
+
+    /// <summary>Sets every option from the service's options (for a host that already has them).</summary>
+    /// <param name="options">The service's options.</param>
+    /// <returns>These options.</returns>
+    public ExploOptions CopyFrom(ExploServiceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        TimeProvider = options.TimeProvider;
+        TokenGenerator = options.TokenGenerator;
+        var limits = options.Limits;
+        MaxRequestBodyBytes = limits.MaxRequestBodyBytes;
+        MaxJsonDepth = limits.MaxJsonDepth;
+        MaxPropertiesBytes = limits.MaxPropertiesBytes;
+        MaxMappingEntries = limits.MaxMappingEntries;
+        MaxEmails = limits.MaxEmails;
+        MaxGroupTagsPerCustomer = limits.MaxGroupTagsPerCustomer;
+        MaxGroupTagsPerWorkspace = limits.MaxGroupTagsPerWorkspace;
+        MaxPageSize = limits.MaxPageSize;
+        return this;
+    }
+}

@@ -1,0 +1,146 @@
+using Explo.Domain.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Explo.Domain.Hosting.Tests;
+
+/// <summary>ExploOptions: bound from configuration, checked on start, the one source of the HTTP adapter's limits.</summary>
+public sealed class ExploOptionsTests
+{
+    private static IConfiguration Configuration(params (string Key, string Value)[] settings) =>
+        new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))).Build();
+
+    [Fact]
+    public void The_limits_are_bound_from_the_section()
+    {
+        var configuration = Configuration(("Explo:MaxPageSize", "50"), ("Explo:MaxEmails", "3"), ("Explo:MaxJsonDepth", "10"));
+        var services = new ServiceCollection().AddSingleton(configuration);
+        using var provider = services.AddExploDomain().UseInMemory().BindConfiguration().Services.BuildServiceProvider();
+        var options = provider.GetRequiredService<IOptions<ExploOptions>>().Value;
+        Assert.Equal(50, options.MaxPageSize);
+        Assert.Equal(3, options.MaxEmails);
+        Assert.Equal(10, options.MaxJsonDepth);
+        Assert.Equal(ExploLimits.Default.MaxMappingEntries, options.MaxMappingEntries);
+        Assert.Same(TimeProvider.System, options.TimeProvider);
+        Assert.Equal(
+            ExploLimits.Default with { MaxPageSize = 50, MaxEmails = 3, MaxJsonDepth = 10 },
+            provider.GetRequiredService<ExploService>().Limits);
+    }
+
+    [Fact]
+    public void A_section_given_directly_is_bound_and_named()
+    {
+        var configuration = Configuration(("Services:Explo:MaxPageSize", "0"));
+        using var provider = new ServiceCollection().AddExploDomain().UseInMemory()
+            .BindConfiguration(configuration.GetSection("Services:Explo")).Services.BuildServiceProvider();
+        var e = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<ExploOptions>>().Value);
+        Assert.Equal("Services:Explo:MaxPageSize must be between 1 and 100000; it is 0.", Assert.Single(e.Failures));
+    }
+
+    [Fact]
+    public void Code_can_override_what_configuration_says()
+    {
+        var configuration = Configuration(("Explo:MaxPageSize", "50"));
+        using var provider = new ServiceCollection().AddSingleton(configuration)
+            .AddExploDomain().UseInMemory().BindConfiguration()
+            .Services.Configure<ExploOptions>(o => o.MaxPageSize = 60)
+            .BuildServiceProvider();
+        Assert.Equal(60, provider.GetRequiredService<IOptions<ExploOptions>>().Value.MaxPageSize);
+    }
+
+    [Fact]
+    public void Each_bad_value_is_a_sentence_naming_the_setting()
+    {
+        using var provider = new ServiceCollection()
+            .AddExploDomain(o =>
+            {
+                o.MaxPageSize = 0;
+                o.MaxEmails = -1;
+                o.TimeProvider = null!;
+            })
+            .UseInMemory()
+            .Services.BuildServiceProvider();
+        var e = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<ExploOptions>>().Value);
+        Assert.Equal(
+            [
+                "Explo:MaxEmails must be between 1 and 100000; it is -1.",
+                "Explo:MaxPageSize must be between 1 and 100000; it is 0.",
+                "Explo:TimeProvider must be set; it is null.",
+            ],
+            e.Failures);
+    }
+
+    [Fact]
+    public async Task A_bad_value_stops_the_host_on_start()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection([new("Explo:MaxPageSize", "0")]);
+        builder.Services.AddExploDomain().UseInMemory().BindConfiguration();
+        using var host = builder.Build();
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        Assert.Equal("Explo:MaxPageSize must be between 1 and 100000; it is 0.", Assert.Single(e.Failures));
+    }
+
+    [Fact]
+    public async Task Good_values_start_the_host()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection([new("Explo:MaxPageSize", "10")]);
+        builder.Services.AddExploDomain().UseInMemory().BindConfiguration();
+        using var host = builder.Build();
+        await host.StartAsync();
+        Assert.Equal(10, host.Services.GetRequiredService<ExploService>().Limits.MaxPageSize);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public void The_http_adapter_takes_its_limits_from_the_options()
+    {
+        var configuration = Configuration(("Explo:MaxPageSize", "50"), ("Explo:MaxRequestBodyBytes", "4096"));
+        var services = new ServiceCollection().AddSingleton(configuration);
+        services.AddExploDomain().UseInMemory().BindConfiguration();
+        services.AddExploApi(o => o.RateLimitPerMinute = 5);
+        using var provider = services.BuildServiceProvider();
+        var http = provider.GetRequiredService<IOptions<ExploHttpOptions>>().Value;
+        Assert.Equal(provider.GetRequiredService<ExploService>().Limits, http.Limits);
+        Assert.Equal(ExploLimits.Default with { MaxPageSize = 50, MaxRequestBodyBytes = 4096 }, http.Limits);
+        Assert.Equal(5, http.RateLimitPerMinute);
+    }
+
+    [Fact]
+    public void Limits_set_on_the_http_adapter_itself_still_win()
+    {
+        var services = new ServiceCollection();
+        services.AddExploApi(o => o.Limits = ExploLimits.Default with { MaxPageSize = 3 });
+        services.AddExploDomain(o => o.MaxPageSize = 50).UseInMemory();
+        using var provider = services.BuildServiceProvider();
+        Assert.Equal(3, provider.GetRequiredService<IOptions<ExploHttpOptions>>().Value.Limits.MaxPageSize);
+    }
+
+    [Fact]
+    public async Task The_readme_composition_serves_one_set_of_limits()
+    {
+        using var temp = new TempDatabase();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Services.AddExploDomain(o => o.MaxPageSize = 500)
+            .UseLiteDb(temp.PathOf())
+            .BindConfiguration("Explo");
+        builder.Services.AddExploApi();
+        var app = builder.Build();
+        await using (app.ConfigureAwait(false))
+        {
+            Assert.Equal(500, app.Services.GetRequiredService<ICustomerService>() is ExploService service ? service.Limits.MaxPageSize : 0);
+            Assert.Equal(500, app.Services.GetRequiredService<IOptions<ExploHttpOptions>>().Value.Limits.MaxPageSize);
+        }
+    }
+
+    [Fact]
+    public void The_options_round_trip_the_service_options()
+    {
+        var service = new ExploServiceOptions { Limits = ExploLimits.Default with { MaxEmails = 4, MaxGroupTagsPerWorkspace = 9 } };
+        Assert.Equal(service, new ExploOptions().CopyFrom(service).ToServiceOptions());
+    }
+}
