@@ -22,12 +22,19 @@ public sealed class ExploDomainBuilder
     public IServiceCollection Services { get; }
 
     /// <summary>
+    /// Binds <see cref="ExploOptions"/> from the configuration section <see cref="ExploOptions.Section"/> (<c>Explo</c>)
+    /// of the container's <see cref="IConfiguration"/> (a host's).
+    /// </summary>
+    /// <returns>This builder.</returns>
+    public ExploDomainBuilder BindConfiguration() => BindConfiguration(ExploOptions.Section);
+
+    /// <summary>
     /// Binds <see cref="ExploOptions"/> from the configuration section <paramref name="sectionPath"/> of the
     /// container's <see cref="IConfiguration"/> (a host's); the validator's sentences name settings under that path.
     /// </summary>
-    /// <param name="sectionPath">The section's path, <see cref="ExploOptions.Section"/> by default.</param>
+    /// <param name="sectionPath">The section's path, for example <c>Explo</c>.</param>
     /// <returns>This builder.</returns>
-    public ExploDomainBuilder BindConfiguration(string sectionPath = ExploOptions.Section)
+    public ExploDomainBuilder BindConfiguration(string sectionPath)
     {
         ArgumentNullException.ThrowIfNull(sectionPath);
         Services.AddOptions<ExploOptions>().BindConfiguration(sectionPath);

@@ -42,6 +42,12 @@ public sealed class ExploOptions
     /// <summary>The secret generator; a CSPRNG by default. Set in code, never bound from configuration.</summary>
     public ITokenGenerator TokenGenerator { get; set; } = CryptoTokenGenerator.Instance;
 
+    /// <summary>
+    /// The host's own rules for customers (<c>o.CustomerRules.Add(new RegionIsKnown())</c>), checked after the core's;
+    /// see <see cref="ExploServiceOptions.CustomerRules"/>. Set in code only.
+    /// </summary>
+    public IList<Explo.Domain.Rules.Rule<Explo.Domain.Rules.CustomerProposal>> CustomerRules { get; } = [];
+
     /// <summary>The limits these options set.</summary>
     /// <returns>The limits.</returns>
     public ExploLimits ToLimits() => new()
@@ -63,6 +69,7 @@ public sealed class ExploOptions
         TimeProvider = TimeProvider,
         TokenGenerator = TokenGenerator,
         Limits = ToLimits(),
+        CustomerRules = [.. CustomerRules],
     };
 
     /// <summary>Sets every option from the service's options (for a host that already has them).</summary>
@@ -73,6 +80,12 @@ public sealed class ExploOptions
         ArgumentNullException.ThrowIfNull(options);
         TimeProvider = options.TimeProvider;
         TokenGenerator = options.TokenGenerator;
+        CustomerRules.Clear();
+        foreach (var rule in options.CustomerRules)
+        {
+            CustomerRules.Add(rule);
+        }
+
         var limits = options.Limits;
         MaxRequestBodyBytes = limits.MaxRequestBodyBytes;
         MaxJsonDepth = limits.MaxJsonDepth;

@@ -40,6 +40,37 @@ public sealed class AddExploDomainTests
     }
 
     [Fact]
+    public async Task A_hosts_rule_added_through_the_options_guards_every_create()
+    {
+        await using var provider = new ServiceCollection()
+            .AddExploDomain(o => o.CustomerRules.Add(new NameIsNotShouted()))
+            .UseInMemory()
+            .Services.BuildServiceProvider();
+        var secret = (await provider.GetRequiredService<IWorkspaceAdmin>().CreateApiTokenAsync(Caller.Administrator(), new("Production"))).SuccessValue.Secret;
+        var customers = provider.GetRequiredService<ICustomerService>();
+
+        var shouted = await customers.GetOrCreateCustomerAsync(Caller.WithApiToken(secret), new("acme") { Name = "ACME" });
+        var quiet = await customers.GetOrCreateCustomerAsync(Caller.WithApiToken(secret), new("acme") { Name = "Acme" });
+
+        Assert.Equal(("name_shouted", "name"), (shouted.Failure?.Code, Assert.Single(Assert.IsType<ValidationFailed>(shouted.Failure).Violations).Field));
+        Assert.True(quiet.IsSuccess);
+    }
+
+    /// <summary>A host's rule: a name is not written in capitals only.</summary>
+    private sealed class NameIsNotShouted : Explo.Domain.Rules.Rule<Explo.Domain.Rules.CustomerProposal>
+    {
+        public override string Code => "name_shouted";
+
+        public override IEnumerable<Violation> Check(Explo.Domain.Rules.CustomerProposal subject)
+        {
+            if (subject.Name is { Length: > 1 } name && name == name.ToUpperInvariant() && name != name.ToLowerInvariant())
+            {
+                yield return Broken("name", $"name '{name}' is in capitals only; write it as the customer writes it.");
+            }
+        }
+    }
+
+    [Fact]
     public void Without_a_store_the_error_says_how_to_choose_one()
     {
         using var provider = new ServiceCollection().AddExploDomain().Services.BuildServiceProvider();

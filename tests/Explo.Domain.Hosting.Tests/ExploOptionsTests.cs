@@ -140,7 +140,19 @@ public sealed class ExploOptionsTests
     [Fact]
     public void The_options_round_trip_the_service_options()
     {
-        var service = new ExploServiceOptions { Limits = ExploLimits.Default with { MaxEmails = 4, MaxGroupTagsPerWorkspace = 9 } };
-        Assert.Equal(service, new ExploOptions().CopyFrom(service).ToServiceOptions());
+        var service = new ExploServiceOptions { Limits = ExploLimits.Default with { MaxEmails = 4, MaxGroupTagsPerWorkspace = 9 }, CustomerRules = [new NoRule()] };
+        var back = new ExploOptions().CopyFrom(service).ToServiceOptions();
+
+        Assert.Equal(service.Limits, back.Limits);
+        Assert.Same(service.TimeProvider, back.TimeProvider);
+        Assert.Same(service.TokenGenerator, back.TokenGenerator);
+        Assert.Equal(service.CustomerRules, back.CustomerRules);
+    }
+
+    private sealed class NoRule : Explo.Domain.Rules.Rule<Explo.Domain.Rules.CustomerProposal>
+    {
+        public override string Code => "no_rule";
+
+        public override IEnumerable<Violation> Check(Explo.Domain.Rules.CustomerProposal subject) => [];
     }
 }

@@ -99,7 +99,7 @@ public sealed class QueryTests
         var service = await Workspace();
 
         async Task<string[]> Find(Caller caller, string key, string json) =>
-            [.. (await service.FindCustomersByComputedPropertyAsync(caller, key, JsonElement.Parse(json))).SuccessValue.Select(c => c.ProvidedId)];
+            [.. (await service.FindCustomersByComputedPropertyAsync(caller, key, [JsonElement.Parse(json)])).SuccessValue.Select(c => c.ProvidedId)];
 
         Assert.Equal(["acme", "ops", "bob", "globex"], await Find(Admin, "region", "\"eu\""));
         Assert.Equal(["eve"], await Find(Admin, "region", "\"us\""));
@@ -122,10 +122,10 @@ public sealed class QueryTests
         var service = await Workspace();
         var token = (await service.CreateApiTokenAsync(Admin, new CreateApiTokenRequest("Staging"))).SuccessValue;
 
-        var found = (await service.FindCustomersByComputedPropertyAsync(Caller.WithApiToken(token.Secret), "plan", JsonElement.Parse("\"silver\""))).SuccessValue;
+        var found = (await service.FindCustomersByComputedPropertyAsync(Caller.WithApiToken(token.Secret), "plan", [JsonElement.Parse("\"silver\"")])).SuccessValue;
 
         Assert.Empty(found);
-        Assert.Equal("invalid_api_token", (await service.FindCustomersByComputedPropertyAsync(Caller.WithApiToken("nope-nope-nope-nope"), "plan", JsonElement.Parse("1"))).Failure!.Code);
+        Assert.Equal("invalid_api_token", (await service.FindCustomersByComputedPropertyAsync(Caller.WithApiToken("nope-nope-nope-nope"), "plan", [JsonElement.Parse("1")])).Failure!.Code);
     }
 
     [Fact]

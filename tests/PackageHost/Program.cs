@@ -1,15 +1,17 @@
-// A console host written from the README alone: the LiteDB store, a customer port, a result read with Match.
+// A console host written from the README alone: AddExploDomain().UseLiteDb(path), the customer port, a host rule,
+// results chained with ThenAsync and read with Match.
 using Explo.Domain;
-using Explo.Domain.LiteDb;
+using Microsoft.Extensions.DependencyInjection;
 
 var path = Path.Combine(Path.GetTempPath(), $"package-host-{Guid.NewGuid():N}.db");
 try
 {
-    using (var store = new LiteDbWorkspaceStore(path))
+    var services = new ServiceCollection();
+    services.AddExploDomain(o => o.CustomerRules.Add(new RegionIsKnown())).UseLiteDb(path);
+    await using (var provider = services.BuildServiceProvider())
     {
-        var service = new ExploService(store, new ExploServiceOptions { CustomerRules = [new RegionIsKnown()] });
-        IWorkspaceAdmin admin = service;
-        ICustomerService customers = service;
+        var admin = provider.GetRequiredService<IWorkspaceAdmin>();
+        var customers = provider.GetRequiredService<ICustomerService>();
         var secret = (await admin.CreateApiTokenAsync(Caller.Administrator(), new("Production"))).SuccessValue.Secret;
         var api = Caller.WithApiToken(secret);
         var region = await customers.GetOrCreateCustomerAsync(api, new("acme") { Properties = PropertyMap.Parse("""{"region": "eu"}""") })

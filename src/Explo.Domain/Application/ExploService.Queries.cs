@@ -31,20 +31,9 @@ public sealed partial class ExploService
         });
 
     /// <summary>
-    /// The customers whose computed property <paramref name="key"/> equals <paramref name="value"/> as JSON
-    /// (<see cref="JsonElement.DeepEquals"/>: numbers by value, objects regardless of member order), in creation order.
-    /// </summary>
-    /// <param name="caller">The caller.</param>
-    /// <param name="key">The property key (exact).</param>
-    /// <param name="value">The value to match.</param>
-    /// <param name="cancellationToken">Cancels before the work starts.</param>
-    /// <returns>The matching customers the caller sees.</returns>
-    public Task<Result<IReadOnlyList<CustomerView>>> FindCustomersByComputedPropertyAsync(Caller caller, string key, JsonElement value, CancellationToken cancellationToken = default) =>
-        FindCustomersByComputedPropertyAsync(caller, key, [value], cancellationToken);
-
-    /// <summary>
-    /// The customers whose computed property <paramref name="key"/> equals any of <paramref name="values"/> as JSON
-    /// (<see cref="JsonElement.DeepEquals"/>), in creation order. One walk of the caller's customers computes every
+    /// The customers whose computed property <paramref name="key"/> equals any of <paramref name="values"/> (often just
+    /// one: <c>[value]</c>) as JSON (<see cref="JsonElement.DeepEquals"/>: numbers by value, objects regardless of member
+    /// order), in creation order. One walk of the caller's customers computes every
     /// computed property once, each ancestor's layer applied once (<see cref="InheritanceResolver"/>).
     /// </summary>
     /// <param name="caller">The caller.</param>
