@@ -1,6 +1,7 @@
 // A console host written from the README alone: AddExploDomain().UseLiteDb(path), the customer port, a host rule,
 // results chained with ThenAsync and read with Match.
 using Explo.Domain;
+using Explo.Domain.Tests;   // RegionIsKnown: the README's rule, copied from tests/Explo.Domain.Tests/ReadmeRuleExample.cs
 using Microsoft.Extensions.DependencyInjection;
 
 var path = Path.Combine(Path.GetTempPath(), $"package-host-{Guid.NewGuid():N}.db");
