@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Explo.Domain.LiteDb;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -31,6 +32,6 @@ public static class ExploLiteDbBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(path);
-        return builder.UseStore(sp => new LiteDbWorkspaceStore(path(sp)));
+        return builder.UseStore(sp => new LiteDbWorkspaceStore(path(sp), LiteDbWorkspaceStore.DefaultCachedCustomers, sp.GetService<ILoggerFactory>()?.CreateLogger<LiteDbWorkspaceStore>()));
     }
 }

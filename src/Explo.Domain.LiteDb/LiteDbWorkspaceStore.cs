@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Explo.Domain.Ports;
 using LiteDB;
 
@@ -34,6 +37,7 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable, IAsyncD
     private readonly LiteDatabase _db;
     private readonly EventLog _events;
     private readonly CommittedState _state;
+    private readonly ILogger _logger;
     private readonly StoreReader _reader;
     private readonly ChangeSetWriter _changes;
     private bool _disposed;
@@ -62,19 +66,43 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable, IAsyncD
     /// store, was written by a newer schema, or is not an Explo file. The message is one sentence naming the file.
     /// </exception>
     public LiteDbWorkspaceStore(string path, int cachedCustomers)
+        : this(path, cachedCustomers, null)
+    {
+    }
+
+    /// <summary>
+    /// Opens (or creates) the database file, keeping up to <paramref name="cachedCustomers"/> customers in memory and
+    /// telling <paramref name="logger"/> what an operator should see: the file opened or migrated, large commits (an
+    /// import's batches), slow commits, and the file closed.
+    /// </summary>
+    /// <param name="path">The file's path, for example <c>explo.db</c>.</param>
+    /// <param name="cachedCustomers">How many customers read from the file are kept in memory (0 for none).</param>
+    /// <param name="logger">Where the store logs; null for nowhere.</param>
+    /// <exception cref="ExploStoreException">
+    /// The path is empty, a folder or can't be written (nor LiteDB's log file beside it), the file is held by another
+    /// store, was written by a newer schema, or is not an Explo file. The message is one sentence naming the file.
+    /// </exception>
+    public LiteDbWorkspaceStore(string path, int cachedCustomers, ILogger? logger)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(cachedCustomers);
+        _logger = logger ?? NullLogger.Instance;
         _files = DatabaseFiles.Open(path);
         FilePath = _files.Path;
         try
         {
             _db = StoreHeader.Open(_files);
             var collections = new StoreCollections(_db);
-            SchemaMigrations.Open(collections, FilePath);
+            var before = SchemaMigrations.Open(collections, FilePath);
             _events = new EventLog(collections.Events);
             _state = CommittedState.Load(collections, _events, cachedCustomers);
             _reader = new StoreReader(collections, _state);
             _changes = new ChangeSetWriter(collections, _events, _state);
+            if (before != 0 && before != SchemaMigrations.Version)
+            {
+                StoreLog.Migrated(_logger, FilePath, before, SchemaMigrations.Version);
+            }
+
+            StoreLog.Opened(_logger, FilePath, SchemaMigrations.Version);
         }
         catch (Exception e) when (e is LiteException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
         {
@@ -138,6 +166,7 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable, IAsyncD
                 }
 
                 // Written into the transaction, which readers on other threads don't see until it commits.
+                var started = Stopwatch.GetTimestamp();
                 var (lastCustomerId, lastEventSequence) = _changes.Apply(changes);
 
                 // A change that only adds customers (and their events), as an import batch does, is committed while
@@ -164,13 +193,15 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable, IAsyncD
                     }
 
                     _state.Commit(changes, lastCustomerId, lastEventSequence);
-                    return decision.Result;
                 }
                 finally
                 {
                     _committing = false;
                     _gate.ExitWriteLock();
                 }
+
+                LogCommit(changes, Stopwatch.GetElapsedTime(started));
+                return decision.Result;
             }
             finally
             {
@@ -190,6 +221,20 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable, IAsyncD
     /// core meanwhile, for at most 50 ms), then queues as usual (once it waits, new readers queue behind it, so commits
     /// are not starved either).
     /// </summary>
+    /// <summary>Logs a large commit (an import's batch) and a slow one, after the gate is open again.</summary>
+    private void LogCommit(ChangeSet changes, TimeSpan took)
+    {
+        var customers = changes.UpsertedCustomers.Count + changes.DeletedCustomers.Count;
+        if (took >= StoreLog.SlowCommit)
+        {
+            StoreLog.SlowCommitTook(_logger, FilePath, (long)took.TotalMilliseconds, customers, changes.Events.Count);
+        }
+        else if (customers >= StoreLog.LargeChange)
+        {
+            StoreLog.LargeCommit(_logger, customers, changes.Events.Count, FilePath, (long)took.TotalMilliseconds);
+        }
+    }
+
     private void LetWaitingReadersIn()
     {
         if (_gate.WaitingReadCount == 0)
@@ -246,6 +291,8 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable, IAsyncD
                 _gate.ExitWriteLock();
                 DisposeGate();
             }
+
+            StoreLog.Closed(_logger, FilePath);
         }
     }
 

@@ -90,8 +90,9 @@ internal static class SchemaMigrations
     /// <summary>Checks the file's schema and brings it to <see cref="Version"/>.</summary>
     /// <param name="store">The open file's collections.</param>
     /// <param name="filePath">The file's path, for the errors.</param>
+    /// <returns>The file's schema version before it was opened (0 for a new file).</returns>
     /// <exception cref="ExploStoreException">The file has another collation, a newer schema, or is not an Explo file.</exception>
-    public static void Open(StoreCollections store, string filePath)
+    public static int Open(StoreCollections store, string filePath)
     {
         var db = store.Database;
         if (db.Collation.SortOptions != CompareOptions.Ordinal)
@@ -123,5 +124,7 @@ internal static class SchemaMigrations
         {
             db.UserVersion = Version;
         }
+
+        return version;
     }
 }

@@ -158,8 +158,10 @@ public sealed class LiteDbStoreTests : IDisposable
             raw.UserVersion = 1;
         }
 
-        using (var store = new LiteDbWorkspaceStore(_folder.PathOf()))
+        var log = new StoreLogTests.ListLogger();
+        using (var store = new LiteDbWorkspaceStore(_folder.PathOf(), LiteDbWorkspaceStore.DefaultCachedCustomers, log))
         {
+            Assert.Contains((Microsoft.Extensions.Logging.LogLevel.Information, $"Migrated the Explo database {_folder.PathOf()} from schema 1 to {LiteDbWorkspaceStore.SchemaVersion}."), log.Entries);
             var service = Service(store);
             var users = await service.ListCustomersAsync(_admin, new CustomerFilter { HierarchyLevelName = "User" });
             Assert.Equal(["bob"], users.SuccessValue.Select(c => c.ProvidedId));
