@@ -300,6 +300,11 @@ public static class ExploServer
         var starting = new StrongBox<bool>(true);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", level => level >= LogLevel.Warning && (level < LogLevel.Error || !Volatile.Read(ref starting.Value)));
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", level => level >= LogLevel.Information && (level < LogLevel.Error || !Volatile.Read(ref starting.Value)));
+
+        // The store's own information lines (the file opened, closed) would be printed before the start-up line, or
+        // instead of it when the server can't start; the start-up line names the database, so they are shown only once
+        // the server runs (an import's large batches, the file closed at shutdown). Its warnings always are.
+        builder.Logging.AddFilter("Explo.Domain.LiteDb", level => level >= LogLevel.Warning || (level >= LogLevel.Information && !Volatile.Read(ref starting.Value)));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
 
         // The composition: the service over the LiteDB file (the container owns the store and closes it when disposed),
