@@ -80,16 +80,11 @@ internal static class JsonOut
         Write(context, status, ErrorResponse.Of(code, message), ExploJson.Context.ErrorResponse);
 
     /// <summary>The answer of a body the hardening layer refused; a problem of one field (a repeated key) lists it in <c>errors</c>.</summary>
-    public static Task Rejected(HttpContext context, JsonIn.Rejection rejection)
-    {
-        var error = ErrorResponse.Of(rejection.Code, rejection.Message);
-        if (rejection.Violation is { } violation)
-        {
-            error.Errors = [new FieldErrorBody { Field = violation.Field, ErrorCode = violation.Code, Error = violation.Message }];
-        }
-
-        return Write(context, rejection.Status, error, ExploJson.Context.ErrorResponse);
-    }
+    public static Task Rejected(HttpContext context, JsonIn.Rejection rejection) => Write(
+        context,
+        rejection.Status,
+        rejection.Violation is { } violation ? ErrorResponse.From(new ValidationFailed([violation])) : ErrorResponse.Of(rejection.Code, rejection.Message),
+        ExploJson.Context.ErrorResponse);
 
     /// <summary>The answer of a failure: its status (<see cref="StatusOf"/>), and its body (a validation failure lists its violations, bounded).</summary>
     public static Task Failure(HttpContext context, Failure failure) =>
