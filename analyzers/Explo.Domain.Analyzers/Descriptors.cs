@@ -39,7 +39,18 @@ namespace Explo.Domain.Analyzers
             "Entity '{0}' exposes {1}; change state only through methods that check the invariants",
             "The Customer aggregate and the other entities of the core (types marked [Entity]) have no public setter (init is allowed: it can't change an existing instance), no public mutable field and no public mutable collection.");
 
+        // Off by default: the package carries it to every host, but only a project that opts in (the repository's src/,
+        // through src/.editorconfig, or a host through its own .editorconfig) is held to it.
+        public static readonly DiagnosticDescriptor BlockingOnTask = Create(
+            "EXD007", "Async", "Async code never blocks on a task",
+            "'{0}' blocks the thread until the task completes; await it instead, and make the caller async",
+            "Production code never waits for a Task or ValueTask synchronously: no Task<T>.Result or ValueTask<T>.Result, no Task.Wait, Task.WaitAll or Task.WaitAny, and no GetResult() on a task's awaiter (x.GetAwaiter().GetResult(), x.ConfigureAwait(false).GetAwaiter().GetResult()). Disabled by default; enabled for the repository's src/ by src/.editorconfig.",
+            isEnabledByDefault: false);
+
         private static DiagnosticDescriptor Create(string id, string category, string title, string message, string description, params string[] tags) =>
-            new DiagnosticDescriptor(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true, description, HelpBase + id + ".md", tags);
+            Create(id, category, title, message, description, isEnabledByDefault: true, tags);
+
+        private static DiagnosticDescriptor Create(string id, string category, string title, string message, string description, bool isEnabledByDefault, params string[] tags) =>
+            new DiagnosticDescriptor(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault, description, HelpBase + id + ".md", tags);
     }
 }

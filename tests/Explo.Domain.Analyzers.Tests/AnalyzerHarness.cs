@@ -11,6 +11,7 @@ namespace Explo.Domain.Analyzers.Tests;
 /// Compiles a source snippet offline (the running runtime's framework assemblies, plus the core and OneOf) and runs
 /// every analyzer of the package on it. In a snippet, <c>[|...|]</c> marks where the test's rule must report and
 /// <c>{|EXD00N:...|}</c> where another rule must; nothing else may be reported. The snippet must compile without errors.
+/// Rules that are off by default (EXD007) are turned on, as src/.editorconfig turns them on for the repository.
 /// </summary>
 internal static class AnalyzerHarness
 {
@@ -31,7 +32,11 @@ internal static class AnalyzerHarness
 
     public static readonly ImmutableArray<DiagnosticAnalyzer> Analyzers = [
         new CoreInfrastructureAnalyzer(), new PureRuleAnalyzer(), new RuleCodeAnalyzer(),
-        new DiscardedResultAnalyzer(), new NoThrowAnalyzer(), new EncapsulatedEntityAnalyzer()];
+        new DiscardedResultAnalyzer(), new NoThrowAnalyzer(), new EncapsulatedEntityAnalyzer(), new BlockingAnalyzer()];
+
+    /// <summary>The rules that are off unless a project turns them on (EXD007).</summary>
+    public static readonly ImmutableArray<string> OptIn = [..
+        Analyzers.SelectMany(a => a.SupportedDiagnostics).Where(d => !d.IsEnabledByDefault).Select(d => d.Id)];
 
     /// <summary>The shared framework's assemblies, taken from the trusted platform assemblies of this process.</summary>
     public static readonly ImmutableArray<MetadataReference> Framework = [..
@@ -44,14 +49,14 @@ internal static class AnalyzerHarness
     public static readonly MetadataReference OneOf = MetadataReference.CreateFromFile(typeof(OneOf.OneOf<int>).Assembly.Location);
 
     /// <summary>Asserts that the analyzers report exactly the marked spans (default id: <paramref name="id"/>).</summary>
-    public static async Task VerifyAsync(string id, string markedSource, string assemblyName = SnippetAssembly, bool referenceCore = true, bool asCore = false)
+    public static async Task VerifyAsync(string id, string markedSource, string assemblyName = SnippetAssembly, bool referenceCore = true, bool asCore = false, bool optIn = true)
     {
         var (source, expected) = Parse(markedSource, id);
         var tree = CSharpSyntaxTree.ParseText(source, ParseOptions, path: "Snippet.cs");
         var extra = source.Contains("UseCaseBase", StringComparison.Ordinal) ? UseCaseBase() : "";
         var compilation = Compile([tree, CSharpSyntaxTree.ParseText(ImplicitUsings + extra, ParseOptions, path: "Usings.cs")],
             assemblyName, referenceCore ? [.. Framework, Core, OneOf] : Framework);
-        var actual = await AnalyzeAsync(compilation, asCore);
+        var actual = await AnalyzeAsync(compilation, asCore, optIn);
 
         Assert.All(actual, d => Assert.Equal(tree, d.Location.SourceTree));
         Assert.All(actual, d => Assert.False(string.IsNullOrWhiteSpace(d.GetMessage()) || d.GetMessage().Contains("{0}", StringComparison.Ordinal), d.GetMessage()));
@@ -70,9 +75,19 @@ internal static class AnalyzerHarness
         return compilation;
     }
 
-    /// <summary>Every analyzer diagnostic, compilation-end ones included; with <paramref name="asCore"/>, the project sets ExploDomainCore=true.</summary>
-    public static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(Compilation compilation, bool asCore = false)
+    /// <summary>
+    /// Every analyzer diagnostic, compilation-end ones included; with <paramref name="asCore"/>, the project sets
+    /// ExploDomainCore=true; with <paramref name="optIn"/>, the rules that are off by default are set to error
+    /// (<c>dotnet_diagnostic.EXD007.severity = error</c>), otherwise they keep their defaults, as in a host.
+    /// </summary>
+    public static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(Compilation compilation, bool asCore = false, bool optIn = true)
     {
+        if (optIn)
+        {
+            compilation = compilation.WithOptions(compilation.Options.WithSpecificDiagnosticOptions(
+                compilation.Options.SpecificDiagnosticOptions.SetItems(OptIn.Select(id => KeyValuePair.Create(id, ReportDiagnostic.Error)))));
+        }
+
         var options = new AnalyzerOptions([], new GlobalOptionsProvider(asCore ? new() { ["build_property.ExploDomainCore"] = "true" } : []));
         return await compilation.WithAnalyzers(Analyzers, options).GetAnalyzerDiagnosticsAsync();
     }

@@ -68,7 +68,7 @@ public sealed class PureRuleTests
                 }
 
                 var watch = [|Stopwatch.StartNew()|];
-                [|Task.Run(() => subject.Value)|].Wait();
+                [|Task.Run(() => subject.Value)|].{|EXD007:Wait()|};
                 [|ThreadPool.QueueUserWorkItem(_ => { })|];
                 [|Parallel.For(0, 2, _ => { })|];
                 if ([|watch.Elapsed|] > TimeSpan.FromSeconds(1))
