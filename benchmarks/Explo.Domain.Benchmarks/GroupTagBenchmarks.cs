@@ -58,7 +58,7 @@ public class GroupTagBenchmarks
     }
 
     /// <summary>How many tags the workspace holds now.</summary>
-    internal int Count => _store!.Read(r => r.CountGroupTags());
+    internal int Count => _store!.ReadAsync(r => r.CountGroupTags()).AsTask().Result;
 
     internal ExploService Service => _service!;
 

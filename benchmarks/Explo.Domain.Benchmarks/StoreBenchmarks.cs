@@ -31,8 +31,8 @@ public class GetOrCreateBenchmarks
         using (var store = StoreData.NewStore(_path))
         {
             StoreData.Check(new ExploService(store).ImportCustomersAsync(StoreData.Admin, StoreData.Rows(Existing)).Result);
-            _workspace = store.Read(r => r.Workspace!);
-            _next = store.Read(r => r.LastCustomerId) + 1;
+            _workspace = store.ReadAsync(r => r.Workspace!).AsTask().Result;
+            _next = store.ReadAsync(r => r.LastCustomerId).AsTask().Result + 1;
         }
     }
 

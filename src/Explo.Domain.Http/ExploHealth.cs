@@ -19,22 +19,22 @@ internal sealed class ExploStoreHealthCheck(IServiceProvider services, ILoggerFa
     /// <summary>The reason an unhealthy answer gives.</summary>
     public const string Unreadable = "The store can't be read; the server's log has the cause.";
 
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         if (services.GetService<IWorkspaceStore>() is not { } store)
         {
-            return Task.FromResult(HealthCheckResult.Healthy("No workspace store is registered; the service answers for itself."));
+            return HealthCheckResult.Healthy("No workspace store is registered; the service answers for itself.");
         }
 
         try
         {
-            _ = store.Read(reader => reader.Workspace);
-            return Task.FromResult(HealthCheckResult.Healthy());
+            _ = await store.ReadAsync(reader => reader.Workspace, cancellationToken).ConfigureAwait(false);
+            return HealthCheckResult.Healthy();
         }
-        catch (Exception e)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             Log.StoreUnavailable(loggers.CreateLogger(Log.Category), e);
-            return Task.FromResult(HealthCheckResult.Unhealthy(Unreadable));
+            return HealthCheckResult.Unhealthy(Unreadable);
         }
     }
 

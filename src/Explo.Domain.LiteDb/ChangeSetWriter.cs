@@ -5,14 +5,20 @@ namespace Explo.Domain.LiteDb;
 
 /// <summary>
 /// Writes a change set into the open LiteDB transaction (the caller begins and commits it): the workspace, group tags,
-/// customers (new ones inserted in bulk, the others updated) and the change's events. It reads the committed state's
-/// high-water marks but does not change it; the store does, once the transaction commits.
+/// customers (new ones inserted in bulk, the others updated) and the change's events. Several change sets may go into one
+/// transaction (a group commit), each after the ones before it: the caller passes the high-water marks each one leaves
+/// to the next. It does not change the committed state; the store does, once the transaction commits.
 /// </summary>
 internal sealed class ChangeSetWriter(StoreCollections store, EventLog events, CommittedState state)
 {
-    /// <summary>Writes <paramref name="changes"/> into the open transaction.</summary>
-    /// <returns>The high-water marks once the transaction commits: the last customer id and the last event's sequence.</returns>
-    public (long LastCustomerId, long LastEventSequence) Apply(ChangeSet changes)
+    /// <summary>Writes <paramref name="changes"/> into the open transaction, after whatever it already holds.</summary>
+    /// <param name="changes">The change set.</param>
+    /// <param name="marks">
+    /// The high-water marks before it: the committed state's for the transaction's first change set, else what the one
+    /// before it returned.
+    /// </param>
+    /// <returns>The high-water marks after it: the last customer id and the last event's sequence.</returns>
+    public (long LastCustomerId, long LastEventSequence) Apply(ChangeSet changes, (long LastCustomerId, long LastEventSequence) marks)
     {
         if (changes.Workspace is { } workspace)
         {
@@ -41,7 +47,7 @@ internal sealed class ChangeSetWriter(StoreCollections store, EventLog events, C
             store.Customers.Delete(id.Value);
         }
 
-        var last = WriteCustomers(changes.UpsertedCustomers);
+        var last = WriteCustomers(changes.UpsertedCustomers, marks.LastCustomerId);
 
         // The highest stored id is the high-water mark unless it is deleted: only then is the mark written down (so a
         // durable create writes its customer and its events, nothing else).
@@ -50,10 +56,13 @@ internal sealed class ChangeSetWriter(StoreCollections store, EventLog events, C
             store.RecordLastCustomerId(last);
         }
 
-        return (last, events.Append(changes.Events, state.LastEventSequence));
+        return (last, events.Append(changes.Events, marks.LastEventSequence));
     }
 
-    /// <summary>True when a change set only adds new customers and events: no workspace, tag, update or delete.</summary>
+    /// <summary>
+    /// True when a change set only adds customers that are new to the committed state, and events: no workspace, tag,
+    /// delete, or update of a committed customer.
+    /// </summary>
     public bool IsAdditive(ChangeSet changes)
     {
         if (changes.Workspace is not null || changes.DeletedCustomers.Count > 0 || changes.DeletedGroupTags.Count > 0 || changes.UpsertedGroupTags.Count > 0)
@@ -76,9 +85,8 @@ internal sealed class ChangeSetWriter(StoreCollections store, EventLog events, C
     /// Ids are never reused, so a customer above the high-water mark is new: it is inserted (in bulk), the rest updated.
     /// </summary>
     /// <returns>The high-water mark with the new customers.</returns>
-    private long WriteCustomers(IReadOnlyList<Customer> customers)
+    private long WriteCustomers(IReadOnlyList<Customer> customers, long mark)
     {
-        var mark = state.LastCustomerId;
         var last = mark;
         var inserts = new List<BsonDocument>();
         var documents = DocumentBatch.Convert(customers, CustomerDocument.ToDocument);

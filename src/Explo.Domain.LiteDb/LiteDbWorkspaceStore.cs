@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -9,15 +10,20 @@ namespace Explo.Domain.LiteDb;
 /// <summary>
 /// The store port over one LiteDB file: workspace, customers and domain events in one single-file database.
 /// <list type="bullet">
-/// <item>One unit of work = one LiteDB transaction on the calling thread: the changes and their events commit
-/// together or not at all. Writers are serialised; readers never see a half-applied change, and wait only for a
-/// write's commit, not for its work (they read the last committed state meanwhile).</item>
+/// <item>Units of work run on the store's own writer thread, which owns every LiteDB transaction (LiteDB binds a
+/// transaction to its thread); callers await the outcome. The writer takes every unit waiting and commits them as one
+/// group: it decides each in turn (each sees the changes of the ones before it), writes them all into one LiteDB
+/// transaction, commits once (one flush to disk for the group), and only then answers them all. When the group can't
+/// be applied, it is rolled back and each unit is decided and committed alone, so one bad unit never fails another.
+/// The changes of a unit and their events commit together or not at all.</item>
+/// <item>Readers run on the caller's thread, never see a half-applied change, and wait only for a commit, not for the
+/// writer's work (they read the last committed state meanwhile).</item>
 /// <item>Binary collation: <c>provided_id</c>, tag and level names compare exactly, whatever the machine's culture.</item>
 /// <item>The file is held exclusively by one store: it locks the database file itself (not a name of it) for its whole
 /// life, so a second opener (this or another process, through the same name, a hard link, a symbolic link or a bind
 /// mount) gets an <see cref="ExploStoreException"/> naming the file at once, never a hang.</item>
-/// <item>A commit is on disk when <see cref="Write{T}"/> returns: LiteDB writes the transaction's pages to its log file
-/// and flushes the log after each one, and the store's streams turn each flush into an <c>fsync</c>.</item>
+/// <item>A commit is on disk when <see cref="WriteAsync{T}"/> completes: LiteDB writes the transaction's pages to its
+/// log file and flushes the log after each one, and the store's streams turn each flush into an <c>fsync</c>.</item>
 /// </list>
 /// </summary>
 public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable, IAsyncDisposable
@@ -28,11 +34,16 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable, IAsyncD
     /// <summary>The schema version this adapter writes; files record theirs in LiteDB's user version.</summary>
     public const int SchemaVersion = SchemaMigrations.Version;
 
+    /// <summary>Most units of work the writer commits in one group.</summary>
+    private const int MaxGroup = 64;
+
     // The store composes its parts and runs the concurrency between them: DatabaseFiles (the files and their lock),
     // StoreHeader (the header check, LiteDB's engine), SchemaMigrations, ChangeSetWriter and EventLog (what a commit
     // writes), CommittedState (what the store keeps in memory) and StoreReader (the reader over both).
     private readonly ReaderWriterLockSlim _gate = new(LockRecursionPolicy.NoRecursion);
     private readonly Lock _writer = new();
+    private readonly BlockingCollection<QueuedUnit> _queue = new();
+    private readonly Thread _writerThread;
     private readonly DatabaseFiles _files;
     private readonly LiteDatabase _db;
     private readonly EventLog _events;
@@ -40,8 +51,9 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable, IAsyncD
     private readonly ILogger _logger;
     private readonly StoreReader _reader;
     private readonly ChangeSetWriter _changes;
-    private bool _disposed;
+    private volatile bool _disposed;
     private volatile bool _committing;
+    private long _commits;
 
     /// <summary>Opens (or creates) the database file.</summary>
     /// <param name="path">The file's path, for example <c>explo.db</c>.</param>
@@ -103,6 +115,8 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable, IAsyncD
             }
 
             StoreLog.Opened(_logger, FilePath, SchemaMigrations.Version);
+            _writerThread = new Thread(RunWriter) { IsBackground = true, Name = "Explo LiteDB writer" };
+            _writerThread.Start();
         }
         catch (Exception e) when (e is LiteException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
         {
@@ -119,10 +133,62 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable, IAsyncD
     /// <summary>The full path of the database file.</summary>
     public string FilePath { get; }
 
+    /// <summary>How many LiteDB transactions the store has committed since it opened (a group of units counts once).</summary>
+    internal long Commits => Interlocked.Read(ref _commits);
+
     /// <inheritdoc />
-    public T Read<T>(Func<IWorkspaceReader, T> query)
+    /// <remarks>Runs on the calling thread and completes synchronously (a commit in progress may hold it for a moment).</remarks>
+    public ValueTask<T> ReadAsync<T>(Func<IWorkspaceReader, T> query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<T>(cancellationToken);
+        }
+
+        try
+        {
+            return new ValueTask<T>(Read(query));
+        }
+        catch (Exception e)
+        {
+            return ValueTask.FromException<T>(e);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The unit is queued to the store's writer thread, which commits every unit waiting as one group (see the type's
+    /// remarks); the task completes, off the writer thread, once the group's transaction is on disk. While the writer
+    /// works and writes into its transaction, readers go on reading the last committed state (LiteDB's snapshot, and
+    /// the store's caches and lists, which only a commit changes). The commit and the update of the caches and lists
+    /// that goes with it run with no reader inside, so a reader sees a change whole or not at all.
+    /// </remarks>
+    public ValueTask<T> WriteAsync<T>(Func<IWorkspaceReader, WriteDecision<T>> work, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<T>(cancellationToken);
+        }
+
+        var unit = new QueuedUnit<T>(work, cancellationToken);
+        try
+        {
+            _queue.Add(unit, CancellationToken.None);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
+        {
+            // Adding was completed: the store is closing or closed.
+            unit.Fail(new ObjectDisposedException(GetType().FullName));
+        }
+
+        return new ValueTask<T>(unit.Task);
+    }
+
+    /// <summary>Runs a query now, on the calling thread, under the read lock.</summary>
+    private T Read<T>(Func<IWorkspaceReader, T> query)
+    {
         _gate.EnterReadLock();
         try
         {
@@ -135,81 +201,212 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable, IAsyncD
         }
     }
 
-    /// <inheritdoc />
-    /// <remarks>
-    /// Writers take turns (one unit of work at a time), but readers wait only for a write's commit: while the work runs
-    /// and its change is written into the open transaction, readers go on reading the last committed state (LiteDB's
-    /// snapshot, and the store's caches and lists, which only a commit changes). The commit and the update of the caches
-    /// and lists that goes with it run with no reader inside, so a reader sees a change whole or not at all.
-    /// </remarks>
-    public T Write<T>(Func<IWorkspaceReader, WriteDecision<T>> work)
+    /// <summary>The writer thread: takes every unit waiting (at most <see cref="MaxGroup"/>) and commits them as a group.</summary>
+    private void RunWriter()
     {
-        ArgumentNullException.ThrowIfNull(work);
-        lock (_writer)
+        var group = new List<QueuedUnit>(MaxGroup);
+        foreach (var first in _queue.GetConsumingEnumerable())
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (!_db.BeginTrans())
+            group.Clear();
+            if (first.TryStart())
             {
-                throw new InvalidOperationException("A LiteDB transaction is already open on this thread; units of work can't nest.");
+                group.Add(first);
             }
 
-            var finished = false;
+            while (group.Count < MaxGroup && _queue.TryTake(out var next))
+            {
+                if (next.TryStart())
+                {
+                    group.Add(next);
+                }
+            }
+
+            if (group.Count == 0)
+            {
+                continue;
+            }
+
             try
             {
-                // The work reads the committed state, as every reader does: no other write can commit meanwhile.
-                var decision = work(_reader);
-                if (decision.Changes is not { IsEmpty: false } changes)
+                lock (_writer)
                 {
-                    _db.Rollback();
-                    finished = true;
-                    return decision.Result;
+                    if (group.Count == 1 || !TryCommitTogether(group))
+                    {
+                        foreach (var unit in group)
+                        {
+                            CommitAlone(unit);
+                        }
+                    }
                 }
+            }
+            catch (Exception e)
+            {
+                // Only a failure after LiteDB committed gets here (the store's memory may no longer match the file):
+                // every unit of the group not answered yet learns of it, and the writer goes on.
+                foreach (var unit in group)
+                {
+                    unit.Fail(e);
+                }
+            }
+        }
+    }
 
-                // Written into the transaction, which readers on other threads don't see until it commits.
-                var started = Stopwatch.GetTimestamp();
-                var (lastCustomerId, lastEventSequence) = _changes.Apply(changes);
+    /// <summary>
+    /// Decides every unit of a group in turn, each against the committed state with the changes decided before it
+    /// layered on top, then writes and commits all the changes in one transaction and answers every unit.
+    /// </summary>
+    /// <returns>False when the group's changes could not be applied: nothing is committed and no unit is answered.</returns>
+    private bool TryCommitTogether(List<QueuedUnit> group)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var pending = new PendingChangesReader(_reader);
+        var changes = new List<ChangeSet>(group.Count);
+        try
+        {
+            foreach (var unit in group)
+            {
+                if (unit.Decide(pending) is { IsEmpty: false } decided)
+                {
+                    pending.Stage(decided);
+                    changes.Add(decided);
+                }
+            }
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            // A change set that can't be layered on the ones before it (it contradicts them): each unit goes alone.
+            return false;
+        }
 
-                // A change that only adds customers (and their events), as an import batch does, is committed while
-                // readers go on: during LiteDB's commit (most of it is writing the log to disk) they still see the last
-                // committed state, and once it lands they may find a new customer by id, provided id or token a moment
-                // before the lists below count it; no customer they can see changes or disappears. Any other change
-                // commits with no reader inside.
-                var additive = _changes.IsAdditive(changes);
-                if (additive)
+        if (TryCommit(changes) is not null)
+        {
+            return false;
+        }
+
+        foreach (var unit in group)
+        {
+            unit.Answer();
+        }
+
+        return true;
+    }
+
+    /// <summary>Decides one unit against the committed state, commits its change, and answers it.</summary>
+    private void CommitAlone(QueuedUnit unit)
+    {
+        if (_disposed)
+        {
+            unit.Fail(new ObjectDisposedException(GetType().FullName));
+            return;
+        }
+
+        if (unit.Decide(_reader) is { IsEmpty: false } changes && TryCommit([changes]) is { } failure)
+        {
+            unit.Fail(failure);
+            return;
+        }
+
+        unit.Answer();
+    }
+
+    /// <summary>
+    /// Writes change sets into one LiteDB transaction, in order, and commits it: the caches and lists follow with no
+    /// reader inside.
+    /// </summary>
+    /// <returns>
+    /// Null when committed (or when there was nothing to commit); otherwise the failure that stopped the change sets
+    /// from being applied, all of them rolled back. A failure after LiteDB committed is thrown.
+    /// </returns>
+    private Exception? TryCommit(List<ChangeSet> changes)
+    {
+        if (changes.Count == 0)
+        {
+            return null;
+        }
+
+        if (!_db.BeginTrans())
+        {
+            throw new InvalidOperationException("A LiteDB transaction is already open on the writer thread; units of work can't nest.");
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var marks = new (long LastCustomerId, long LastEventSequence)[changes.Count];
+        var committed = false;
+        try
+        {
+            // Written into the transaction, which readers on other threads don't see until it commits.
+            var mark = (_state.LastCustomerId, _state.LastEventSequence);
+            for (var i = 0; i < changes.Count; i++)
+            {
+                marks[i] = mark = _changes.Apply(changes[i], mark);
+            }
+        }
+        catch (Exception e)
+        {
+            // A change set the file refuses (a broken invariant, a full disk): the whole transaction goes.
+            _db.Rollback();
+            return e;
+        }
+
+        // A group that only adds customers (and their events), as an import batch or a run of creates does, is
+        // committed while readers go on: during LiteDB's commit (most of it is writing the log to disk) they still see
+        // the last committed state, and once it lands they may find a new customer by id, provided id or token a
+        // moment before the lists below count it; no customer they can see changes or disappears. Any other change
+        // commits with no reader inside.
+        var additive = changes.TrueForAll(_changes.IsAdditive);
+        try
+        {
+            if (additive)
+            {
+                _db.Commit();
+                committed = true;
+            }
+
+            LetWaitingReadersIn();
+            _gate.EnterWriteLock();
+            _committing = true;
+            try
+            {
+                if (!additive)
                 {
                     _db.Commit();
-                    finished = true;
+                    committed = true;
                 }
 
-                LetWaitingReadersIn();
-                _gate.EnterWriteLock();
-                _committing = true;
-                try
+                for (var i = 0; i < changes.Count; i++)
                 {
-                    if (!additive)
-                    {
-                        _db.Commit();
-                        finished = true;
-                    }
-
-                    _state.Commit(changes, lastCustomerId, lastEventSequence);
+                    _state.Commit(changes[i], marks[i].LastCustomerId, marks[i].LastEventSequence);
                 }
-                finally
-                {
-                    _committing = false;
-                    _gate.ExitWriteLock();
-                }
-
-                LogCommit(changes, Stopwatch.GetElapsedTime(started));
-                return decision.Result;
             }
             finally
             {
-                if (!finished)
-                {
-                    _db.Rollback();
-                }
+                _committing = false;
+                _gate.ExitWriteLock();
             }
+        }
+        catch (Exception e) when (!committed)
+        {
+            _db.Rollback();
+            return e;
+        }
+
+        Interlocked.Increment(ref _commits);
+        LogCommit(changes, Stopwatch.GetElapsedTime(started));
+        return null;
+    }
+
+    /// <summary>Logs a large commit (an import's batch) and a slow one, after the gate is open again.</summary>
+    private void LogCommit(List<ChangeSet> changes, TimeSpan took)
+    {
+        var customers = changes.Sum(c => c.UpsertedCustomers.Count + c.DeletedCustomers.Count);
+        var events = changes.Sum(c => c.Events.Count);
+        if (took >= StoreLog.SlowCommit)
+        {
+            StoreLog.SlowCommitTook(_logger, FilePath, (long)took.TotalMilliseconds, customers, events);
+        }
+        else if (customers >= StoreLog.LargeChange)
+        {
+            StoreLog.LargeCommit(_logger, customers, events, FilePath, (long)took.TotalMilliseconds);
         }
     }
 
@@ -221,20 +418,6 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable, IAsyncD
     /// core meanwhile, for at most 50 ms), then queues as usual (once it waits, new readers queue behind it, so commits
     /// are not starved either).
     /// </summary>
-    /// <summary>Logs a large commit (an import's batch) and a slow one, after the gate is open again.</summary>
-    private void LogCommit(ChangeSet changes, TimeSpan took)
-    {
-        var customers = changes.UpsertedCustomers.Count + changes.DeletedCustomers.Count;
-        if (took >= StoreLog.SlowCommit)
-        {
-            StoreLog.SlowCommitTook(_logger, FilePath, (long)took.TotalMilliseconds, customers, changes.Events.Count);
-        }
-        else if (customers >= StoreLog.LargeChange)
-        {
-            StoreLog.LargeCommit(_logger, customers, changes.Events.Count, FilePath, (long)took.TotalMilliseconds);
-        }
-    }
-
     private void LetWaitingReadersIn()
     {
         if (_gate.WaitingReadCount == 0)
@@ -269,9 +452,25 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable, IAsyncD
         return reader.Read() ? reader.Current.ToString() : string.Empty;
     });
 
-    /// <summary>Closes the file (checkpointing the log into it) and releases it; closing it again does nothing.</summary>
+    /// <summary>
+    /// Closes the file (checkpointing the log into it) and releases it, once the units of work already queued are
+    /// committed (a unit queued later fails with an <see cref="ObjectDisposedException"/>); closing it again does nothing.
+    /// </summary>
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        // No unit is queued from now on; the writer commits those waiting, then stops.
+        _queue.CompleteAdding();
+        var joined = Thread.CurrentThread != _writerThread;
+        if (joined)
+        {
+            _writerThread.Join();
+        }
+
         lock (_writer)
         {
             if (_disposed)
@@ -290,6 +489,11 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable, IAsyncD
             {
                 _gate.ExitWriteLock();
                 DisposeGate();
+            }
+
+            if (joined)
+            {
+                _queue.Dispose();
             }
 
             StoreLog.Closed(_logger, FilePath);
@@ -337,5 +541,6 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable, IAsyncD
 
         _files.Abandon();
         _gate.Dispose();
+        _queue.Dispose();
     }
 }

@@ -39,13 +39,15 @@ public sealed class ExploMachine : Machine<ExploSystem, ReferenceWorkspace>
         () =>
         {
             var system = _create();
-            system.InitializeAsync(InitialModel).GetAwaiter().GetResult();
+            system.Steps = system.InitializeAsync(InitialModel);
             return system;
         },
         () => InitialModel)));
 
     /// <inheritdoc />
-    public override TearDown<ExploSystem> TearDown => StateMachine.TearDown<ExploSystem>(system => system.Dispose());
+    /// <remarks>The system is disposed once its last step has run (see <see cref="ExploSystem.Steps"/>).</remarks>
+    public override TearDown<ExploSystem> TearDown => StateMachine.TearDown<ExploSystem>(
+        system => system.Steps = system.Steps.ContinueWith(_ => system.Dispose(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default));
 
     /// <inheritdoc />
     public override Gen<Operation<ExploSystem, ReferenceWorkspace>> Next(ReferenceWorkspace model) =>
@@ -59,16 +61,34 @@ public sealed class ExploMachine : Machine<ExploSystem, ReferenceWorkspace>
     {
         public override ReferenceWorkspace Run(ReferenceWorkspace model) => operation.Apply(model);
 
+        /// <remarks>
+        /// FsCheck's machine asks every step of a run for its property before it evaluates any, and the system's calls are
+        /// asynchronous, so each step is chained after the one before it (<see cref="ExploSystem.Steps"/>) and its property
+        /// is that task's outcome, which FsCheck awaits: the steps run one at a time, in order, and nothing blocks on them.
+        /// </remarks>
         public override Property Check(ExploSystem actual, ReferenceWorkspace model)
         {
+            var step = After(actual.Steps, () => CheckAsync(actual, model));
+            actual.Steps = step;
+            return FsCheck.FSharp.Prop.OfTestable(step);
+        }
+
+        private static async Task<Property> After(Task previous, Func<Task<Property>> step)
+        {
+            await previous.ConfigureAwait(false);
+            return await step().ConfigureAwait(false);
+        }
+
+        private async Task<Property> CheckAsync(ExploSystem actual, ReferenceWorkspace model)
+        {
             actual.Trace.Add(operation.ToString());
-            var outcome = operation.ExecuteAsync(actual).GetAwaiter().GetResult();
+            var outcome = await operation.ExecuteAsync(actual).ConfigureAwait(false);
             if (outcome != model.LastOutcome)
             {
                 return Prop.Label(false, $"the system answered {outcome}, the model {model.LastOutcome}, after:{Steps(actual)}");
             }
 
-            var difference = actual.CompareAsync(model).GetAwaiter().GetResult();
+            var difference = await actual.CompareAsync(model).ConfigureAwait(false);
             return Prop.Label(difference is null, $"the state differs from the model: {difference}after:{Steps(actual)}");
         }
 

@@ -34,6 +34,12 @@ public sealed class ExploSystem : IDisposable
     /// <summary>The operations run on this system so far, one line each (printed when a step fails).</summary>
     public IList<string> Trace { get; } = new List<string>();
 
+    /// <summary>
+    /// The system's work so far in a machine run (initialisation, then each step chained after the one before it), so
+    /// steps run in order although FsCheck asks for them all at once; completed outside a machine run.
+    /// </summary>
+    internal Task Steps { get; set; } = Task.CompletedTask;
+
     /// <summary>The in-process service on the same store.</summary>
     public IExploService Admin { get; }
 

@@ -205,7 +205,7 @@ public static class ExploServer
         WebApplication app;
         try
         {
-            app = Build(options, builder, output);
+            app = await BuildAsync(options, builder, output).ConfigureAwait(false);
         }
         catch (Exception e) when (e is ExploStoreException or BootstrapException)
         {
@@ -232,7 +232,7 @@ public static class ExploServer
             catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException or FormatException or UriFormatException)
             {
                 // Kestrel can't bind (the address is in use, can't be assigned, is not a URL): one line, no stack trace
-                // (Kestrel's and the host's own log lines of it are filtered out while starting, see Build). The server
+                // (Kestrel's and the host's own log lines of it are filtered out while starting, see BuildAsync). The server
                 // never started, so nothing closed the store: close it here, which releases the file and checkpoints its log.
                 store.Dispose();
                 var message = e is IOException
@@ -266,7 +266,7 @@ public static class ExploServer
     /// <param name="options">The settings.</param>
     /// <param name="announce">Where the one-time start-up line with a generated token goes.</param>
     /// <returns>The application.</returns>
-    public static WebApplication Build(ExploServerOptions options, TextWriter announce) => Build(options, CreateBuilder([]).Builder!, announce);
+    public static Task<WebApplication> BuildAsync(ExploServerOptions options, TextWriter announce) => BuildAsync(options, CreateBuilder([]).Builder!, announce);
 
     /// <summary>
     /// Builds the server (not started) on a builder of the caller's (<see cref="CreateBuilder"/>'s, say), whose
@@ -277,7 +277,7 @@ public static class ExploServer
     /// <param name="builder">The builder.</param>
     /// <param name="announce">Where the one-time start-up line with a generated token goes.</param>
     /// <returns>The application.</returns>
-    public static WebApplication Build(ExploServerOptions options, WebApplicationBuilder builder, TextWriter announce)
+    public static async Task<WebApplication> BuildAsync(ExploServerOptions options, WebApplicationBuilder builder, TextWriter announce)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(builder);
@@ -330,11 +330,11 @@ public static class ExploServer
             // Opened here, not on the first request: a file that can't be used (in use, not a database) or a bad
             // setting is the caller's one-line start-up failure.
             store = app.Services.GetRequiredService<LiteDbWorkspaceStore>();
-            Bootstrap(app.Services.GetRequiredService<ExploService>(), store, options, announce);
+            await BootstrapAsync(app.Services.GetRequiredService<ExploService>(), store, options, announce).ConfigureAwait(false);
         }
         catch
         {
-            app.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            await app.DisposeAsync().ConfigureAwait(false);
             throw;
         }
 
@@ -355,22 +355,22 @@ public static class ExploServer
         || !string.IsNullOrEmpty(configuration[WebHostDefaults.HttpsPortsKey])
         || configuration.GetSection("Kestrel:Endpoints").GetChildren().Any();
 
-    private static void Bootstrap(ExploService service, LiteDbWorkspaceStore store, ExploServerOptions options, TextWriter announce)
+    private static async Task BootstrapAsync(ExploService service, LiteDbWorkspaceStore store, ExploServerOptions options, TextWriter announce)
     {
-        if (!options.Bootstrap || store.Read(r => r.Workspace) is not null)
+        if (!options.Bootstrap || await store.ReadAsync(r => r.Workspace).ConfigureAwait(false) is not null)
         {
             return;
         }
 
         var admin = Caller.Administrator();
-        var initialized = service.InitializeWorkspaceAsync(admin).GetAwaiter().GetResult();
+        var initialized = await service.InitializeWorkspaceAsync(admin).ConfigureAwait(false);
         if (!initialized.IsSuccess)
         {
             throw new BootstrapException($"The new database can't be set up: {initialized.Failure.Message}");
         }
 
-        var created = service.CreateApiTokenAsync(admin, new CreateApiTokenRequest(Workspace.DefaultAccessGroupName, ReadOnly: false, "initial") { Secret = options.InitialApiToken })
-            .GetAwaiter().GetResult();
+        var created = await service.CreateApiTokenAsync(admin, new CreateApiTokenRequest(Workspace.DefaultAccessGroupName, ReadOnly: false, "initial") { Secret = options.InitialApiToken })
+            .ConfigureAwait(false);
         if (!created.IsSuccess)
         {
             throw new BootstrapException($"EXPLO_API_TOKEN can't be used: {created.Failure.Message}");
@@ -378,11 +378,11 @@ public static class ExploServer
 
         if (options.InitialApiToken is null)
         {
-            announce.WriteLine($"Explo API token (read-write, {Workspace.DefaultAccessGroupName}; shown once): {created.Value.Secret}");
+            await announce.WriteLineAsync($"Explo API token (read-write, {Workspace.DefaultAccessGroupName}; shown once): {created.Value.Secret}").ConfigureAwait(false);
         }
         else
         {
-            announce.WriteLine($"Explo API token (read-write, {Workspace.DefaultAccessGroupName}) taken from EXPLO_API_TOKEN.");
+            await announce.WriteLineAsync($"Explo API token (read-write, {Workspace.DefaultAccessGroupName}) taken from EXPLO_API_TOKEN.").ConfigureAwait(false);
         }
     }
 

@@ -45,7 +45,7 @@ public sealed class ServerStartupTests
     }
 
     [Fact]
-    public void The_limits_in_the_settings_are_the_service_s_and_the_endpoints()
+    public async Task The_limits_in_the_settings_are_the_service_s_and_the_endpoints()
     {
         var (builder, _) = ExploServer.CreateBuilder([]);
         builder!.Configuration.AddInMemoryCollection([new("Explo:MaxPageSize", "25")]);
@@ -54,14 +54,14 @@ public sealed class ServerStartupTests
         {
             var (options, error) = ExploServerOptions.From(builder.Configuration);
             Assert.Null(error);
-            var app = ExploServer.Build(options! with { DatabasePath = Path.Combine(folder, "explo.db"), Urls = "http://127.0.0.1:0" }, TextWriter.Null);
+            var app = await ExploServer.BuildAsync(options! with { DatabasePath = Path.Combine(folder, "explo.db"), Urls = "http://127.0.0.1:0" }, TextWriter.Null);
             using (app as IDisposable)
             {
                 Assert.Equal(ExploLimits.Default, app.Services.GetRequiredService<ExploService>().Limits);
             }
 
             // The settings the server's own builder reads (appsettings.json, the environment, the command line) are bound.
-            var server = ExploServer.Build(options! with { DatabasePath = Path.Combine(folder, "bound.db"), Urls = "http://127.0.0.1:0" }, builder, TextWriter.Null);
+            var server = await ExploServer.BuildAsync(options! with { DatabasePath = Path.Combine(folder, "bound.db"), Urls = "http://127.0.0.1:0" }, builder, TextWriter.Null);
             using (server as IDisposable)
             {
                 Assert.Equal(25, server.Services.GetRequiredService<ExploService>().Limits.MaxPageSize);

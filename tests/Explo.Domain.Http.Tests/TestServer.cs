@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace Explo.Domain.Http.Tests;
 
 /// <summary>
-/// The real server composition (<see cref="ExploServer.Build"/>: LiteDB file + service + endpoints) on Kestrel,
+/// The real server composition (<see cref="ExploServer.BuildAsync(ExploServerOptions, TextWriter)"/>: LiteDB file + service + endpoints) on Kestrel,
 /// on a free loopback port, with a fresh database file in a temporary folder.
 /// </summary>
 public sealed class TestServer : IDisposable
@@ -56,7 +56,7 @@ public sealed class TestServer : IDisposable
         var settings = new ExploServerOptions { DatabasePath = Path.Combine(folder, "explo.db"), Urls = "http://127.0.0.1:0" };
         settings = configure?.Invoke(settings) ?? settings;
         var announce = new StringWriter();
-        var app = ExploServer.Build(settings, announce);
+        var app = ExploServer.BuildAsync(settings, announce).GetAwaiter().GetResult();
         app.StartAsync().GetAwaiter().GetResult();
         return new TestServer(app, folder, announce.ToString());
     }

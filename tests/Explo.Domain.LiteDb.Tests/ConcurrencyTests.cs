@@ -18,9 +18,9 @@ public sealed class ConcurrencyTests : IDisposable
         Assert.True((await service.GetOrCreateCustomerAsync(_admin, new CreateCustomerRequest("first"))).IsSuccess);
 
         // Readers wait only for a write's commit, not for its work: a read started inside the work finishes before it.
-        var seen = store.Write(reader =>
+        var seen = store.WriteNow(reader =>
         {
-            var read = Task.Run(() => store.Read(r => r.FindCustomerByProvidedId("first")?.ProvidedId));
+            var read = Task.Run(() => store.ReadNow(r => r.FindCustomerByProvidedId("first")?.ProvidedId));
             Assert.True(read.Wait(TimeSpan.FromSeconds(30)), "The read waited for the write's work.");
             return new Ports.WriteDecision<string?>(read.Result, null);
         });
@@ -116,7 +116,7 @@ public sealed class ConcurrencyTests : IDisposable
             }
         })));
 
-        Assert.Empty(WorkspaceInvariants.Check(store));
+        Assert.Empty(store.Invariants());
         var all = (await service.ListCustomersAsync(_admin, new CustomerFilter())).SuccessValue;
         foreach (var customer in all)
         {

@@ -232,7 +232,7 @@ public sealed class LiteDbStoreTests : IDisposable
             Assert.True((await service.RenameGroupTagAsync(_admin, "vip", "gold")).IsSuccess);
             Assert.True((await service.CreateGroupTagAsync(_admin, "vip")).IsSuccess);
             Assert.Equal(["beta", "gold"], (await service.GetCustomerAsync(_admin, "acme")).SuccessValue.GroupTags.AsEnumerable());
-            Assert.Empty(Hierarchy.WorkspaceInvariants.Check(store));
+            Assert.Empty(store.Invariants());
         }
 
         using var reopened = new LiteDatabase(new ConnectionString { Filename = _folder.PathOf() });
@@ -251,19 +251,19 @@ public sealed class LiteDbStoreTests : IDisposable
         Assert.True((await Service(store).CreateGroupTagAsync(_admin, "vip")).IsSuccess);
         var events = store.CountEvents();
 
-        Assert.ThrowsAny<LiteException>(() => store.Write(r => new Ports.WriteDecision<int>(0, new Ports.ChangeSet(r.Workspace, [], [], [])
+        Assert.ThrowsAny<LiteException>(() => store.WriteNow(r => new Ports.WriteDecision<int>(0, new Ports.ChangeSet(r.Workspace, [], [], [])
         {
             UpsertedGroupTags = [new GroupTag(new GroupTagId(900), "gold"), new GroupTag(new GroupTagId(901), "vip")],
         })));
 
-        Assert.Equal(["vip"], store.Read(r => r.ListGroupTags()).Select(t => t.Name));
-        Assert.Null(store.Read(r => r.FindGroupTag("gold")));
-        Assert.Null(store.Read(r => r.FindGroupTag(new GroupTagId(900))));
-        Assert.Equal(1, store.Read(r => r.CountGroupTags()));
+        Assert.Equal(["vip"], store.ReadNow(r => r.ListGroupTags()).Select(t => t.Name));
+        Assert.Null(store.ReadNow(r => r.FindGroupTag("gold")));
+        Assert.Null(store.ReadNow(r => r.FindGroupTag(new GroupTagId(900))));
+        Assert.Equal(1, store.ReadNow(r => r.CountGroupTags()));
         Assert.Equal(events, store.CountEvents());
         store.Dispose();
         using var reopened = new LiteDbWorkspaceStore(_folder.PathOf());
-        Assert.Equal(["vip"], reopened.Read(r => r.ListGroupTags()).Select(t => t.Name));
+        Assert.Equal(["vip"], reopened.ReadNow(r => r.ListGroupTags()).Select(t => t.Name));
     }
 
     [Fact]
@@ -372,17 +372,17 @@ public sealed class LiteDbStoreTests : IDisposable
         using var store = new LiteDbWorkspaceStore(_folder.PathOf());
         var service = Service(store);
         Assert.True((await service.InitializeWorkspaceAsync(_admin)).IsSuccess);
-        var workspace = store.Read(r => r.Workspace!);
+        var workspace = store.ReadNow(r => r.Workspace!);
         var customers = Enumerable.Range(1, 5000).Select(i => new Customer(
             new CustomerId(i), $"c{i}", $"c{i}", i.ToString("x64", System.Globalization.CultureInfo.InvariantCulture), false, [], [],
             PropertyMap.Of(("n", i)), OrderedMap<string>.Empty, workspace.Levels[i == 1 ? 0 : 1].Id, workspace.AccessGroups[0].Id,
             i == 1 ? null : new CustomerId(1), DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, 1)).ToList();
 
-        store.Write(_ => new Ports.WriteDecision<int>(0, new Ports.ChangeSet(null, [], customers, [])));
+        store.WriteNow(_ => new Ports.WriteDecision<int>(0, new Ports.ChangeSet(null, [], customers, [])));
 
-        Assert.Equal(5000, store.Read(r => r.CountCustomers(new Ports.CustomerQuery())));
-        Assert.Equal(4999, store.Read(r => r.GetChildren(new CustomerId(1)).Count));
-        Assert.Equal(5000, store.Read(r => r.LastCustomerId));
+        Assert.Equal(5000, store.ReadNow(r => r.CountCustomers(new Ports.CustomerQuery())));
+        Assert.Equal(4999, store.ReadNow(r => r.GetChildren(new CustomerId(1)).Count));
+        Assert.Equal(5000, store.ReadNow(r => r.LastCustomerId));
     }
 
     [Fact]
@@ -394,11 +394,11 @@ public sealed class LiteDbStoreTests : IDisposable
             PropertyMap.Empty, OrderedMap<string>.Empty, workspace.RootLevel.Id, workspace.AccessGroups[0].Id, null, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, 1);
 
         // Two customers with one token: the unique index rejects the second insert after the first succeeded.
-        Assert.ThrowsAny<LiteException>(() => store.Write(_ => new Ports.WriteDecision<int>(0, new Ports.ChangeSet(workspace, [], [Make(1, "t"), Make(2, "t")], []))));
+        Assert.ThrowsAny<LiteException>(() => store.WriteNow(_ => new Ports.WriteDecision<int>(0, new Ports.ChangeSet(workspace, [], [Make(1, "t"), Make(2, "t")], []))));
 
-        Assert.Null(store.Read(r => r.Workspace));
-        Assert.Equal(0, store.Read(r => r.CountCustomers(new Ports.CustomerQuery())));
-        Assert.Equal(0, store.Read(r => r.LastCustomerId));
+        Assert.Null(store.ReadNow(r => r.Workspace));
+        Assert.Equal(0, store.ReadNow(r => r.CountCustomers(new Ports.CustomerQuery())));
+        Assert.Equal(0, store.ReadNow(r => r.LastCustomerId));
         Assert.Equal(0, store.CountEvents());
     }
 
@@ -440,14 +440,14 @@ public sealed class LiteDbStoreTests : IDisposable
 
         using (var store = new LiteDbWorkspaceStore(_folder.PathOf()))
         {
-            Assert.Equal(deletedId, store.Read(r => r.LastCustomerId));
+            Assert.Equal(deletedId, store.ReadNow(r => r.LastCustomerId));
             var c = (await new ExploService(store).GetOrCreateCustomerAsync(_admin, new CreateCustomerRequest("c"))).SuccessValue.Customer;
             Assert.Equal(deletedId + 1, c.Id.Value);
         }
 
         // Without deletes the mark is the highest id stored.
         using var reopened = new LiteDbWorkspaceStore(_folder.PathOf());
-        Assert.Equal(deletedId + 1, reopened.Read(r => r.LastCustomerId));
+        Assert.Equal(deletedId + 1, reopened.ReadNow(r => r.LastCustomerId));
     }
 
     [Fact]

@@ -36,7 +36,7 @@ public sealed class OneOwnerTests : IDisposable
         }
 
         using var second = new LiteDbWorkspaceStore(link);
-        var acme = second.Read(r => r.FindCustomerByProvidedId("acme-2"));
+        var acme = second.ReadNow(r => r.FindCustomerByProvidedId("acme-2"));
         Assert.NotNull(acme);
         Assert.Equal(2, acme!.Id.Value);
     }
@@ -83,7 +83,7 @@ public sealed class OneOwnerTests : IDisposable
 
         // Killed, the writer's lock is gone with it: the link opens.
         using var after = new LiteDbWorkspaceStore(symbolic);
-        Assert.Empty(Explo.Domain.Hierarchy.WorkspaceInvariants.Check(after));
+        Assert.Empty(after.Invariants());
     }
 
     [Fact]

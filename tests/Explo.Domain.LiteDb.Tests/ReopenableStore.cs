@@ -15,9 +15,9 @@ internal sealed class ReopenableStore(string path) : IWorkspaceStore, IDisposabl
         _inner = new LiteDbWorkspaceStore(path);
     }
 
-    public T Read<T>(Func<IWorkspaceReader, T> query) => _inner.Read(query);
+    public ValueTask<T> ReadAsync<T>(Func<IWorkspaceReader, T> query, CancellationToken cancellationToken = default) => _inner.ReadAsync(query, cancellationToken);
 
-    public T Write<T>(Func<IWorkspaceReader, WriteDecision<T>> work) => _inner.Write(work);
+    public ValueTask<T> WriteAsync<T>(Func<IWorkspaceReader, WriteDecision<T>> work, CancellationToken cancellationToken = default) => _inner.WriteAsync(work, cancellationToken);
 
     public void Dispose() => _inner.Dispose();
 }

@@ -27,12 +27,13 @@ public sealed class ArchitectureTests
         var project = XDocument.Load(Path.Combine(root.FullName, "src", "Explo.Domain", "Explo.Domain.csproj"));
         var packages = project.Descendants("PackageReference").Select(e => (string?)e.Attribute("Include")).ToList();
         Assert.Equal(["OneOf"], packages);
-        var projects = project.Descendants("ProjectReference").ToList();
-        Assert.All(projects, p =>
-        {
-            Assert.Equal("Analyzer", (string?)p.Attribute("OutputItemType"));
-            Assert.Equal("false", (string?)p.Attribute("ReferenceOutputAssembly"));
-        });
-        Assert.Equal(["../../analyzers/Explo.Domain.Analyzers/Explo.Domain.Analyzers.csproj"], projects.Select(p => (string?)p.Attribute("Include")));
+        Assert.Empty(project.Descendants("ProjectReference"));
+
+        // The one project reference every project under src/ gets (Directory.Build.props) is the analyzers, as an analyzer.
+        var shared = XDocument.Load(Path.Combine(root.FullName, "Directory.Build.props")).Descendants("ProjectReference").ToList();
+        var analyzers = Assert.Single(shared);
+        Assert.Equal("$(MSBuildThisFileDirectory)analyzers/Explo.Domain.Analyzers/Explo.Domain.Analyzers.csproj", (string?)analyzers.Attribute("Include"));
+        Assert.Equal("Analyzer", (string?)analyzers.Attribute("OutputItemType"));
+        Assert.Equal("false", (string?)analyzers.Attribute("ReferenceOutputAssembly"));
     }
 }

@@ -21,16 +21,18 @@ public sealed class ImportBatchTests
         /// <summary>Called inside each write's work, with the write's number (1 for the first).</summary>
         public Action<int>? DuringWrite { get; init; }
 
-        public T Read<T>(Func<IWorkspaceReader, T> query) => inner.Read(query);
+        public ValueTask<T> ReadAsync<T>(Func<IWorkspaceReader, T> query, CancellationToken cancellationToken = default) => inner.ReadAsync(query, cancellationToken);
 
-        public T Write<T>(Func<IWorkspaceReader, WriteDecision<T>> work)
+        public ValueTask<T> WriteAsync<T>(Func<IWorkspaceReader, WriteDecision<T>> work, CancellationToken cancellationToken = default)
         {
             var number = Interlocked.Increment(ref _writes);
-            return inner.Write(reader =>
-            {
-                DuringWrite?.Invoke(number);
-                return work(reader);
-            });
+            return inner.WriteAsync(
+                reader =>
+                {
+                    DuringWrite?.Invoke(number);
+                    return work(reader);
+                },
+                cancellationToken);
         }
     }
 
@@ -102,7 +104,7 @@ public sealed class ImportBatchTests
                 if (number == 1)
                 {
                     // A reader arrives while the first batch holds the store, and waits for it.
-                    reader = new Thread(() => memory.Read(r => { log.Enqueue("read"); return r.LastCustomerId; }));
+                    reader = new Thread(() => memory.ReadAsync(r => { log.Enqueue("read"); return r.LastCustomerId; }).AsTask().Wait());
                     reader.Start();
                     Thread.Sleep(200);
                 }

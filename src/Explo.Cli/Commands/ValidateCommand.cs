@@ -9,9 +9,9 @@ internal static class ValidateCommand
     public static Command Create(CliContext cli)
     {
         var command = new Command("validate", "Check every invariant of the spec over the whole file.") { cli.JsonOption };
-        command.SetAction((parse, _) => cli.With(parse, (store, _) =>
+        command.SetAction((parse, _) => cli.With(parse, async (store, _) =>
         {
-            var problems = WorkspaceInvariants.Check(store);
+            var problems = await WorkspaceInvariants.CheckAsync(store);
             if (cli.WantsJson(parse))
             {
                 cli.Json(new ValidateJson(problems.Count == 0, problems), CliJson.Context.ValidateJson);
@@ -29,7 +29,7 @@ internal static class ValidateCommand
                 }
             }
 
-            return Task.FromResult(problems.Count == 0 ? 0 : 1);
+            return problems.Count == 0 ? 0 : 1;
         }));
         return command;
     }

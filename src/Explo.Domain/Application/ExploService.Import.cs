@@ -13,15 +13,17 @@ public sealed partial class ExploService
     {
         Guard.NotNull(caller);
         Guard.NotNull(customers);
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return Task.FromCanceled<Result<ImportResult>>(cancellationToken);
-        }
+        Guard.That((options?.BatchSize ?? ImportOptions.DefaultBatchSize) > 0, "An import's batch size is at least one row");
+        return cancellationToken.IsCancellationRequested
+            ? Task.FromCanceled<Result<ImportResult>>(cancellationToken)
+            : ImportAsync(caller, customers, options, cancellationToken);
+    }
 
+    private async Task<Result<ImportResult>> ImportAsync(Caller caller, IReadOnlyList<CreateCustomerRequest> customers, ImportOptions? options, CancellationToken cancellationToken)
+    {
         var atomic = options?.Atomic ?? false;
         var progress = options?.Progress;
         var batchSize = options?.BatchSize ?? ImportOptions.DefaultBatchSize;
-        Guard.That(batchSize > 0, "An import's batch size is at least one row");
 
         // The order (parents first) is decided once, over the whole input, outside any unit of work: it depends on the
         // rows alone. Each batch is then a contiguous range of that order, so a row's parents within the input are in
@@ -39,51 +41,70 @@ public sealed partial class ExploService
         // An atomic import is one unit of work (all or nothing; the store's writers and readers wait for it). Otherwise
         // each batch commits on its own and the store is free between batches, so a long import does not stall the
         // requests of others; the outcome is still that of taking the rows one by one, as each batch decides its rows
-        // against what the batches before it committed.
+        // against what the batches before it committed. A batch's unit of work tallies into a batch of its own, which
+        // counts only once the batch is committed: the store may run a unit of work again.
         var size = atomic ? Math.Max(order.Count, 1) : batchSize;
         var start = 0;
         do
         {
-            if (start > 0 && cancellationToken.IsCancellationRequested)
-            {
-                // Between two batches: the committed ones stand, and are reported; the rest is never taken.
-                import.Errors.Sort((a, b) => a.Row.CompareTo(b.Row));
-                return Task.FromResult<Result<ImportResult>>(new ImportResult(import.Created, import.Existing, import.Errors) { Cancelled = true, NotReached = order.Count - start });
-            }
-
             var end = (int)Math.Min((long)start + size, order.Count);
             var last = end == order.Count;
-            var batch = RunNow<bool>(caller, Access.Write, unit =>
+            Result<ImportBatch> batch;
+            try
             {
-                import.Take(unit, start, end);
-                if (atomic && cancellationToken.IsCancellationRequested)
+                batch = await RunAsync<ImportBatch>(caller, Access.Write, unit =>
                 {
-                    // Cancelled while its one unit of work was being decided: the unit is dropped, nothing is stored.
-                    return ImportCancelled;
-                }
+                    var taken = import.Take(unit, start, end);
+                    if (atomic && cancellationToken.IsCancellationRequested)
+                    {
+                        // Cancelled while its one unit of work was being decided: the unit is dropped, nothing is stored.
+                        return ImportCancelled;
+                    }
 
-                if (last && atomic && import.Errors.Count > 0)
-                {
-                    import.Errors.Sort((a, b) => a.Row.CompareTo(b.Row));
-                    return new ValidationFailed(import.Errors.SelectMany(RowViolations).ToList());
-                }
+                    if (last && atomic && import.Errors.Count + taken.Errors.Count > 0)
+                    {
+                        var errors = import.Errors.Concat(taken.Errors).OrderBy(e => e.Row).ToList();
+                        return new ValidationFailed(errors.SelectMany(RowViolations).ToList());
+                    }
 
-                return true;
-            });
-            if (!batch.IsSuccess)
+                    return taken;
+                }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (start > 0 && cancellationToken.IsCancellationRequested)
             {
-                return ReferenceEquals(batch.Failure, ImportCancelled)
-                    ? Task.FromCanceled<Result<ImportResult>>(cancellationToken)
-                    : Task.FromResult(Result<ImportResult>.Fail(batch.Failure));
+                // Dropped while it waited for its turn: as if cancelled between two batches.
+                return Cancelled(import, order.Count - start);
             }
 
+            if (!batch.IsSuccess)
+            {
+                if (ReferenceEquals(batch.Failure, ImportCancelled))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
+                return Result<ImportResult>.Fail(batch.Failure);
+            }
+
+            import.Add(batch.Value);
             start = end;
+            if (start < order.Count && cancellationToken.IsCancellationRequested)
+            {
+                // Between two batches: the committed ones stand, and are reported; the rest is never taken.
+                return Cancelled(import, order.Count - start);
+            }
         }
         while (start < order.Count);
 
         progress?.Invoke(import.Done);
         import.Errors.Sort((a, b) => a.Row.CompareTo(b.Row));
-        return Task.FromResult<Result<ImportResult>>(new ImportResult(import.Created, import.Existing, import.Errors));
+        return new ImportResult(import.Created, import.Existing, import.Errors);
+    }
+
+    private static ImportResult Cancelled(ImportRun import, int notReached)
+    {
+        import.Errors.Sort((a, b) => a.Row.CompareTo(b.Row));
+        return new ImportResult(import.Created, import.Existing, import.Errors) { Cancelled = true, NotReached = notReached };
     }
 
     /// <summary>
@@ -95,8 +116,6 @@ public sealed partial class ExploService
     /// <summary>An import under way: its input, its order, and what its committed batches did so far.</summary>
     private sealed class ImportRun(IReadOnlyList<CreateCustomerRequest> customers, List<int> order, List<(int Start, int Count)> generations, Action<int>? progress)
     {
-        private readonly HashSet<string> _stagedNow = new(StringComparer.Ordinal);
-
         public List<ImportRowError> Errors { get; } = [];
 
         public int Created { get; private set; }
@@ -105,8 +124,20 @@ public sealed partial class ExploService
 
         public int Done { get; private set; }
 
-        /// <summary>Takes the rows <c>order[start..end)</c> in one unit of work.</summary>
-        public void Take(UnitOfWork unit, int start, int end)
+        /// <summary>Counts a committed batch.</summary>
+        public void Add(ImportBatch batch)
+        {
+            Errors.AddRange(batch.Errors);
+            Created += batch.Created;
+            Existing += batch.Existing;
+            Done += batch.Done;
+        }
+
+        /// <summary>
+        /// Takes the rows <c>order[start..end)</c> in one unit of work, tallying into a new batch: the import counts it
+        /// (<see cref="Add"/>) once it is committed, so a unit of work the store runs again is not counted twice.
+        /// </summary>
+        public ImportBatch Take(UnitOfWork unit, int start, int end)
         {
             // Two batch lookups instead of two store queries per row: every provided id and parent the batch names, and
             // a token for every row of the batch that names no existing customer.
@@ -119,6 +150,7 @@ public sealed partial class ExploService
             // applied in order. A row whose own or parent's provided id an earlier row of its generation created is
             // decided again at its turn, so the outcome is exactly that of taking the rows one by one. A generation cut
             // by the end of a batch goes on in the next one, which decides against what this one committed.
+            var batch = new ImportBatch(Done);
             foreach (var (generationStart, generationCount) in generations)
             {
                 var from = Math.Max(generationStart, start);
@@ -133,11 +165,13 @@ public sealed partial class ExploService
                     continue;
                 }
 
-                TakeGeneration(unit, order.GetRange(from, to - from));
+                TakeGeneration(unit, order.GetRange(from, to - from), batch);
             }
+
+            return batch;
         }
 
-        private void TakeGeneration(UnitOfWork unit, List<int> rows)
+        private void TakeGeneration(UnitOfWork unit, List<int> rows, ImportBatch batch)
         {
             var decisions = new CreateDecision[rows.Count];
             if (rows.Count >= ParallelDecisionThreshold)
@@ -152,34 +186,51 @@ public sealed partial class ExploService
                 }
             }
 
-            _stagedNow.Clear();
+            var stagedNow = new HashSet<string>(StringComparer.Ordinal);
             for (var i = 0; i < rows.Count; i++)
             {
-                if (++Done % 1000 == 0)
+                var done = batch.Step();
+                if (done % 1000 == 0)
                 {
-                    progress?.Invoke(Done);
+                    progress?.Invoke(done);
                 }
 
                 var request = customers[rows[i]];
-                var stale = (request.ProvidedId is { } id && _stagedNow.Contains(id))
-                    || (request.ParentProvidedId is { } parent && _stagedNow.Contains(parent));
+                var stale = (request.ProvidedId is { } id && stagedNow.Contains(id))
+                    || (request.ParentProvidedId is { } parent && stagedNow.Contains(parent));
                 var decision = stale ? DecideGetOrCreate(unit, request, FieldNames.ProvidedId) : decisions[i];
                 var outcome = decision.Outcome ?? Create(unit, request, decision);
                 if (!outcome.IsSuccess)
                 {
-                    Errors.Add(new ImportRowError(rows[i], request.ProvidedId, outcome.Failure));
+                    batch.Errors.Add(new ImportRowError(rows[i], request.ProvidedId, outcome.Failure));
                 }
                 else if (outcome.Value.IsNew)
                 {
-                    Created++;
-                    _stagedNow.Add(request.ProvidedId);
+                    batch.Created++;
+                    stagedNow.Add(request.ProvidedId);
                 }
                 else
                 {
-                    Existing++;
+                    batch.Existing++;
                 }
             }
         }
+    }
+
+    /// <summary>What one batch's unit of work did: counted by the import only once the batch is committed.</summary>
+    /// <param name="doneBefore">The rows the import had taken before this batch (for progress reports).</param>
+    private sealed class ImportBatch(int doneBefore)
+    {
+        public List<ImportRowError> Errors { get; } = [];
+
+        public int Created { get; set; }
+
+        public int Existing { get; set; }
+
+        public int Done { get; private set; }
+
+        /// <summary>Counts one more row taken; returns how many the import has taken with it.</summary>
+        public int Step() => doneBefore + ++Done;
     }
 
     /// <summary>Every violation of a failed row, its field prefixed with the row (<c>rows[12].parent_provided_id</c>).</summary>

@@ -43,27 +43,27 @@ public sealed partial class ExploService : IExploService, IExploAuthorizer
     private Task<Result<T>> Run<T>(Caller caller, Access access, CancellationToken cancellationToken, Func<UnitOfWork, Result<T>> work)
     {
         Guard.NotNull(caller);
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return Task.FromCanceled<Result<T>>(cancellationToken);
-        }
-
-        return Task.FromResult(RunNow(caller, access, work));
+        return RunAsync(caller, access, work, cancellationToken).AsTask();
     }
 
-    /// <summary>Runs a use case as one unit of work, on the calling thread (see <see cref="Run{T}"/>).</summary>
-    private Result<T> RunNow<T>(Caller caller, Access access, Func<UnitOfWork, Result<T>> work)
+    /// <summary>
+    /// Runs a use case as one unit of work on the store (see <see cref="Run{T}"/>): a read as a query, anything else as a
+    /// write, whose work the store may run on a thread of its own, and again when it retries a group of units alone.
+    /// </summary>
+    private ValueTask<Result<T>> RunAsync<T>(Caller caller, Access access, Func<UnitOfWork, Result<T>> work, CancellationToken cancellationToken)
     {
         if (access is Access.Read or Access.Admin)
         {
-            return _store.Read(reader => Execute(reader, caller, access, work).Result);
+            return _store.ReadAsync(reader => Execute(reader, caller, access, work).Result, cancellationToken);
         }
 
-        return _store.Write(reader =>
-        {
-            var decision = Execute(reader, caller, access, work);
-            return new WriteDecision<Result<T>>(decision.Result, decision.Changes);
-        });
+        return _store.WriteAsync(
+            reader =>
+            {
+                var decision = Execute(reader, caller, access, work);
+                return new WriteDecision<Result<T>>(decision.Result, decision.Changes);
+            },
+            cancellationToken);
     }
 
     private (Result<T> Result, ChangeSet? Changes) Execute<T>(IWorkspaceReader reader, Caller caller, Access access, Func<UnitOfWork, Result<T>> work)

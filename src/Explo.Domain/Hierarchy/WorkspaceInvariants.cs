@@ -11,8 +11,10 @@ public static class WorkspaceInvariants
 {
     /// <summary>Checks the store in one consistent read.</summary>
     /// <param name="store">The store.</param>
+    /// <param name="cancellationToken">Cancels the check before it starts.</param>
     /// <returns>One sentence per broken invariant; empty when all hold.</returns>
-    public static IReadOnlyList<string> Check(IWorkspaceStore store) => Guard.NotNull(store).Read(Check);
+    public static ValueTask<IReadOnlyList<string>> CheckAsync(IWorkspaceStore store, CancellationToken cancellationToken = default) =>
+        Guard.NotNull(store).ReadAsync(Check, cancellationToken);
 
     /// <summary>Checks what a reader sees.</summary>
     /// <param name="reader">The reader.</param>

@@ -34,9 +34,41 @@ public sealed class InMemoryWorkspaceStore : IWorkspaceStore
     }
 
     /// <inheritdoc />
-    public T Read<T>(Func<IWorkspaceReader, T> query)
+    /// <remarks>Completes synchronously, on the calling thread.</remarks>
+    public ValueTask<T> ReadAsync<T>(Func<IWorkspaceReader, T> query, CancellationToken cancellationToken = default)
     {
         Guard.NotNull(query);
+        return Complete(() => Read(query), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Completes synchronously: the work runs on the calling thread, under the store's lock.</remarks>
+    public ValueTask<T> WriteAsync<T>(Func<IWorkspaceReader, WriteDecision<T>> work, CancellationToken cancellationToken = default)
+    {
+        Guard.NotNull(work);
+        return Complete(() => Write(work), cancellationToken);
+    }
+
+    /// <summary>Runs a read or a write now, as a completed task (cancelled before it starts, or faulted when it throws).</summary>
+    private static ValueTask<T> Complete<T>(Func<T> run, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<T>(cancellationToken);
+        }
+
+        try
+        {
+            return new ValueTask<T>(run());
+        }
+        catch (Exception e)
+        {
+            return ValueTask.FromException<T>(e);
+        }
+    }
+
+    private T Read<T>(Func<IWorkspaceReader, T> query)
+    {
         Interlocked.Increment(ref _waitingReaders);
         lock (_gate)
         {
@@ -45,10 +77,8 @@ public sealed class InMemoryWorkspaceStore : IWorkspaceStore
         }
     }
 
-    /// <inheritdoc />
-    public T Write<T>(Func<IWorkspaceReader, WriteDecision<T>> work)
+    private T Write<T>(Func<IWorkspaceReader, WriteDecision<T>> work)
     {
-        Guard.NotNull(work);
         LetWaitingReadersIn();
         lock (_gate)
         {

@@ -2,26 +2,39 @@ namespace Explo.Domain.Ports;
 
 /// <summary>
 /// The driven port for persistence: one workspace and its customers.
-/// Every use case runs as one unit of work: <see cref="Write{T}"/> gives the work a consistent view,
-/// and the store applies the returned <see cref="ChangeSet"/> (changes and events together) atomically, or nothing.
-/// Writers are serialised; the work function is synchronous, so a store may bind its transaction to the calling thread.
+/// Every use case runs as one unit of work: <see cref="WriteAsync{T}"/> gives the work a consistent view, and the store
+/// applies the returned <see cref="ChangeSet"/> (changes and events together) atomically, or nothing.
+/// <list type="bullet">
+/// <item>Writers are serialised. The work itself is synchronous (it reads and decides, nothing more), so a store may run
+/// it on a thread of its own and bind its transaction to that thread; the caller awaits the outcome.</item>
+/// <item>A store may commit several waiting units of work together (one transaction, one flush to disk): it then
+/// decides each against a view that includes the ones decided before it, and answers them all only once the
+/// transaction is durable. When the group can't be applied, the store decides each unit again alone, so a work
+/// function must be repeatable: it may run more than once, and only its returned decision counts.</item>
+/// <item>Cancellation is observed until the store starts a unit: a unit still waiting is dropped (its task is
+/// cancelled, nothing is changed); once started it runs to its end, so a cancelled token never hides a committed
+/// change.</item>
+/// </list>
 /// </summary>
 public interface IWorkspaceStore
 {
-    /// <summary>Runs a query against a consistent view of the store.</summary>
+    /// <summary>Runs a query against a consistent view of the store (the last committed state).</summary>
     /// <typeparam name="T">The query's result.</typeparam>
     /// <param name="query">The query; it must not keep the reader after it returns.</param>
-    /// <returns>The query's result.</returns>
-    T Read<T>(Func<IWorkspaceReader, T> query);
+    /// <param name="cancellationToken">Cancels the query before it starts.</param>
+    /// <returns>The query's result; a store in memory or in a local file may complete synchronously.</returns>
+    ValueTask<T> ReadAsync<T>(Func<IWorkspaceReader, T> query, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Runs a unit of work with exclusive write access: the work reads what it needs and decides;
-    /// the store then applies the decision's change set atomically (all of it, with its events, or none).
+    /// Runs a unit of work with exclusive write access: the work reads what it needs and decides; the store then
+    /// applies the decision's change set atomically (all of it, with its events, or none) and completes once the change
+    /// is committed.
     /// </summary>
     /// <typeparam name="T">The work's result.</typeparam>
-    /// <param name="work">The work; it must not keep the reader after it returns.</param>
-    /// <returns>The work's result.</returns>
-    T Write<T>(Func<IWorkspaceReader, WriteDecision<T>> work);
+    /// <param name="work">The work: synchronous and repeatable (see the type's remarks); it must not keep the reader.</param>
+    /// <param name="cancellationToken">Drops the unit while it waits for its turn; ignored once the work has started.</param>
+    /// <returns>The work's result, once its change (if any) is committed.</returns>
+    ValueTask<T> WriteAsync<T>(Func<IWorkspaceReader, WriteDecision<T>> work, CancellationToken cancellationToken = default);
 }
 
 /// <summary>What a unit of work decided: its result, and the changes to apply (none for a read or a rejected request).</summary>

@@ -65,7 +65,7 @@ public sealed class ServerProcessTests : IDisposable
 
         // The file was closed: a new store opens it at once and finds the customer.
         using var store = new LiteDbWorkspaceStore(db);
-        Assert.NotNull(store.Read(r => r.FindCustomerByProvidedId("acme")));
+        Assert.NotNull(store.ReadNow(r => r.FindCustomerByProvidedId("acme")));
     }
 
     [Fact]

@@ -15,28 +15,31 @@ public sealed class PendingChangesReaderTests
 {
     private static readonly Caller Admin = Caller.Administrator();
 
-    // The port's two calls, in one place (with the recorder below): what changes when the port turns asynchronous.
-    private static T With<T>(IWorkspaceStore store, Func<IWorkspaceReader, T> read) => store.Read(read);
+    // The port's two calls, in one place (with the recorder below). The in-memory store completes them synchronously,
+    // on the calling thread, so a test may block on them.
+    private static T With<T>(IWorkspaceStore store, Func<IWorkspaceReader, T> read) => store.ReadAsync(read).AsTask().GetAwaiter().GetResult();
 
-    private static void Commit(IWorkspaceStore store, ChangeSet changes) => store.Write(_ => new WriteDecision<bool>(true, changes));
+    private static void Commit(IWorkspaceStore store, ChangeSet changes) => store.WriteAsync(_ => new WriteDecision<bool>(true, changes)).AsTask().GetAwaiter().GetResult();
 
     /// <summary>A store that forwards to another and records every change set a unit of work decided (the empty ones aside).</summary>
     private sealed class RecordingStore(IWorkspaceStore inner) : IWorkspaceStore
     {
         public List<ChangeSet> Recorded { get; } = [];
 
-        public T Read<T>(Func<IWorkspaceReader, T> query) => inner.Read(query);
+        public ValueTask<T> ReadAsync<T>(Func<IWorkspaceReader, T> query, CancellationToken cancellationToken = default) => inner.ReadAsync(query, cancellationToken);
 
-        public T Write<T>(Func<IWorkspaceReader, WriteDecision<T>> work) => inner.Write(reader =>
-        {
-            var decision = work(reader);
-            if (decision.Changes is { IsEmpty: false } changes)
+        public ValueTask<T> WriteAsync<T>(Func<IWorkspaceReader, WriteDecision<T>> work, CancellationToken cancellationToken = default) => inner.WriteAsync(
+            reader =>
             {
-                Recorded.Add(changes);
-            }
+                var decision = work(reader);
+                if (decision.Changes is { IsEmpty: false } changes)
+                {
+                    Recorded.Add(changes);
+                }
 
-            return decision;
-        });
+                return decision;
+            },
+            cancellationToken);
     }
 
     /// <summary>A new in-memory store with the first <paramref name="count"/> change sets committed, one unit of work each.</summary>

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Concurrent-write benchmark (issue 15, point 5): get-or-creates of new provided_ids (POST /api/create_customer/, each
+# a durable write on the LiteDB store) from 1 client, then from 16 clients, against the same server process.
+# Prints requests/s and latencies of both and the ratio 16 clients / 1 client. The target is a ratio of at least 4:
+# the store commits the units of work waiting together as one group (one LiteDB transaction, one flush).
+#
+# Knobs (environment): DURATION (15s), WARMUP (3s), CLIENTS (16), THREADS (1), TARGET (4), HOST_DLL (a built
+# Explo.Domain.LoadHost.dll of another checkout, to measure an older version with this script).
+set -euo pipefail
+
+DURATION=${DURATION:-15s}
+WARMUP=${WARMUP:-3s}
+CLIENTS=${CLIENTS:-16}
+THREADS=${THREADS:-1}
+TARGET=${TARGET:-4}
+TOKEN=load-benchmark-token-0123456789abcdef
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+lua="$here/create.lua"
+
+die() { echo "creates.sh: $*" >&2; exit 1; }
+trap 'echo "creates.sh: failed (exit $?) at line $LINENO: $BASH_COMMAND" >&2' ERR
+
+if ! command -v wrk >/dev/null 2>&1; then
+    sudo=()
+    if [ "$(id -u)" -ne 0 ]; then sudo=(sudo); fi
+    echo "Installing wrk from the Debian packages..."
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y wrk \
+        || { "${sudo[@]}" apt-get update && DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y wrk; }
+fi
+
+if [ -n "${HOST_DLL:-}" ]; then
+    dll=$HOST_DLL
+else
+    project="$root/benchmarks/Explo.Domain.LoadHost"
+    echo "Building $project (Release)..."
+    dotnet build -c Release -nologo -v quiet "$project"
+    dll="$project/bin/Release/net10.0/Explo.Domain.LoadHost.dll"
+fi
+[ -f "$dll" ] || die "no $dll"
+
+tmp=$(mktemp -d)
+host_pid=
+cleanup() {
+    if [ -n "$host_pid" ]; then kill -TERM "$host_pid" 2>/dev/null || true; wait "$host_pid" 2>/dev/null || true; fi
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+port=
+for _ in $(seq 1 50); do
+    candidate=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then port=$candidate; break; fi
+done
+[ -n "$port" ] || die "found no free port"
+base="http://127.0.0.1:$port"
+
+# The database is on the same file system as the temporary folder: say which, since fsync's cost depends on it.
+echo "Starting the host on $base with a new database in $tmp ($(df -T "$tmp" | awk 'NR==2 {print $2}'))..."
+(cd "$tmp" && EXPLO_API_TOKEN="$TOKEN" exec dotnet "$dll" --db "$tmp/bench.db" --urls "$base") >>"$tmp/host.log" 2>&1 &
+host_pid=$!
+for _ in $(seq 1 150); do
+    if curl -fsS -o /dev/null "$base/healthz" 2>/dev/null; then break; fi
+    kill -0 "$host_pid" 2>/dev/null || { cat "$tmp/host.log" >&2; die "the host exited before answering /healthz"; }
+    sleep 0.2
+done
+curl -fsS -o /dev/null "$base/healthz" || { cat "$tmp/host.log" >&2; die "the host did not answer /healthz"; }
+
+export WRK_TOKEN="$TOKEN"
+run_wrk() { # label connections duration
+    local label=$1 connections=$2 duration=$3 out="$tmp/wrk-$1.txt"
+    WRK_PREFIX=$label wrk -t"$THREADS" -c"$connections" -d"$duration" -s "$lua" --latency "$base/api/create_customer/" >"$out" 2>&1 \
+        || { cat "$out" >&2; die "wrk failed ($label)"; }
+    if grep -q -e 'Non-2xx or 3xx responses' -e 'Socket errors' "$out"; then cat "$out" >&2; die "wrk counted errors ($label)"; fi
+    grep -q '^Requests/sec:' "$out" || { cat "$out" >&2; die "no Requests/sec ($label)"; }
+}
+
+echo "wrk: $(wrk -v 2>&1 | head -n 1 || true); $THREADS thread(s); warm-up $WARMUP, run $DURATION each; $(nproc) cores shared by wrk and the host."
+run_wrk warmup "$CLIENTS" "$WARMUP"
+echo "Measuring 1 client..."
+run_wrk one 1 "$DURATION"
+echo "Measuring $CLIENTS clients..."
+run_wrk many "$CLIENTS" "$DURATION"
+
+# Every acknowledged create is in the database: the count the API reports covers both runs.
+count=$(curl -fsS -H "Explo-Authorization: Token $TOKEN" "$base/v2/api/customers/?page_size=1" \
+    | sed -n 's/.*"total_count": *\([0-9]*\).*/\1/p')
+
+to_ms() {
+    awk -v v="$1" 'BEGIN { n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+        if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u != "ms") n = -1; printf "%.2f", n }'
+}
+rps() { awk '/^Requests\/sec:/ { print $2 }' "$tmp/wrk-$1.txt"; }
+total() { awk '/requests in/ { print $1 }' "$tmp/wrk-$1.txt"; }
+pct() { to_ms "$(awk -v p="$2%" '$1 == p { print $2 }' "$tmp/wrk-$1.txt")"; }
+
+one=$(rps one); many=$(rps many)
+ratio=$(awk -v a="$many" -v b="$one" 'BEGIN { printf "%.2f", a / b }')
+verdict=$(awk -v r="$ratio" -v t="$TARGET" 'BEGIN { print (r >= t) ? "met" : "NOT met" }')
+echo
+echo "| clients | requests/s | p50 ms | p99 ms | requests |"
+echo "|---|---|---|---|---|"
+echo "| 1 | $one | $(pct one 50) | $(pct one 99) | $(total one) |"
+echo "| $CLIENTS | $many | $(pct many 50) | $(pct many 99) | $(total many) |"
+echo
+echo "Ratio $CLIENTS clients / 1 client: ${ratio}x (target >= ${TARGET}x: $verdict). Customers in the database after the runs: ${count:-?}."
