@@ -31,7 +31,7 @@ if ! command -v wrk >/dev/null 2>&1; then
 fi
 
 if [ -n "${HOST_DLL:-}" ]; then
-    dll=$HOST_DLL
+    dll=$(realpath "$HOST_DLL")
 else
     project="$root/benchmarks/Explo.Domain.LoadHost"
     echo "Building $project (Release)..."

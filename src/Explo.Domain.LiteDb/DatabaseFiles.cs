@@ -26,8 +26,8 @@ internal sealed class DatabaseFiles : IDisposable
         _data = data;
         _log = log;
         Created = created;
-        Data = new HeldStream(data);
-        Log = new HeldStream(log);
+        Data = new HeldStream(data, syncOnFlush: true);
+        Log = new HeldStream(log, syncOnFlush: false);
     }
 
     /// <summary>The database file's full path, as the caller named it.</summary>
@@ -39,8 +39,14 @@ internal sealed class DatabaseFiles : IDisposable
     /// <summary>The database file, for LiteDB.</summary>
     public Stream Data { get; }
 
-    /// <summary>The log file, for LiteDB.</summary>
+    /// <summary>
+    /// The log file, for LiteDB. Its flushes don't reach the disk: LiteDB's writer flushes after each page it writes
+    /// while a commit goes on, so the store syncs the log once per commit instead (<see cref="SyncLog"/>).
+    /// </summary>
     public Stream Log { get; }
+
+    /// <summary>Writes the log file through to the disk (an <c>fsync</c>): every page written to it so far is durable.</summary>
+    public void SyncLog() => _log.Flush(flushToDisk: true);
 
     /// <summary>True when this open created the database file.</summary>
     public bool Created { get; }
@@ -232,10 +238,12 @@ internal sealed class DatabaseFiles : IDisposable
 
     /// <summary>
     /// A file handed to LiteDB: it reads and writes it, but closing it is the store's (LiteDB disposes streams it
-    /// wraps on some paths). LiteDB flushes where it means "to disk" (its own file streams fsync there), so a flush here
-    /// is a flush to disk, as it was when LiteDB opened the file itself.
+    /// wraps on some paths). LiteDB flushes where it means "to disk" (its own file streams fsync there): for the database
+    /// file a flush here is a flush to disk, as it was when LiteDB opened the file itself (a checkpoint, which copies the
+    /// log into the file, relies on it); for the log it only empties the stream's buffer, and the store syncs the log
+    /// once a commit's pages are all written (<see cref="CommitDurability"/>).
     /// </summary>
-    private sealed class HeldStream(FileStream file) : Stream
+    private sealed class HeldStream(FileStream file, bool syncOnFlush) : Stream
     {
         public override bool CanRead => true;
 
@@ -251,7 +259,7 @@ internal sealed class DatabaseFiles : IDisposable
             set => file.Position = value;
         }
 
-        public override void Flush() => file.Flush(flushToDisk: true);
+        public override void Flush() => file.Flush(flushToDisk: syncOnFlush);
 
         public override int Read(byte[] buffer, int offset, int count) => file.Read(buffer, offset, count);
 

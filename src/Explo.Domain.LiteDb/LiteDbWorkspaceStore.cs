@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Explo.Domain.Ports;
 using LiteDB;
+using LiteDB.Engine;
 
 namespace Explo.Domain.LiteDb;
 
@@ -46,6 +47,7 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable, IAsyncD
     private readonly Thread _writerThread;
     private readonly DatabaseFiles _files;
     private readonly LiteDatabase _db;
+    private readonly CommitDurability _durability;
     private readonly EventLog _events;
     private readonly CommittedState _state;
     private readonly ILogger _logger;
@@ -102,7 +104,9 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable, IAsyncD
         FilePath = _files.Path;
         try
         {
-            _db = StoreHeader.Open(_files);
+            LiteEngine engine;
+            (_db, engine) = StoreHeader.Open(_files);
+            _durability = CommitDurability.Of(engine, _files);
             var collections = new StoreCollections(_db);
             var before = SchemaMigrations.Open(collections, FilePath);
             _events = new EventLog(collections.Events);
@@ -278,7 +282,7 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable, IAsyncD
             return false;
         }
 
-        if (TryCommit(changes) is not null)
+        if (TryCommit(Merge(changes)) is not null)
         {
             return false;
         }
@@ -289,6 +293,40 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable, IAsyncD
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The change sets of a group as LiteDB writes them: when every one only adds new customers (distinct ones) and
+    /// events, as a run of creates does, one change set with all of them (one bulk insert of the customers, their events
+    /// in one document); otherwise the change sets as they are, each written after the one before it.
+    /// </summary>
+    private List<ChangeSet> Merge(List<ChangeSet> changes)
+    {
+        if (changes.Count < 2 || !changes.TrueForAll(_changes.IsAdditive))
+        {
+            return changes;
+        }
+
+        var customers = new List<Customer>();
+        var ids = new HashSet<CustomerId>();
+        var events = new List<DomainEvent>();
+        foreach (var change in changes)
+        {
+            foreach (var customer in change.UpsertedCustomers)
+            {
+                if (!ids.Add(customer.Id))
+                {
+                    // A customer new to the file changed again later in the group: written in order instead.
+                    return changes;
+                }
+
+                customers.Add(customer);
+            }
+
+            events.AddRange(change.Events);
+        }
+
+        return [new ChangeSet(null, [], customers, events)];
     }
 
     /// <summary>Decides one unit against the committed state, commits its change, and answers it.</summary>
@@ -360,6 +398,7 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable, IAsyncD
             {
                 _db.Commit();
                 committed = true;
+                _durability.Wait();
             }
 
             LetWaitingReadersIn();
@@ -371,6 +410,7 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable, IAsyncD
                 {
                     _db.Commit();
                     committed = true;
+                    _durability.Wait();
                 }
 
                 for (var i = 0; i < changes.Count; i++)

@@ -24,9 +24,9 @@ internal static class StoreHeader
 
     /// <summary>Opens LiteDB on the files: a new database in an empty file, else the existing one once its header checks.</summary>
     /// <param name="files">The store's open, locked files.</param>
-    /// <returns>The database.</returns>
+    /// <returns>The database, and its engine.</returns>
     /// <exception cref="ExploStoreException">The file is not a LiteDB 5 database, or LiteDB can't read it.</exception>
-    public static LiteDatabase Open(DatabaseFiles files)
+    public static (LiteDatabase Database, LiteEngine Engine) Open(DatabaseFiles files)
     {
         var isNew = files.IsNew;
         if (!isNew && !IsLiteDb5(files.Data))
@@ -37,7 +37,8 @@ internal static class StoreHeader
         try
         {
             var settings = new EngineSettings { DataStream = files.Data, LogStream = files.Log, Collation = isNew ? Collation.Binary : null };
-            return new LiteDatabase(new LiteEngine(settings));
+            var engine = new LiteEngine(settings);
+            return (new LiteDatabase(engine), engine);
         }
         catch (Exception e) when (e is ArgumentException or InvalidCastException or IndexOutOfRangeException or FormatException or OverflowException or InvalidOperationException)
         {
