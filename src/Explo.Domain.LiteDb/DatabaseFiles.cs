@@ -18,6 +18,7 @@ internal sealed class DatabaseFiles : IDisposable
 {
     private readonly FileStream _data;
     private readonly FileStream _log;
+    private readonly HeldStream _logStream;
 
     private DatabaseFiles(string path, string logPath, FileStream data, FileStream log, bool created)
     {
@@ -27,7 +28,8 @@ internal sealed class DatabaseFiles : IDisposable
         _log = log;
         Created = created;
         Data = new HeldStream(data, syncOnFlush: true);
-        Log = new HeldStream(log, syncOnFlush: false);
+        _logStream = new HeldStream(log, syncOnFlush: false);
+        Log = _logStream;
     }
 
     /// <summary>The database file's full path, as the caller named it.</summary>
@@ -47,6 +49,19 @@ internal sealed class DatabaseFiles : IDisposable
 
     /// <summary>Writes the log file through to the disk (an <c>fsync</c>): every page written to it so far is durable.</summary>
     public void SyncLog() => _log.Flush(flushToDisk: true);
+
+    /// <summary>How many times the log was cut (LiteDB empties it when a checkpoint has copied it into the file).</summary>
+    public int LogGeneration => _logStream.Generation;
+
+    /// <summary>
+    /// Waits until LiteDB has written the log up to <paramref name="end"/> in generation <paramref name="generation"/>,
+    /// or has cut the log since (a checkpoint first writes the whole log and copies it into the synced file).
+    /// </summary>
+    /// <param name="generation">The log's generation when the end was taken.</param>
+    /// <param name="end">The offset the log must reach.</param>
+    /// <param name="patience">How long LiteDB's writer may go without writing before the wait fails.</param>
+    /// <exception cref="IOException">LiteDB's writer wrote nothing for <paramref name="patience"/>.</exception>
+    public void WaitForLog(int generation, long end, TimeSpan patience) => _logStream.WaitFor(generation, end, patience);
 
     /// <summary>True when this open created the database file.</summary>
     public bool Created { get; }
@@ -245,6 +260,11 @@ internal sealed class DatabaseFiles : IDisposable
     /// </summary>
     private sealed class HeldStream(FileStream file, bool syncOnFlush) : Stream
     {
+        // A monitor, not a Lock: the wait for the log needs Monitor.Wait and PulseAll.
+        private readonly object _sync = new();
+        private long _written;
+        private int _generation;
+
         public override bool CanRead => true;
 
         public override bool CanSeek => true;
@@ -259,6 +279,17 @@ internal sealed class DatabaseFiles : IDisposable
             set => file.Position = value;
         }
 
+        public int Generation
+        {
+            get
+            {
+                lock (_sync)
+                {
+                    return _generation;
+                }
+            }
+        }
+
         public override void Flush() => file.Flush(flushToDisk: syncOnFlush);
 
         public override int Read(byte[] buffer, int offset, int count) => file.Read(buffer, offset, count);
@@ -267,10 +298,49 @@ internal sealed class DatabaseFiles : IDisposable
 
         public override long Seek(long offset, SeekOrigin origin) => file.Seek(offset, origin);
 
-        public override void SetLength(long value) => file.SetLength(value);
+        public override void SetLength(long value)
+        {
+            file.SetLength(value);
+            lock (_sync)
+            {
+                _generation++;
+                _written = value;
+                Monitor.PulseAll(_sync);
+            }
+        }
 
-        public override void Write(byte[] buffer, int offset, int count) => file.Write(buffer, offset, count);
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
-        public override void Write(ReadOnlySpan<byte> buffer) => file.Write(buffer);
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            var start = file.Position;
+            file.Write(buffer);
+            lock (_sync)
+            {
+                _written = Math.Max(_written, start + buffer.Length);
+                Monitor.PulseAll(_sync);
+            }
+        }
+
+        public void WaitFor(int generation, long end, TimeSpan patience)
+        {
+            lock (_sync)
+            {
+                var waited = TimeSpan.Zero;
+                var step = TimeSpan.FromMilliseconds(100);
+                while (_generation == generation && _written < end)
+                {
+                    if (waited >= patience)
+                    {
+                        throw new IOException($"LiteDB wrote nothing to the log for {patience.TotalSeconds:0} s; its writer may have failed.");
+                    }
+
+                    if (!Monitor.Wait(_sync, step))
+                    {
+                        waited += step;
+                    }
+                }
+            }
+        }
     }
 }

@@ -45,6 +45,10 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable, IAsyncD
     private readonly Lock _writer = new();
     private readonly BlockingCollection<QueuedUnit> _queue = new();
     private readonly Thread _writerThread;
+    private readonly BlockingCollection<(CommitDurability.LogMark Mark, QueuedUnit[] Units)> _answers = new();
+    private readonly Thread _answerThread;
+    private CommitDurability.LogMark _lastMark;
+    private volatile Exception? _broken;
     private readonly DatabaseFiles _files;
     private readonly LiteDatabase _db;
     private readonly CommitDurability _durability;
@@ -119,8 +123,11 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable, IAsyncD
             }
 
             StoreLog.Opened(_logger, FilePath, SchemaMigrations.Version);
+            _lastMark = _durability.Mark();
             _writerThread = new Thread(RunWriter) { IsBackground = true, Name = "Explo LiteDB writer" };
+            _answerThread = new Thread(RunAnswers) { IsBackground = true, Name = "Explo LiteDB commit answers" };
             _writerThread.Start();
+            _answerThread.Start();
         }
         catch (Exception e) when (e is LiteException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
         {
@@ -230,6 +237,16 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable, IAsyncD
                 continue;
             }
 
+            if (_broken is { } broken)
+            {
+                foreach (var unit in group)
+                {
+                    unit.Fail(new IOException($"The database file '{FilePath}' refused an earlier commit; no more changes are accepted until it is reopened.", broken));
+                }
+
+                continue;
+            }
+
             try
             {
                 lock (_writer)
@@ -242,14 +259,70 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable, IAsyncD
                         }
                     }
                 }
+
+                // Answered once the log is on disk up to the last commit, by the answer thread, while this thread goes on
+                // with the next group. Units that changed nothing are answered in turn too: what they read may be a
+                // change not yet on disk.
+                _answers.Add((_lastMark, [.. group]));
             }
             catch (Exception e)
             {
                 // Only a failure after LiteDB committed gets here (the store's memory may no longer match the file):
-                // every unit of the group not answered yet learns of it, and the writer goes on.
+                // every unit of the group not answered yet learns of it, and the store takes no more changes.
+                _broken ??= e;
                 foreach (var unit in group)
                 {
                     unit.Fail(e);
+                }
+            }
+        }
+
+        _answers.CompleteAdding();
+    }
+
+    /// <summary>
+    /// The answer thread: for the groups committed so far, waits until the log is on disk up to the last one's mark (one
+    /// <c>fsync</c> for all of them) and answers their units. A failure to write or sync the log fails them and stops
+    /// the store taking changes (a change it showed readers may not be on disk).
+    /// </summary>
+    private void RunAnswers()
+    {
+        var batch = new List<(CommitDurability.LogMark Mark, QueuedUnit[] Units)>();
+        foreach (var first in _answers.GetConsumingEnumerable())
+        {
+            batch.Clear();
+            batch.Add(first);
+            while (_answers.TryTake(out var next))
+            {
+                batch.Add(next);
+            }
+
+            Exception? failure = _broken;
+            if (failure is null)
+            {
+                try
+                {
+                    _durability.WaitFor(batch[^1].Mark);
+                }
+                catch (IOException e)
+                {
+                    failure = _broken ??= e;
+                    StoreLog.LogNotDurable(_logger, FilePath, e);
+                }
+            }
+
+            foreach (var (_, units) in batch)
+            {
+                foreach (var unit in units)
+                {
+                    if (failure is null)
+                    {
+                        unit.Answer();
+                    }
+                    else
+                    {
+                        unit.Fail(failure);
+                    }
                 }
             }
         }
@@ -282,17 +355,7 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable, IAsyncD
             return false;
         }
 
-        if (TryCommit(Merge(changes)) is not null)
-        {
-            return false;
-        }
-
-        foreach (var unit in group)
-        {
-            unit.Answer();
-        }
-
-        return true;
+        return TryCommit(Merge(changes)) is null;
     }
 
     /// <summary>
@@ -341,10 +404,7 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable, IAsyncD
         if (unit.Decide(_reader) is { IsEmpty: false } changes && TryCommit([changes]) is { } failure)
         {
             unit.Fail(failure);
-            return;
         }
-
-        unit.Answer();
     }
 
     /// <summary>
@@ -398,7 +458,7 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable, IAsyncD
             {
                 _db.Commit();
                 committed = true;
-                _durability.Wait();
+                _lastMark = _durability.Mark();
             }
 
             LetWaitingReadersIn();
@@ -410,7 +470,7 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable, IAsyncD
                 {
                     _db.Commit();
                     committed = true;
-                    _durability.Wait();
+                    _lastMark = _durability.Mark();
                 }
 
                 for (var i = 0; i < changes.Count; i++)
@@ -505,10 +565,11 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable, IAsyncD
 
         // No unit is queued from now on; the writer commits those waiting, then stops.
         _queue.CompleteAdding();
-        var joined = Thread.CurrentThread != _writerThread;
+        var joined = Thread.CurrentThread != _writerThread && Thread.CurrentThread != _answerThread;
         if (joined)
         {
             _writerThread.Join();
+            _answerThread.Join();
         }
 
         lock (_writer)
@@ -534,6 +595,7 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable, IAsyncD
             if (joined)
             {
                 _queue.Dispose();
+                _answers.Dispose();
             }
 
             StoreLog.Closed(_logger, FilePath);
@@ -582,5 +644,6 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable, IAsyncD
         _files.Abandon();
         _gate.Dispose();
         _queue.Dispose();
+        _answers.Dispose();
     }
 }

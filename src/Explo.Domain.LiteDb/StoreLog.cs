@@ -25,4 +25,7 @@ internal static partial class StoreLog
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Closed the Explo database {Path}.")]
     public static partial void Closed(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Critical, Message = "The log of the Explo database {Path} could not be written to disk; the store takes no more changes until it is reopened.")]
+    public static partial void LogNotDurable(ILogger logger, string path, Exception exception);
 }
