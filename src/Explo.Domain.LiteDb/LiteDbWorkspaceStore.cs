@@ -14,7 +14,7 @@ namespace Explo.Domain.LiteDb;
 /// <item>Units of work run on the store's own writer thread, which owns every LiteDB transaction (LiteDB binds a
 /// transaction to its thread); callers await the outcome. The writer takes every unit waiting and commits them as one
 /// group: it decides each in turn (each sees the changes of the ones before it), writes them all into one LiteDB
-/// transaction, commits once (one flush to disk for the group), and only then answers them all. When the group can't
+/// transaction and commits once; the group is answered once its commit is on disk. When the group can't
 /// be applied, it is rolled back and each unit is decided and committed alone, so one bad unit never fails another.
 /// The changes of a unit and their events commit together or not at all.</item>
 /// <item>Readers run on the caller's thread, never see a half-applied change, and wait only for a commit, not for the
@@ -23,8 +23,10 @@ namespace Explo.Domain.LiteDb;
 /// <item>The file is held exclusively by one store: it locks the database file itself (not a name of it) for its whole
 /// life, so a second opener (this or another process, through the same name, a hard link, a symbolic link or a bind
 /// mount) gets an <see cref="ExploStoreException"/> naming the file at once, never a hang.</item>
-/// <item>A commit is on disk when <see cref="WriteAsync{T}"/> completes: LiteDB writes the transaction's pages to its
-/// log file and flushes the log after each one, and the store's streams turn each flush into an <c>fsync</c>.</item>
+/// <item>A commit is on disk when <see cref="WriteAsync{T}"/> completes: the store's answer thread waits until LiteDB
+/// has written the commit's pages to its log file and syncs the log (one <c>fsync</c> for every commit up to then),
+/// while the writer goes on with the next group (<see cref="CommitDurability"/>). Readers may see a change a moment
+/// before it is on disk; its writer is not answered before.</item>
 /// </list>
 /// </summary>
 public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable, IAsyncDisposable
@@ -330,9 +332,10 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable, IAsyncD
 
     /// <summary>
     /// Decides every unit of a group in turn, each against the committed state with the changes decided before it
-    /// layered on top, then writes and commits all the changes in one transaction and answers every unit.
+    /// layered on top, then writes and commits all the changes in one transaction (the answer thread answers the units
+    /// once it is on disk).
     /// </summary>
-    /// <returns>False when the group's changes could not be applied: nothing is committed and no unit is answered.</returns>
+    /// <returns>False when the group's changes could not be applied: nothing is committed.</returns>
     private bool TryCommitTogether(List<QueuedUnit> group)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -392,7 +395,7 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable, IAsyncD
         return [new ChangeSet(null, [], customers, events)];
     }
 
-    /// <summary>Decides one unit against the committed state, commits its change, and answers it.</summary>
+    /// <summary>Decides one unit against the committed state and commits its change; a change that can't be applied fails the unit.</summary>
     private void CommitAlone(QueuedUnit unit)
     {
         if (_disposed)

@@ -4,7 +4,7 @@ namespace Explo.Domain.LiteDb;
 
 /// <summary>
 /// A unit of work waiting for the store's writer thread: its work, its caller's cancellation (observed only until the
-/// writer starts it), and the task the caller awaits, completed only once the unit's change is committed.
+/// writer starts it), and the task the caller awaits, completed only once the unit's change is committed and on disk.
 /// </summary>
 internal abstract class QueuedUnit
 {

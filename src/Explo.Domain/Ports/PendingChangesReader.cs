@@ -237,23 +237,7 @@ public sealed class PendingChangesReader : IWorkspaceReader
     public Customer? FindCustomerByProvidedId(string providedId)
     {
         Guard.NotNull(providedId);
-        if (_customers.Count == 0)
-        {
-            return Committed.FindCustomerByProvidedId(providedId);
-        }
-
-        if (_byProvidedId.TryGetValue(providedId, out var staged))
-        {
-            return staged.Current;
-        }
-
-        // A staged customer held it in the committed view, and no staged customer holds it now.
-        if (_committedProvidedIds.Contains(providedId))
-        {
-            return null;
-        }
-
-        return Unstaged(Committed.FindCustomerByProvidedId(providedId));
+        return FindByKey(providedId, _byProvidedId, _committedProvidedIds, Committed.FindCustomerByProvidedId);
     }
 
     /// <inheritdoc />
@@ -297,22 +281,26 @@ public sealed class PendingChangesReader : IWorkspaceReader
     public Customer? FindCustomerByToken(string token)
     {
         Guard.NotNull(token);
+        return FindByKey(token, _byToken, _committedTokens, Committed.FindCustomerByToken);
+    }
+
+    /// <summary>
+    /// A lookup by a unique key (provided id or token): the staged customer holding it now; none when a staged customer
+    /// held it in the committed view and none holds it now; else the committed one, unless it is staged (changed since).
+    /// </summary>
+    private Customer? FindByKey(string key, Dictionary<string, StagedCustomer> staged, HashSet<string> committedKeys, Func<string, Customer?> committedLookup)
+    {
         if (_customers.Count == 0)
         {
-            return Committed.FindCustomerByToken(token);
+            return committedLookup(key);
         }
 
-        if (_byToken.TryGetValue(token, out var staged))
+        if (staged.TryGetValue(key, out var entry))
         {
-            return staged.Current;
+            return entry.Current;
         }
 
-        if (_committedTokens.Contains(token))
-        {
-            return null;
-        }
-
-        return Unstaged(Committed.FindCustomerByToken(token));
+        return committedKeys.Contains(key) ? null : Unstaged(committedLookup(key));
     }
 
     /// <inheritdoc />
