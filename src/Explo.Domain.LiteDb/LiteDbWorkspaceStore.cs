@@ -450,8 +450,8 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable, IAsyncD
         }
 
         // A group that only adds customers (and their events), as an import batch or a run of creates does, is
-        // committed while readers go on: during LiteDB's commit (most of it is writing the log to disk) they still see
-        // the last committed state, and once it lands they may find a new customer by id, provided id or token a
+        // committed while readers go on: during LiteDB's commit (building the pages and queuing them to its log writer)
+        // they still see the last committed state, and once it lands they may find a new customer by id, provided id or token a
         // moment before the lists below count it; no customer they can see changes or disappears. Any other change
         // commits with no reader inside.
         var additive = changes.TrueForAll(_changes.IsAdditive);
