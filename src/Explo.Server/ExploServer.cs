@@ -330,7 +330,7 @@ public static class ExploServer
             // Opened here, not on the first request: a file that can't be used (in use, not a database) or a bad
             // setting is the caller's one-line start-up failure.
             store = app.Services.GetRequiredService<LiteDbWorkspaceStore>();
-            await BootstrapAsync(app.Services.GetRequiredService<ExploService>(), store, options, announce).ConfigureAwait(false);
+            await BootstrapAsync(app.Services.GetRequiredService<ExploService>(), options, announce).ConfigureAwait(false);
         }
         catch
         {
@@ -355,30 +355,35 @@ public static class ExploServer
         || !string.IsNullOrEmpty(configuration[WebHostDefaults.HttpsPortsKey])
         || configuration.GetSection("Kestrel:Endpoints").GetChildren().Any();
 
-    private static async Task BootstrapAsync(ExploService service, LiteDbWorkspaceStore store, ExploServerOptions options, TextWriter announce)
+    /// <summary>
+    /// On a new database, creates the workspace and its first API token in one unit of work, so a workspace never exists
+    /// without a token (a crash between the two used to leave one no caller could use) and, of servers starting together
+    /// on one new database, exactly one creates them.
+    /// </summary>
+    private static async Task BootstrapAsync(ExploService service, ExploServerOptions options, TextWriter announce)
     {
-        if (!options.Bootstrap || await store.ReadAsync(r => r.Workspace).ConfigureAwait(false) is not null)
+        if (!options.Bootstrap)
         {
             return;
         }
 
-        var admin = Caller.Administrator();
-        var initialized = await service.InitializeWorkspaceAsync(admin).ConfigureAwait(false);
-        if (!initialized.IsSuccess)
-        {
-            throw new BootstrapException($"The new database can't be set up: {initialized.Failure.Message}");
-        }
-
-        var created = await service.CreateApiTokenAsync(admin, new CreateApiTokenRequest(Workspace.DefaultAccessGroupName, ReadOnly: false, "initial") { Secret = options.InitialApiToken })
-            .ConfigureAwait(false);
+        var first = new CreateApiTokenRequest(Workspace.DefaultAccessGroupName, ReadOnly: false, "initial") { Secret = options.InitialApiToken };
+        var created = await service.BootstrapWorkspaceAsync(Caller.Administrator(), first).ConfigureAwait(false);
         if (!created.IsSuccess)
         {
-            throw new BootstrapException($"EXPLO_API_TOKEN can't be used: {created.Failure.Message}");
+            throw new BootstrapException(created.Failure.Code == ErrorCodes.InvalidApiTokenSecret
+                ? $"EXPLO_API_TOKEN can't be used: {created.Failure.Message}"
+                : $"The new database can't be set up: {created.Failure.Message}");
+        }
+
+        if (created.Value is not { } token)
+        {
+            return;
         }
 
         if (options.InitialApiToken is null)
         {
-            await announce.WriteLineAsync($"Explo API token (read-write, {Workspace.DefaultAccessGroupName}; shown once): {created.Value.Secret}").ConfigureAwait(false);
+            await announce.WriteLineAsync($"Explo API token (read-write, {Workspace.DefaultAccessGroupName}; shown once): {token.Secret}").ConfigureAwait(false);
         }
         else
         {

@@ -23,6 +23,23 @@ public sealed partial class ExploService
         });
 
     /// <inheritdoc />
+    public Task<Result<CreatedApiToken?>> BootstrapWorkspaceAsync(Caller caller, CreateApiTokenRequest firstToken, CancellationToken cancellationToken = default)
+    {
+        Guard.NotNull(firstToken);
+        return Run<CreatedApiToken?>(caller, Access.AdminWrite, cancellationToken, unit =>
+        {
+            if (!unit.WorkspaceIsNew)
+            {
+                return Result<CreatedApiToken?>.Success(null);
+            }
+
+            // The workspace is stored with its first token (the unit of work records the initialisation event).
+            unit.Replace(unit.Workspace);
+            return CreateToken(unit, firstToken).Map<CreatedApiToken?>(created => created);
+        });
+    }
+
+    /// <inheritdoc />
     public Task<Result<IReadOnlyList<HierarchyLevel>>> ListLevelsAsync(Caller caller, CancellationToken cancellationToken = default) =>
         Run(caller, Access.Admin, cancellationToken, unit => Result<IReadOnlyList<HierarchyLevel>>.Success(unit.Workspace.Levels));
 
@@ -176,31 +193,33 @@ public sealed partial class ExploService
     public Task<Result<CreatedApiToken>> CreateApiTokenAsync(Caller caller, CreateApiTokenRequest request, CancellationToken cancellationToken = default)
     {
         Guard.NotNull(request);
-        return Run<CreatedApiToken>(caller, Access.AdminWrite, cancellationToken, unit =>
+        return Run(caller, Access.AdminWrite, cancellationToken, unit => CreateToken(unit, request));
+    }
+
+    private static Result<CreatedApiToken> CreateToken(UnitOfWork unit, CreateApiTokenRequest request)
+    {
+        if (unit.Workspace.FindAccessGroup(request.AccessGroup ?? string.Empty) is not { } group)
         {
-            if (unit.Workspace.FindAccessGroup(request.AccessGroup ?? string.Empty) is not { } group)
-            {
-                return AccessGroupNotFound(request.AccessGroup ?? string.Empty);
-            }
+            return AccessGroupNotFound(request.AccessGroup ?? string.Empty);
+        }
 
-            if (request.Secret is { } chosen
-                && (chosen.Length is < 16 or > 256 || chosen.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))))
-            {
-                return new ValidationFailed(ErrorCodes.InvalidApiTokenSecret, "secret", "secret must be 16 to 256 printable characters without white space.");
-            }
+        if (request.Secret is { } chosen
+            && (chosen.Length is < 16 or > 256 || chosen.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))))
+        {
+            return new ValidationFailed(ErrorCodes.InvalidApiTokenSecret, "secret", "secret must be 16 to 256 printable characters without white space.");
+        }
 
-            var secret = request.Secret ?? unit.Options.TokenGenerator.NewToken();
-            if (unit.Workspace.ApiTokens.Any(t => t.Matches(ApiToken.Hash(secret))))
-            {
-                return new Conflict(ErrorCodes.ApiTokenExists, "An API token with this secret already exists.");
-            }
+        var secret = request.Secret ?? unit.Options.TokenGenerator.NewToken();
+        if (unit.Workspace.ApiTokens.Any(t => t.Matches(ApiToken.Hash(secret))))
+        {
+            return new Conflict(ErrorCodes.ApiTokenExists, "An API token with this secret already exists.");
+        }
 
-            var (id, workspace) = unit.Workspace.AllocateId();
-            var token = new ApiToken(new ApiTokenId(id), ApiToken.Hash(secret), group.Id, request.ReadOnly, request.Label ?? string.Empty, unit.Now, null);
-            unit.Replace(workspace.With(apiTokens: [.. workspace.ApiTokens, token]));
-            unit.Emit(new WorkspaceChanged("api_token_created", $"token {id} ({group.Name})") { OccurredAt = unit.Now });
-            return new CreatedApiToken(Info(unit.Workspace, token), secret);
-        });
+        var (id, workspace) = unit.Workspace.AllocateId();
+        var token = new ApiToken(new ApiTokenId(id), ApiToken.Hash(secret), group.Id, request.ReadOnly, request.Label ?? string.Empty, unit.Now, null);
+        unit.Replace(workspace.With(apiTokens: [.. workspace.ApiTokens, token]));
+        unit.Emit(new WorkspaceChanged("api_token_created", $"token {id} ({group.Name})") { OccurredAt = unit.Now });
+        return new CreatedApiToken(Info(unit.Workspace, token), secret);
     }
 
     /// <inheritdoc />

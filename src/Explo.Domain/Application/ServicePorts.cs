@@ -155,6 +155,17 @@ public interface IWorkspaceAdmin
     /// <returns>True when this call created the workspace.</returns>
     Task<Result<bool>> InitializeWorkspaceAsync(Caller caller, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Admin: if the store is new, stores the default workspace with a first API token, in one unit of work (so a
+    /// workspace never exists without the token, and of several callers racing on one new store exactly one creates
+    /// them); otherwise changes nothing.
+    /// </summary>
+    /// <param name="caller">An administrator.</param>
+    /// <param name="firstToken">The first token: its DVG, whether it is read-only, its label, and its secret (generated when null).</param>
+    /// <param name="cancellationToken">Cancels before the work starts.</param>
+    /// <returns>The token this call created, with its secret; null when the store already had a workspace.</returns>
+    Task<Result<CreatedApiToken?>> BootstrapWorkspaceAsync(Caller caller, CreateApiTokenRequest firstToken, CancellationToken cancellationToken = default);
+
     /// <summary>Admin: the hierarchy levels, root first.</summary>
     /// <param name="caller">An administrator.</param>
     /// <param name="cancellationToken">Cancels before the work starts.</param>

@@ -17,6 +17,48 @@ public abstract class AdminContract : ContractTestBase
     };
 
     [Fact]
+    public async Task Bootstrapping_a_new_store_stores_the_workspace_with_a_working_first_token_and_a_second_bootstrap_changes_nothing()
+    {
+        using var fresh = CreateService(new ExploServiceOptions { TimeProvider = Clock, TokenGenerator = new SequentialTokenGenerator() });
+        var request = new CreateApiTokenRequest(Workspace.DefaultAccessGroupName, ReadOnly: false, "initial");
+
+        var first = await fresh.Admin.BootstrapWorkspaceAsync(Admin, request);
+        var events = fresh.EventCount();
+        var second = await fresh.Admin.BootstrapWorkspaceAsync(Admin, request);
+
+        var token = Assert.IsType<CreatedApiToken>(first.SuccessValue);
+        Assert.Null(second.SuccessValue);
+        Assert.Equal(events, fresh.EventCount());
+        Assert.Equal("initial", Assert.Single((await fresh.Admin.ListApiTokensAsync(Admin)).SuccessValue).Label);
+        var caller = Caller.WithApiToken(token.Secret);
+        Assert.True((await fresh.Api.GetOrCreateCustomerAsync(caller, new CreateCustomerRequest("first-customer"))).IsSuccess);
+    }
+
+    [Fact]
+    public async Task A_bootstrap_whose_token_is_refused_stores_nothing_not_even_the_workspace()
+    {
+        using var fresh = CreateService(new ExploServiceOptions { TimeProvider = Clock, TokenGenerator = new SequentialTokenGenerator() });
+
+        var refused = await fresh.Admin.BootstrapWorkspaceAsync(Admin, new CreateApiTokenRequest(Workspace.DefaultAccessGroupName, ReadOnly: false, "initial") { Secret = "too short" });
+
+        Assert.Equal(ErrorCodes.InvalidApiTokenSecret, refused.Failure!.Code);
+        Assert.Equal(0, fresh.EventCount());
+        Assert.True((await fresh.Admin.InitializeWorkspaceAsync(Admin)).SuccessValue); // the store is still new
+    }
+
+    [Fact]
+    public async Task Of_bootstraps_racing_on_one_new_store_exactly_one_creates_the_workspace_and_its_token()
+    {
+        using var fresh = CreateService(new ExploServiceOptions { TimeProvider = Clock, TokenGenerator = new SequentialTokenGenerator() });
+        var request = new CreateApiTokenRequest(Workspace.DefaultAccessGroupName, ReadOnly: false, "initial");
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => fresh.Admin.BootstrapWorkspaceAsync(Admin, request))));
+
+        Assert.Single(results, r => r.SuccessValue is not null);
+        Assert.Single((await fresh.Admin.ListApiTokensAsync(Admin)).SuccessValue);
+    }
+
+    [Fact]
     public async Task Initializing_a_new_store_succeeds_once_and_stores_the_default_workspace()
     {
         using var fresh = CreateService(new ExploServiceOptions { TimeProvider = Clock, TokenGenerator = new SequentialTokenGenerator() });
