@@ -60,6 +60,7 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable, IAsyncD
     private readonly StoreReader _reader;
     private readonly ChangeSetWriter _changes;
     private volatile bool _disposed;
+    private int _closing;
     private volatile bool _committing;
     private long _commits;
 
@@ -561,7 +562,8 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable, IAsyncD
     /// </summary>
     public void Dispose()
     {
-        if (_disposed)
+        // The first call closes; a later or concurrent one returns at once.
+        if (Interlocked.Exchange(ref _closing, 1) == 1)
         {
             return;
         }
