@@ -1,0 +1,200 @@
+using Explo.Domain.Ports;
+using Npgsql;
+
+namespace Explo.Domain.Postgres;
+
+/// <summary>
+/// The store's <see cref="IWorkspaceReader"/>: every answer is a query on one connection, inside the unit's transaction
+/// (a read's <c>REPEATABLE READ</c> snapshot, or a write's transaction under the writers' lock), so it sees one state.
+/// Nothing is cached beyond the unit: the workspace and the high-water mark are read once per reader.
+/// </summary>
+internal sealed class PostgresReader(NpgsqlConnection connection) : IWorkspaceReader
+{
+    // The statements the lookups run; the tests EXPLAIN these very texts.
+    public const string ById = "SELECT " + CustomerRow.Columns + " FROM customers WHERE id = $1";
+    public const string ByIds = "SELECT " + CustomerRow.Columns + " FROM customers WHERE id = ANY($1)";
+    public const string ByProvidedId = "SELECT " + CustomerRow.Columns + " FROM customers WHERE provided_id = $1";
+    public const string ByProvidedIds = "SELECT " + CustomerRow.Columns + " FROM customers WHERE provided_id = ANY($1)";
+    public const string ByToken = "SELECT " + CustomerRow.Columns + " FROM customers WHERE token = $1";
+    public const string TokensIn = "SELECT token FROM customers WHERE token = ANY($1)";
+    public const string ByParent = "SELECT " + CustomerRow.Columns + " FROM customers WHERE parent = $1 ORDER BY id";
+    public const string ByTag = "SELECT " + CustomerRow.Columns + " FROM customers WHERE tags @> ARRAY[$1]::bigint[] ORDER BY id";
+    public const string After = "SELECT " + CustomerRow.Columns + " FROM customers WHERE id > $1 ORDER BY id LIMIT $2";
+    public const string LastCustomer = "SELECT GREATEST((SELECT last_customer_id FROM explo_state), (SELECT max(id) FROM customers))";
+
+    private const int EnumerationChunk = 1_000;
+
+    private Workspace? _workspace;
+    private bool _workspaceRead;
+    private long? _lastCustomerId;
+
+    public Workspace? Workspace
+    {
+        get
+        {
+            if (!_workspaceRead)
+            {
+                var json = Scalar<string>("SELECT json FROM workspace WHERE id = 1");
+                _workspace = json is null ? null : StoredJson.ReadWorkspace(json);
+                _workspaceRead = true;
+            }
+
+            return _workspace;
+        }
+    }
+
+    public long LastCustomerId => _lastCustomerId ??= Scalar<long?>(LastCustomer) ?? 0;
+
+    public GroupTag? FindGroupTag(string name) =>
+        Storable(name) ? Tags("SELECT id, name FROM group_tags WHERE name = $1", name).FirstOrDefault() : null;
+
+    public GroupTag? FindGroupTag(GroupTagId id) =>
+        Tags("SELECT id, name FROM group_tags WHERE id = $1", id.Value).FirstOrDefault();
+
+    public int CountGroupTags() => (int)(Scalar<long?>("SELECT count(*) FROM group_tags") ?? 0);
+
+    public IReadOnlyList<GroupTag> ListGroupTags() => Tags("SELECT id, name FROM group_tags ORDER BY id");
+
+    public Customer? FindCustomer(CustomerId id) => Customers(ById, id.Value).FirstOrDefault();
+
+    public IReadOnlyList<Customer> FindCustomers(IReadOnlyCollection<CustomerId> ids) =>
+        ids.Count == 0 ? [] : Customers(ByIds, ids.Select(i => i.Value).ToArray());
+
+    public Customer? FindCustomerByProvidedId(string providedId) =>
+        Storable(providedId) ? Customers(ByProvidedId, providedId).FirstOrDefault() : null;
+
+    public Customer? FindCustomerByToken(string token) => Storable(token) ? Customers(ByToken, token).FirstOrDefault() : null;
+
+    public IReadOnlyList<Customer> FindCustomersByProvidedIds(IReadOnlyCollection<string> providedIds)
+    {
+        var wanted = providedIds.Where(Storable).ToArray();
+        return wanted.Length == 0 ? [] : Customers(ByProvidedIds, [wanted]);
+    }
+
+    public IReadOnlySet<string> FindTokensInUse(IReadOnlyCollection<string> tokens)
+    {
+        var wanted = tokens.Where(Storable).ToArray();
+        return wanted.Length == 0
+            ? new HashSet<string>(StringComparer.Ordinal)
+            : Query(TokensIn, r => r.GetString(0), [wanted]).ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// False for a text PostgreSQL can't hold (it has a NUL character): no stored row has it, so a lookup of it finds
+    /// nothing, without asking the server (which would refuse the parameter).
+    /// </summary>
+    private static bool Storable(string text) => !text.Contains('\0', StringComparison.Ordinal);
+
+    public IReadOnlyList<Customer> GetChildren(CustomerId parentId) => Customers(ByParent, parentId.Value);
+
+    public long CountCustomers(CustomerQuery query)
+    {
+        var (where, values) = Filter(query);
+        return Scalar<long?>("SELECT count(*) FROM customers" + where, [.. values]) ?? 0;
+    }
+
+    public IReadOnlyList<Customer> ListCustomers(CustomerQuery query, int skip, int take)
+    {
+        if (take <= 0)
+        {
+            return [];
+        }
+
+        var (where, values) = Filter(query);
+        values.Add((long)take);
+        values.Add((long)Math.Max(0, skip));
+        return Customers(ListSql(where, values.Count), [.. values]);
+    }
+
+    /// <summary>A page of a filter, in id order: LIMIT and OFFSET are the last two parameters.</summary>
+    public static string ListSql(string where, int parameters) =>
+        $"SELECT {CustomerRow.Columns} FROM customers{where} ORDER BY id LIMIT ${parameters - 1} OFFSET ${parameters}";
+
+    /// <summary>
+    /// The WHERE clause of a filter and its values: each part an equality on an indexed column (parent + id, DVG + id,
+    /// level + DVG + id), so a page is an ordered index range.
+    /// </summary>
+    public static (string Where, List<object> Values) Filter(CustomerQuery query)
+    {
+        var parts = new List<string>();
+        var values = new List<object>();
+        if (query.ParentId is { } parent)
+        {
+            values.Add(parent.Value);
+            parts.Add($"parent = ${values.Count}");
+        }
+
+        if (query.LevelId is { } level)
+        {
+            values.Add(level.Value);
+            parts.Add($"level = ${values.Count}");
+        }
+
+        if (query.AccessGroupId is { } group)
+        {
+            values.Add(group.Value);
+            parts.Add($"dvg = ${values.Count}");
+        }
+
+        return (parts.Count == 0 ? "" : " WHERE " + string.Join(" AND ", parts), values);
+    }
+
+    public IReadOnlyList<Customer> CustomersWithGroupTag(GroupTagId tagId) => Customers(ByTag, (long)tagId.Value);
+
+    public IEnumerable<Customer> EnumerateCustomers()
+    {
+        // In chunks read whole: the caller may run other queries on the connection between two customers.
+        var last = long.MinValue;
+        while (true)
+        {
+            var chunk = Customers(After, last, EnumerationChunk);
+            foreach (var customer in chunk)
+            {
+                yield return customer;
+            }
+
+            if (chunk.Count < EnumerationChunk)
+            {
+                yield break;
+            }
+
+            last = chunk[^1].Id.Value;
+        }
+    }
+
+    private List<Customer> Customers(string sql, params object[] values) => Query(sql, CustomerRow.Read, values);
+
+    private List<GroupTag> Tags(string sql, params object[] values) =>
+        Query(sql, r => new GroupTag(new GroupTagId(r.GetInt32(0)), r.GetString(1)), values);
+
+    private List<T> Query<T>(string sql, Func<NpgsqlDataReader, T> read, params object[] values)
+    {
+        using var command = Command(sql, values);
+        using var reader = command.ExecuteReader();
+        var rows = new List<T>();
+        while (reader.Read())
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
+    }
+
+    private T? Scalar<T>(string sql, params object[] values)
+    {
+        using var command = Command(sql, values);
+        var value = command.ExecuteScalar();
+        return value is null or DBNull ? default : (T)value;
+    }
+
+    private NpgsqlCommand Command(string sql, object[] values)
+    {
+        var command = new NpgsqlCommand(sql, connection);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        return command;
+    }
+}

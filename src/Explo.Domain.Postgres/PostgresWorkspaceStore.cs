@@ -1,0 +1,313 @@
+using System.Collections.Concurrent;
+using System.Data;
+using Explo.Domain.Ports;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace Explo.Domain.Postgres;
+
+/// <summary>
+/// The store port over a PostgreSQL database (through Npgsql), which any number of store instances, in any number of
+/// processes, may share. The tables live in the first schema of the connection's search path (<c>public</c> unless the
+/// connection string says otherwise); the store creates and migrates them when it opens.
+/// <list type="bullet">
+/// <item>Every unit of work is one PostgreSQL transaction. A write takes a transaction-level advisory lock on the
+/// workspace first, so writers are serialised across every instance; then its work reads (on the same connection and
+/// transaction, so it sees every commit made before the lock was granted), the change set is applied and the
+/// transaction commits. Write units run on the store's own writer thread; callers await the outcome.</item>
+/// <item>A read is a <c>REPEATABLE READ READ ONLY</c> transaction: one snapshot for the whole query, no lock, and it
+/// runs on the calling thread.</item>
+/// <item>Nothing is cached between units, so a change committed by any instance is seen by the next read of every
+/// instance.</item>
+/// <item>Properties and mapping are kept as their exact JSON text (not <c>jsonb</c>): numbers and key order round-trip
+/// byte for byte. Provided ids, tokens and tag names compare byte-wise (<c>COLLATE "C"</c>).</item>
+/// </list>
+/// </summary>
+public sealed class PostgresWorkspaceStore : IWorkspaceStore, IAsyncDisposable, IDisposable
+{
+    /// <summary>The schema version this adapter writes; a database records its own in <c>explo_schema</c>.</summary>
+    public const int SchemaVersion = SchemaMigrations.Version;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly ILogger _logger;
+    private readonly int _schemaKey;
+    private readonly BlockingCollection<WriteUnit> _queue = new();
+    private readonly Thread _writer;
+    private int _disposed;
+
+    /// <summary>Opens the store over a database, creating or migrating its tables.</summary>
+    /// <param name="connectionString">An Npgsql connection string, for example <c>Host=db;Database=explo;Username=explo</c>.</param>
+    /// <exception cref="PostgresStoreException">
+    /// The connection string is malformed, the server can't be reached, the login or a permission is refused, or the
+    /// database holds a newer schema. The message is one sentence naming the database.
+    /// </exception>
+    public PostgresWorkspaceStore(string connectionString)
+        : this(connectionString, null)
+    {
+    }
+
+    /// <summary>Opens the store over a database, creating or migrating its tables, and logging to <paramref name="logger"/>.</summary>
+    /// <param name="connectionString">An Npgsql connection string, for example <c>Host=db;Database=explo;Username=explo</c>.</param>
+    /// <param name="logger">Where the store logs (opened, migrated, closed); null for nowhere.</param>
+    /// <exception cref="PostgresStoreException">
+    /// The connection string is malformed, the server can't be reached, the login or a permission is refused, or the
+    /// database holds a newer schema. The message is one sentence naming the database.
+    /// </exception>
+    public PostgresWorkspaceStore(string connectionString, ILogger? logger)
+    {
+        ArgumentNullException.ThrowIfNull(connectionString);
+        _logger = logger ?? NullLogger.Instance;
+        NpgsqlDataSourceBuilder builder;
+        try
+        {
+            builder = new NpgsqlDataSourceBuilder(connectionString);
+        }
+        catch (ArgumentException e)
+        {
+            throw new PostgresStoreException($"The PostgreSQL connection string is not valid: {OneLine(e.Message)}.", e);
+        }
+
+        var settings = builder.ConnectionStringBuilder;
+        Target = $"{settings.Host ?? "localhost"}:{settings.Port}/{settings.Database ?? settings.Username ?? "postgres"}";
+        // The store uses built-in types only (integers, text, booleans and arrays of them): no need to load the
+        // server's type catalog on the first connection, which costs more than the rest of an open.
+        builder.ConfigureTypeLoading(types => types.EnableTypeLoading(false));
+        if (settings.MaxAutoPrepare == 0)
+        {
+            // The store runs the same few statements again and again: prepared once per connection.
+            settings.MaxAutoPrepare = 64;
+        }
+
+        _dataSource = builder.Build();
+        try
+        {
+            using var connection = _dataSource.OpenConnection();
+            using (var schema = new NpgsqlCommand("SELECT current_schema(), hashtext(current_schema())", connection))
+            using (var row = schema.ExecuteReader())
+            {
+                row.Read();
+                if (row.IsDBNull(0))
+                {
+                    throw new PostgresStoreException($"The PostgreSQL database {Target} can't be used: its search path names no schema that exists.");
+                }
+
+                Schema = row.GetString(0);
+                _schemaKey = row.GetInt32(1);
+            }
+
+            var before = SchemaMigrations.Open(connection, _schemaKey, Target);
+            if (before != 0 && before != SchemaVersion)
+            {
+                StoreLog.Migrated(_logger, Target, before, SchemaVersion);
+            }
+
+            StoreLog.Opened(_logger, Target, SchemaVersion);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or PostgresStoreException)
+        {
+            _dataSource.Dispose();
+            throw e as PostgresStoreException ?? Unusable(e);
+        }
+
+        _writer = new Thread(RunWriter) { IsBackground = true, Name = "Explo PostgreSQL writer" };
+        _writer.Start();
+    }
+
+    /// <summary>The database, as <c>host:port/database</c> (no credentials).</summary>
+    public string Target { get; }
+
+    /// <summary>The schema that holds the store's tables (the first of the connection's search path).</summary>
+    public string Schema { get; } = "";
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The connection is opened asynchronously; the query then runs on the calling thread in a <c>REPEATABLE READ READ
+    /// ONLY</c> transaction (the reader's calls are synchronous database round trips). Cancellation is observed until
+    /// the query starts.
+    /// </remarks>
+    public async ValueTask<T> ReadAsync<T>(Func<IWorkspaceReader, T> query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        cancellationToken.ThrowIfCancellationRequested();
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        try
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, CancellationToken.None).ConfigureAwait(false);
+            await using (var readOnly = new NpgsqlCommand("SET TRANSACTION READ ONLY", connection))
+            {
+                await readOnly.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+
+            var result = query(new PostgresReader(connection));
+            await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            return result;
+        }
+        catch (Exception e) when (IsUnavailable(e))
+        {
+            throw Unusable(e);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The unit is queued to the store's writer thread, which runs it in a transaction of its own: the workspace's
+    /// advisory lock first (other instances' writers wait, readers don't), then the work, the change set, the commit.
+    /// The task completes once PostgreSQL has committed.
+    /// </remarks>
+    public ValueTask<T> WriteAsync<T>(Func<IWorkspaceReader, WriteDecision<T>> work, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<T>(cancellationToken);
+        }
+
+        var unit = new WriteUnit<T>(work, cancellationToken);
+        try
+        {
+            _queue.Add(unit, CancellationToken.None);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
+        {
+            unit.Fail(new ObjectDisposedException(GetType().FullName));
+        }
+
+        return new ValueTask<T>(unit.Task);
+    }
+
+    /// <summary>How many domain events the database holds.</summary>
+    /// <returns>The count.</returns>
+    public int CountEvents()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        using var connection = _dataSource.OpenConnection();
+        using var command = new NpgsqlCommand("SELECT count(*) FROM events", connection);
+        return (int)(long)command.ExecuteScalar()!;
+    }
+
+    /// <summary>
+    /// Closes the store: units already queued are run first, later ones fail with an <see cref="ObjectDisposedException"/>;
+    /// the connections are closed. Closing it again does nothing.
+    /// </summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _queue.CompleteAdding();
+        if (Thread.CurrentThread != _writer)
+        {
+            _writer.Join();
+        }
+
+        _queue.Dispose();
+        _dataSource.Dispose();
+        StoreLog.Closed(_logger, Target);
+    }
+
+    /// <summary>Closes the store as <see cref="Dispose"/> does.</summary>
+    /// <returns>A completed task.</returns>
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private void RunWriter()
+    {
+        foreach (var unit in _queue.GetConsumingEnumerable())
+        {
+            if (unit.Claim())
+            {
+                unit.Run(Write);
+            }
+        }
+    }
+
+    /// <summary>One write unit: lock, decide, apply, commit. Returns the failure, or null once committed.</summary>
+    private Exception? Write(Func<IWorkspaceReader, ChangeSet?> work)
+    {
+        try
+        {
+            using var connection = _dataSource.OpenConnection();
+
+            // READ COMMITTED: each statement sees every commit made before it, so once the lock is granted the work
+            // sees the last writer's changes; no other writer commits until this transaction ends.
+            using var transaction = connection.BeginTransaction(IsolationLevel.ReadCommitted);
+            using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1, $2)", connection))
+            {
+                lockCommand.Parameters.Add(new NpgsqlParameter<int> { TypedValue = StoreLocks.Writer });
+                lockCommand.Parameters.Add(new NpgsqlParameter<int> { TypedValue = _schemaKey });
+                lockCommand.ExecuteNonQuery();
+            }
+
+            var reader = new PostgresReader(connection);
+            ChangeSet? changes;
+            try
+            {
+                changes = work(reader);
+            }
+            catch (Exception e)
+            {
+                // The work's own failure is its answer; nothing was written.
+                return e;
+            }
+
+            if (changes is { IsEmpty: false })
+            {
+                ChangeSetWriter.Apply(connection, changes, reader.LastCustomerId);
+            }
+
+            transaction.Commit();
+            return null;
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.ForeignKeyViolation)
+        {
+            return new InvalidOperationException($"A change set breaks an invariant of the store ({OneLine(e.MessageText)}); nothing was changed.", e);
+        }
+        catch (Exception e) when (IsUnavailable(e))
+        {
+            return Unusable(e);
+        }
+        catch (Exception e) when (e is InvalidOperationException or NpgsqlException)
+        {
+            return e;
+        }
+    }
+
+    /// <summary>True for a failure of the database or the connection to it, rather than of the statement.</summary>
+    private static bool IsUnavailable(Exception e) => e switch
+    {
+        PostgresException p => p.SqlState.StartsWith("08", StringComparison.Ordinal)
+            || p.SqlState.StartsWith("28", StringComparison.Ordinal)
+            || p.SqlState.StartsWith("57", StringComparison.Ordinal)
+            || p.SqlState.StartsWith("53", StringComparison.Ordinal)
+            || p.SqlState == PostgresErrorCodes.InvalidCatalogName
+            || p.SqlState == PostgresErrorCodes.InsufficientPrivilege,
+        NpgsqlException => true,
+        TimeoutException => true,
+        _ => false,
+    };
+
+    private PostgresStoreException Unusable(Exception e)
+    {
+        var reason = e switch
+        {
+            PostgresException p => p.MessageText,
+            NpgsqlException { InnerException: { } inner } n when inner is System.Net.Sockets.SocketException or IOException or TimeoutException =>
+                $"{OneLine(n.Message)} ({OneLine(inner.Message)})",
+            _ => e.Message,
+        };
+        return new PostgresStoreException($"The PostgreSQL database {Target} can't be used: {OneLine(reason)}.", e);
+    }
+
+    private static string OneLine(string message)
+    {
+        var line = message.ReplaceLineEndings(" ").Trim();
+        return line.EndsWith('.') ? line[..^1] : line;
+    }
+}

@@ -1,0 +1,131 @@
+using Npgsql;
+
+namespace Explo.Domain.Postgres;
+
+/// <summary>
+/// The store's tables, in the first schema of the connection's search path, created and brought forward by numbered
+/// migrations in code. The version is the one row of <c>explo_schema</c> (no table: 0, a new database). Opening runs
+/// under a session advisory lock, so two instances starting together migrate once; a newer version is refused.
+/// </summary>
+internal static class SchemaMigrations
+{
+    /// <summary>The schema version this adapter writes.</summary>
+    public const int Version = 1;
+
+    /// <summary>Migrations[v] takes a database from schema version v to v + 1, in one transaction.</summary>
+    private static readonly string[] Migrations =
+    [
+        // 1: everything. Text compared byte-wise (COLLATE "C") wherever the domain compares exactly. Properties and
+        // mapping are the exact JSON text (jsonb would rewrite numbers and key order). Times are .NET ticks (UTC), exact.
+        // The unique constraints are checked at commit (DEFERRABLE), as a change set is applied whole: a tag or customer
+        // may hand its name, provided id or token to another in the same change set. A parent must exist at commit.
+        """
+        CREATE TABLE explo_schema (version int NOT NULL);
+        INSERT INTO explo_schema VALUES (0);
+        CREATE TABLE explo_state (
+            id int PRIMARY KEY CHECK (id = 1),
+            last_customer_id bigint NOT NULL);
+        INSERT INTO explo_state VALUES (1, 0);
+        CREATE TABLE workspace (
+            id int PRIMARY KEY CHECK (id = 1),
+            json text NOT NULL);
+        CREATE TABLE group_tags (
+            id int PRIMARY KEY,
+            name text COLLATE "C" NOT NULL,
+            CONSTRAINT group_tags_name_key UNIQUE (name) DEFERRABLE INITIALLY DEFERRED);
+        CREATE TABLE customers (
+            id bigint PRIMARY KEY,
+            provided_id text COLLATE "C" NOT NULL,
+            token text COLLATE "C" NOT NULL,
+            name text NOT NULL,
+            demo boolean NOT NULL,
+            emails text[] NOT NULL,
+            tags bigint[] NOT NULL,
+            properties text NOT NULL,
+            mapping text NOT NULL,
+            level int NOT NULL,
+            dvg int NOT NULL,
+            parent bigint REFERENCES customers (id) DEFERRABLE INITIALLY DEFERRED,
+            created_ticks bigint NOT NULL,
+            updated_ticks bigint NOT NULL,
+            version bigint NOT NULL,
+            CONSTRAINT customers_provided_id_key UNIQUE (provided_id) DEFERRABLE INITIALLY DEFERRED,
+            CONSTRAINT customers_token_key UNIQUE (token) DEFERRABLE INITIALLY DEFERRED);
+        CREATE INDEX customers_parent ON customers (parent, id);
+        CREATE INDEX customers_tags ON customers USING gin (tags);
+        CREATE INDEX customers_dvg ON customers (dvg, id);
+        CREATE INDEX customers_level_dvg ON customers (level, dvg, id);
+        CREATE TABLE events (
+            sequence bigint PRIMARY KEY,
+            kind text NOT NULL,
+            occurred_ticks bigint NOT NULL,
+            json text NOT NULL);
+        """,
+    ];
+
+    /// <summary>
+    /// Creates or migrates the tables of the connection's schema, under a session advisory lock on it.
+    /// </summary>
+    /// <returns>The version found before (0 for a new database).</returns>
+    /// <exception cref="PostgresStoreException">The database holds a newer schema.</exception>
+    public static int Open(NpgsqlConnection connection, int schemaKey, string target)
+    {
+        Execute(connection, "SELECT pg_advisory_lock($1, $2)", StoreLocks.Migration, schemaKey);
+        try
+        {
+            var before = StoredVersion(connection);
+            if (before > Version)
+            {
+                throw new PostgresStoreException($"The PostgreSQL database {target} holds Explo schema {before}, newer than the {Version} this version of Explo understands; upgrade Explo to use it.");
+            }
+
+            for (var version = before; version < Version; version++)
+            {
+                using var transaction = connection.BeginTransaction();
+                Execute(connection, Migrations[version]);
+                Execute(connection, "UPDATE explo_schema SET version = $1", version + 1);
+                transaction.Commit();
+            }
+
+            return before;
+        }
+        finally
+        {
+            Execute(connection, "SELECT pg_advisory_unlock($1, $2)", StoreLocks.Migration, schemaKey);
+        }
+    }
+
+    /// <summary>The schema version stored in the connection's schema (0 when it has no Explo tables).</summary>
+    public static int StoredVersion(NpgsqlConnection connection)
+    {
+        using var exists = new NpgsqlCommand("SELECT to_regclass('explo_schema') IS NOT NULL", connection);
+        if (!(bool)exists.ExecuteScalar()!)
+        {
+            return 0;
+        }
+
+        using var read = new NpgsqlCommand("SELECT version FROM explo_schema", connection);
+        return read.ExecuteScalar() is int v ? v : 0;
+    }
+
+    private static void Execute(NpgsqlConnection connection, string sql, params object[] values)
+    {
+        using var command = new NpgsqlCommand(sql, connection);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        command.ExecuteNonQuery();
+    }
+}
+
+/// <summary>The advisory lock classes of the store (the first key; the second is the schema's key).</summary>
+internal static class StoreLocks
+{
+    /// <summary>Held (per session) while the schema is created or migrated.</summary>
+    public const int Migration = 0x4578_0001;
+
+    /// <summary>Held (per transaction) by every unit of work that writes: writers of one workspace are serialised.</summary>
+    public const int Writer = 0x4578_0002;
+}

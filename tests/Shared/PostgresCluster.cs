@@ -1,0 +1,268 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace Explo.Tests.Shared;
+
+/// <summary>
+/// One throwaway PostgreSQL server per test process, started on first use. When <c>EXPLO_TEST_POSTGRES</c> is set, it
+/// is the admin connection string of a running server, used as it is. Otherwise the highest
+/// <c>/usr/lib/postgresql/*/bin/initdb</c> creates a cluster in a temporary folder, <c>pg_ctl</c> starts it on a free
+/// loopback port (its socket in that folder, <c>fsync</c> and synchronous commit off: tests only), and it is stopped
+/// (<c>pg_ctl stop -m immediate</c>) and its folder deleted when the process exits. As root (PostgreSQL refuses to run
+/// as root) the binaries run as the <c>postgres</c> user, through <c>runuser</c>, in a folder that user owns. Missing
+/// binaries are a failure naming the fix, never a skip.
+/// <para>
+/// Each test gets its own empty schema (<see cref="NewSchema"/>): the store creates its tables in the connection's
+/// <c>search_path</c>, so a schema costs one <c>CREATE SCHEMA</c> and the store's migrations (a few milliseconds),
+/// where a database per test (<c>CREATE DATABASE</c> from a template) costs several times that.
+/// </para>
+/// </summary>
+public static class PostgresCluster
+{
+    /// <summary>The environment variable naming a running server to use instead of a throwaway one.</summary>
+    public const string Variable = "EXPLO_TEST_POSTGRES";
+
+    private static readonly Lazy<Server> Instance = new(Start, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>A connection string of a superuser on the server's maintenance database.</summary>
+    public static string AdminConnectionString => Instance.Value.Admin;
+
+    /// <summary>Creates an empty schema and returns a connection string whose <c>search_path</c> is that schema.</summary>
+    /// <returns>The place: its connection string, and its schema dropped on dispose.</returns>
+    public static PostgresSchema NewSchema()
+    {
+        var name = "t_" + Guid.NewGuid().ToString("N");
+        Execute($"CREATE SCHEMA {name}");
+        var builder = new NpgsqlConnectionStringBuilder(AdminConnectionString) { SearchPath = name };
+        return new PostgresSchema(name, builder.ConnectionString);
+    }
+
+    /// <summary>Creates an empty database and returns a connection string to it (a dearer, fuller isolation).</summary>
+    /// <returns>The connection string.</returns>
+    public static string NewDatabase()
+    {
+        var name = "t_" + Guid.NewGuid().ToString("N");
+        Execute($"CREATE DATABASE {name}");
+        return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name }.ConnectionString;
+    }
+
+    /// <summary>Runs a statement as the admin.</summary>
+    /// <param name="sql">The statement.</param>
+    public static void Execute(string sql)
+    {
+        using var connection = new NpgsqlConnection(AdminConnectionString);
+        connection.Open();
+        using var command = new NpgsqlCommand(sql, connection);
+        command.ExecuteNonQuery();
+    }
+
+    private static Server Start()
+    {
+        if (Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } given)
+        {
+            return new Server(given, null, null, false);
+        }
+
+        var bin = FindBinaries();
+        var folder = Directory.CreateTempSubdirectory("explo-pg-").FullName;
+        var asRoot = Environment.UserName == "root" || GetUid() == 0;
+        var data = Path.Combine(folder, "data");
+        var log = Path.Combine(folder, "server.log");
+        try
+        {
+            if (asRoot)
+            {
+                Run("chown", ["postgres:", folder], folder, false);
+            }
+
+            Run(Path.Combine(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"], folder, asRoot);
+            var port = FreePort();
+            var options = string.Join(' ',
+                $"-p {port}",
+                $"-k {folder}",
+                "-c listen_addresses=127.0.0.1",
+                "-c fsync=off",
+                "-c synchronous_commit=off",
+                "-c full_page_writes=off",
+                "-c max_connections=400");
+            Run(Path.Combine(bin, "pg_ctl"), ["-D", data, "-l", log, "-w", "-t", "60", "-o", options, "start"], folder, asRoot);
+            var admin = new NpgsqlConnectionStringBuilder
+            {
+                Host = "127.0.0.1",
+                Port = port,
+                Username = "postgres",
+                Database = "postgres",
+            }.ConnectionString;
+            var server = new Server(admin, Path.Combine(bin, "pg_ctl"), folder, asRoot);
+            StartWatchdog(Path.Combine(bin, "pg_ctl"), folder, asRoot);
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop();
+            return server;
+        }
+        catch (Exception e)
+        {
+            var detail = File.Exists(log) ? File.ReadAllText(log) : "";
+            TryDelete(folder);
+            throw new InvalidOperationException($"The throwaway PostgreSQL server for the tests did not start: {e.Message}{(detail.Length > 0 ? "\nServer log:\n" + detail : "")}", e);
+        }
+    }
+
+    /// <summary>The bin folder of the highest installed PostgreSQL version; fails (never skips) when none is.</summary>
+    private static string FindBinaries()
+    {
+        const string root = "/usr/lib/postgresql";
+        var found = Directory.Exists(root)
+            ? Directory.GetDirectories(root)
+                .Select(d => (Dir: d, Version: int.TryParse(Path.GetFileName(d), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : -1))
+                .Where(d => d.Version >= 0 && File.Exists(Path.Combine(d.Dir, "bin", "initdb")))
+                .OrderByDescending(d => d.Version)
+                .Select(d => Path.Combine(d.Dir, "bin"))
+                .FirstOrDefault()
+            : null;
+        return found ?? throw new InvalidOperationException(
+            $"The PostgreSQL tests need a server: no {root}/*/bin/initdb was found. Install it (apt-get install -y postgresql; .ci/run does) or set {Variable} to the admin connection string of a running server.");
+    }
+
+    private static int GetUid()
+    {
+        try
+        {
+            var status = File.ReadAllLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("Uid:", StringComparison.Ordinal));
+            return status is null ? -1 : int.Parse(status.Split('\t', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return -1;
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Runs a program to its end (as the postgres user when <paramref name="asPostgres"/>); throws on a non-zero exit.</summary>
+    private static void Run(string program, IReadOnlyList<string> arguments, string workingDirectory, bool asPostgres)
+    {
+        var start = new ProcessStartInfo(asPostgres ? "runuser" : program)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (asPostgres)
+        {
+            foreach (var a in (string[])["-u", "postgres", "--", program])
+            {
+                start.ArgumentList.Add(a);
+            }
+        }
+
+        foreach (var a in arguments)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(120_000))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new InvalidOperationException($"{Path.GetFileName(program)} did not finish within two minutes");
+        }
+
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{Path.GetFileName(program)} {string.Join(' ', arguments)} exited with {process.ExitCode}: {error.Result.Trim()} {output.Result.Trim()}");
+        }
+    }
+
+    /// <summary>
+    /// A detached shell (its own session, not a child of this process, so it outlives a test host that is killed) that
+    /// waits for this process to end, then stops the server and deletes its folder. The exit handler stops the server
+    /// at once when it gets to run; the watchdog is what makes sure nothing is left behind.
+    /// </summary>
+    private static void StartWatchdog(string pgCtl, string folder, bool asRoot)
+    {
+        const string script =
+            "exec </dev/null >/dev/null 2>&1; while kill -0 \"$1\" 2>/dev/null; do sleep 0.2; done; " +
+            "if [ \"$4\" = 1 ]; then runuser -u postgres -- \"$2\" -D \"$3/data\" -m immediate -w stop; " +
+            "else \"$2\" -D \"$3/data\" -m immediate -w stop; fi; rm -rf \"$3\"";
+        var start = new ProcessStartInfo("setsid") { UseShellExecute = false };
+        foreach (var a in (string[])["-f", "sh", "-c", script, "explo-pg-watchdog", Environment.ProcessId.ToString(CultureInfo.InvariantCulture), pgCtl, folder, asRoot ? "1" : "0"])
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("setsid did not start");
+        process.WaitForExit();
+    }
+
+    /// <summary>Deletes the folder, trying again for a moment while the stopping server still removes its own files.</summary>
+    private static void TryDelete(string folder)
+    {
+        for (var attempt = 0; attempt < 40 && Directory.Exists(folder); attempt++)
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Thread.Sleep(25);
+            }
+        }
+    }
+
+    private sealed class Server(string admin, string? pgCtl, string? folder, bool asRoot)
+    {
+        private int _stopped;
+
+        public string Admin { get; } = admin;
+
+        public void Stop()
+        {
+            if (pgCtl is null || folder is null || Interlocked.Exchange(ref _stopped, 1) == 1)
+            {
+                return;
+            }
+
+            NpgsqlConnection.ClearAllPools();
+            try
+            {
+                Run(pgCtl, ["-D", Path.Combine(folder, "data"), "-m", "immediate", "-w", "stop"], folder, asRoot);
+            }
+            catch (InvalidOperationException)
+            {
+                // Already gone; the folder goes anyway.
+            }
+
+            TryDelete(folder);
+        }
+    }
+}
+
+/// <summary>An empty schema of the test server, and a connection string that uses it; dropped on dispose.</summary>
+/// <param name="Name">The schema's name.</param>
+/// <param name="ConnectionString">A connection string whose search path is the schema.</param>
+public sealed record PostgresSchema(string Name, string ConnectionString) : IDisposable
+{
+    /// <summary>Drops the schema and everything in it (best effort: the server is thrown away at the end anyway).</summary>
+    public void Dispose()
+    {
+        try
+        {
+            PostgresCluster.Execute($"DROP SCHEMA IF EXISTS {Name} CASCADE");
+        }
+        catch (NpgsqlException)
+        {
+            // The server is going away with the process.
+        }
+    }
+}
