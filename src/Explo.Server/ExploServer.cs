@@ -4,6 +4,7 @@ using Explo.Domain;
 using Explo.Domain.Hosting;
 using Explo.Domain.Http;
 using Explo.Domain.LiteDb;
+using Explo.Domain.Postgres;
 using Explo.Domain.Ports;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -30,6 +31,13 @@ public sealed record ExploServerOptions
     /// <summary>The database file (<c>Explo:Db</c>, <c>--db</c>); <c>explo.db</c> in the working folder by default.</summary>
     [ConfigurationKeyName("Db")]
     public string DatabasePath { get; init; } = "explo.db";
+
+    /// <summary>
+    /// A PostgreSQL connection string (<c>Explo:Postgres</c>, <c>--postgres</c>, <c>Explo__Postgres</c>): when given, the
+    /// server keeps its workspace in that database instead of the LiteDB file, and any number of servers may share it.
+    /// </summary>
+    [ConfigurationKeyName("Postgres")]
+    public string? PostgresConnectionString { get; init; }
 
     /// <summary>
     /// The addresses to listen on, overriding the host's setting; null (the default) leaves them to the host's
@@ -113,12 +121,13 @@ public static class ExploServer
     public static IReadOnlyDictionary<string, string> Switches { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["--db"] = $"{ExploServerOptions.Section}:Db",
+        ["--postgres"] = $"{ExploServerOptions.Section}:Postgres",
         ["--urls"] = "urls",
         ["--rate-limit"] = $"{ExploServerOptions.Section}:RateLimit",
     };
 
     /// <summary>The usage line.</summary>
-    public const string Usage = "Usage: Explo.Server [--db FILE] [--urls URLS] [--rate-limit N]";
+    public const string Usage = "Usage: Explo.Server [--db FILE | --postgres CONNECTION] [--urls URLS] [--rate-limit N]";
 
     /// <summary>
     /// The server's builder (a slim one) over <paramref name="args"/>: the configuration is <c>appsettings.json</c>,
@@ -207,7 +216,7 @@ public static class ExploServer
         {
             app = await BuildAsync(options, builder, output).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is ExploStoreException or BootstrapException)
+        catch (Exception e) when (e is ExploStoreException or PostgresStoreException or BootstrapException)
         {
             await error.WriteLineAsync(OneLine(e.Message)).ConfigureAwait(false);
             return 1;
@@ -221,7 +230,7 @@ public static class ExploServer
 
         await using (app.ConfigureAwait(false))
         {
-            var store = app.Services.GetRequiredService<LiteDbWorkspaceStore>();
+            var store = app.Services.GetRequiredService<IWorkspaceStore>();
             var urls = UrlsOf(app);
             string? started;
             try
@@ -234,7 +243,7 @@ public static class ExploServer
                 // Kestrel can't bind (the address is in use, can't be assigned, is not a URL): one line, no stack trace
                 // (Kestrel's and the host's own log lines of it are filtered out while starting, see BuildAsync). The server
                 // never started, so nothing closed the store: close it here, which releases the file and checkpoints its log.
-                store.Dispose();
+                await CloseAsync(store).ConfigureAwait(false);
                 var message = e is IOException
                     ? OneLine(e.Message)
                     : $"The server can't listen on '{urls}': {OneLine(e.Message).TrimEnd('.')}.";
@@ -245,7 +254,7 @@ public static class ExploServer
             var listening = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses is { Count: > 0 } addresses
                 ? string.Join(", ", addresses)
                 : urls;
-            await output.WriteLineAsync(started ?? $"Explo server on {listening}, database {store.FilePath}. Ctrl+C stops it.").ConfigureAwait(false);
+            await output.WriteLineAsync(started ?? $"Explo server on {listening}, {Describe(store)}. Ctrl+C stops it.").ConfigureAwait(false);
             await app.WaitForShutdownAsync().ConfigureAwait(false);
             return 0;
         }
@@ -305,12 +314,16 @@ public static class ExploServer
         // instead of it when the server can't start; the start-up line names the database, so they are shown only once
         // the server runs (an import's large batches, the file closed at shutdown). Its warnings always are.
         builder.Logging.AddFilter("Explo.Domain.LiteDb", level => level >= LogLevel.Warning || (level >= LogLevel.Information && !Volatile.Read(ref starting.Value)));
+        builder.Logging.AddFilter("Explo.Domain.Postgres", level => level >= LogLevel.Warning || (level >= LogLevel.Information && !Volatile.Read(ref starting.Value)));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
 
-        // The composition: the service over the LiteDB file (the container owns the store and closes it when disposed),
-        // its options from these settings, and the endpoints, whose limits are the service's (ExploOptions).
+        // The composition: the service over the LiteDB file, or over a PostgreSQL database (the container owns the store
+        // and closes it when disposed), its options from these settings, and the endpoints, whose limits are the
+        // service's (ExploOptions).
         builder.Services.AddSingleton(options);
-        builder.Services.AddExploDomain(o => o.CopyFrom(options.ServiceOptions)).UseLiteDb(options.DatabasePath).BindConfiguration(ExploServerOptions.Section);
+        var domain = builder.Services.AddExploDomain(o => o.CopyFrom(options.ServiceOptions));
+        _ = options.PostgresConnectionString is { } postgres ? domain.UsePostgres(postgres) : domain.UseLiteDb(options.DatabasePath);
+        domain.BindConfiguration(ExploServerOptions.Section);
         builder.Services.AddExploApi(o => o.RateLimitPerMinute = options.RateLimitPerMinute);
 
         // The adapter enforces the body limit itself (413 request_body_too_large); Kestrel's limit is only a backstop,
@@ -324,12 +337,12 @@ public static class ExploServer
         });
 
         var app = builder.Build();
-        LiteDbWorkspaceStore store;
+        IWorkspaceStore store;
         try
         {
-            // Opened here, not on the first request: a file that can't be used (in use, not a database) or a bad
-            // setting is the caller's one-line start-up failure.
-            store = app.Services.GetRequiredService<LiteDbWorkspaceStore>();
+            // Opened here, not on the first request: a file that can't be used (in use, not a database), a database that
+            // can't be reached, or a bad setting is the caller's one-line start-up failure.
+            store = app.Services.GetRequiredService<IWorkspaceStore>();
             await BootstrapAsync(app.Services.GetRequiredService<ExploService>(), options, announce).ConfigureAwait(false);
         }
         catch
@@ -341,11 +354,31 @@ public static class ExploServer
         app.UseExploApi();
         app.MapExploApi();
 
-        // Close the file as soon as the server has stopped (after in-flight requests finished), which also checkpoints
+        // Close the store as soon as the server has stopped (after in-flight requests finished), which also checkpoints
         // LiteDB's log into the file, even when the application itself is not disposed; disposing it again does nothing.
-        app.Lifetime.ApplicationStopped.Register(store.Dispose);
+        app.Lifetime.ApplicationStopped.Register(() => (store as IDisposable)?.Dispose());
         app.Lifetime.ApplicationStarted.Register(() => Volatile.Write(ref starting.Value, false));
         return app;
+    }
+
+    /// <summary>What the start-up line says of the store: the LiteDB file, or the PostgreSQL server and database.</summary>
+    private static string Describe(IWorkspaceStore store) => store switch
+    {
+        LiteDbWorkspaceStore file => $"database {file.FilePath}",
+        PostgresWorkspaceStore postgres => $"PostgreSQL database {postgres.Target} (schema {postgres.Schema})",
+        _ => $"store {store.GetType().Name}",
+    };
+
+    /// <summary>Closes a store the server opened but never started with.</summary>
+    private static ValueTask CloseAsync(IWorkspaceStore store)
+    {
+        if (store is IAsyncDisposable closing)
+        {
+            return closing.DisposeAsync();
+        }
+
+        (store as IDisposable)?.Dispose();
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>True when the configuration names the addresses (any of the host's or Kestrel's settings for them).</summary>
