@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Serialization.Metadata;
 using Explo.Domain;
-using Explo.Domain.LiteDb;
 using Spectre.Console;
 
 namespace Explo.Cli;
@@ -42,20 +41,20 @@ internal sealed class CliContext
     /// <summary>An interactive console (progress bars are drawn only there), or null.</summary>
     public IAnsiConsole? Terminal { get; }
 
-    /// <summary><c>--db</c>: the database file (on every command).</summary>
-    public Option<string> Db { get; } = new("--db") { Description = "The database file.", DefaultValueFactory = _ => "explo.db", Recursive = true };
+    /// <summary><c>--db</c>: the database file, or a PostgreSQL database (a <c>postgres://</c> URL or a connection string), on every command.</summary>
+    public Option<string> Db { get; } = new("--db") { Description = "The database file, or a PostgreSQL database (postgres://user:password@host:port/database, or Host=...;Database=...).", DefaultValueFactory = _ => "explo.db", Recursive = true };
 
     /// <summary><c>--json</c>: print JSON for scripts (added to the commands that offer it).</summary>
     public Option<bool> JsonOption { get; } = new("--json") { Description = "Print JSON for scripts." };
 
-    /// <summary>Opens the file, runs the work with the service, and closes the file.</summary>
+    /// <summary>Opens the store <c>--db</c> names, runs the work with the service, and closes the store.</summary>
     /// <param name="parse">The parsed command line (for <c>--db</c>).</param>
     /// <param name="work">The work.</param>
     /// <returns>The exit code.</returns>
-    public async Task<int> With(ParseResult parse, Func<LiteDbWorkspaceStore, ExploService, Task<int>> work)
+    public async Task<int> With(ParseResult parse, Func<CliStore, ExploService, Task<int>> work)
     {
-        using var store = new LiteDbWorkspaceStore(parse.GetValue(Db)!);
-        return await work(store, new ExploService(store));
+        using var store = CliStore.Open(parse.GetValue(Db)!);
+        return await work(store, new ExploService(store.Store));
     }
 
     /// <summary>The value of a successful result; a failure ends the command with its message and exit code 1.</summary>

@@ -20,7 +20,7 @@ internal sealed record TreeNodeJson(string ProvidedId, string HierarchyLevel, st
 internal sealed record FoundJson(string ProvidedId, string Name, string HierarchyLevel, string AccessGroup);
 
 /// <summary>The answer of <c>stats --json</c>.</summary>
-internal sealed record StatsJson(long Customers, int Depth, long FileBytes, Dictionary<string, long> PerLevel, Dictionary<string, long> PerAccessGroup);
+internal sealed record StatsJson(long Customers, int Depth, long? FileBytes, Dictionary<string, long> PerLevel, Dictionary<string, long> PerAccessGroup);
 
 /// <summary>The answer of <c>validate --json</c>.</summary>
 internal sealed record ValidateJson(bool Valid, IReadOnlyList<string> Problems);

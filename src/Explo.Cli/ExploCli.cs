@@ -51,6 +51,11 @@ public static class ExploCli
             await error.WriteLineAsync(e.Message);
             return 1;
         }
+        catch (Explo.Domain.Postgres.PostgresStoreException e)
+        {
+            await error.WriteLineAsync(e.Message);
+            return 1;
+        }
         catch (DomainFailure e)
         {
             await error.WriteLineAsync(e.Message);

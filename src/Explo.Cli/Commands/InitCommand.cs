@@ -11,7 +11,7 @@ internal static class InitCommand
         command.SetAction((parse, _) => cli.With(parse, async (store, service) =>
         {
             var created = CliContext.Ok(await service.InitializeWorkspaceAsync(CliContext.Admin));
-            cli.Output.WriteLine(created ? $"Created a workspace in {store.FilePath}." : $"{store.FilePath} already holds a workspace.");
+            cli.Output.WriteLine(created ? $"Created a workspace in {store.Name}." : $"{store.Name} already holds a workspace.");
             return 0;
         }));
         return command;

@@ -11,7 +11,7 @@ internal static class StatsCommand
         command.SetAction((parse, _) => cli.With(parse, async (store, service) =>
         {
             var stats = CliContext.Ok(await service.GetWorkspaceStatsAsync(CliContext.Admin));
-            var size = new FileInfo(store.FilePath).Length;
+            var size = store.Size();
             if (cli.WantsJson(parse))
             {
                 cli.Json(
@@ -20,7 +20,9 @@ internal static class StatsCommand
             }
             else
             {
-                cli.Output.WriteLine($"{stats.Customers} customers, depth {stats.MaxDepth}, file {size} bytes.");
+                cli.Output.WriteLine(size is { } bytes
+                    ? $"{stats.Customers} customers, depth {stats.MaxDepth}, file {bytes} bytes."
+                    : $"{stats.Customers} customers, depth {stats.MaxDepth}, {store.Name}.");
                 foreach (var (level, count) in stats.PerLevel)
                 {
                     cli.Output.WriteLine($"  level {level}: {count}");

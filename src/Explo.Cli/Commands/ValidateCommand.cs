@@ -11,18 +11,18 @@ internal static class ValidateCommand
         var command = new Command("validate", "Check every invariant of the spec over the whole file.") { cli.JsonOption };
         command.SetAction((parse, _) => cli.With(parse, async (store, _) =>
         {
-            var problems = await WorkspaceInvariants.CheckAsync(store);
+            var problems = await WorkspaceInvariants.CheckAsync(store.Store);
             if (cli.WantsJson(parse))
             {
                 cli.Json(new ValidateJson(problems.Count == 0, problems), CliJson.Context.ValidateJson);
             }
             else if (problems.Count == 0)
             {
-                cli.Output.WriteLine($"{store.FilePath}: every invariant holds.");
+                cli.Output.WriteLine($"{store.Name}: every invariant holds.");
             }
             else
             {
-                cli.Output.WriteLine($"{store.FilePath}: {problems.Count} problem(s):");
+                cli.Output.WriteLine($"{store.Name}: {problems.Count} problem(s):");
                 foreach (var problem in problems)
                 {
                     cli.Output.WriteLine("  " + problem);
