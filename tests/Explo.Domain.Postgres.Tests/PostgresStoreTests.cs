@@ -198,6 +198,53 @@ public sealed class PostgresStoreTests : IDisposable
         await Assert.ThrowsAsync<ObjectDisposedException>(async () => await store.ReadAsync(_ => 1));
     }
 
+    [Fact]
+    public async Task A_connection_killed_mid_transaction_applies_nothing_and_the_next_unit_works()
+    {
+        // The store's connections carry a name of their own, so only this test's backends are terminated.
+        var name = "explo-kill-" + Guid.NewGuid().ToString("N")[..8];
+        var connectionString = new NpgsqlConnectionStringBuilder(_schema.ConnectionString) { ApplicationName = name }.ConnectionString;
+        using var store = new PostgresWorkspaceStore(connectionString);
+        var service = Service(store);
+        Assert.True((await service.InitializeWorkspaceAsync(_admin)).IsSuccess);
+        var before = Scalar<long>("SELECT count(*) FROM events");
+
+        var killed = await Assert.ThrowsAsync<PostgresStoreException>(async () => await store.WriteAsync(reader =>
+        {
+            // The work has read in the transaction (it holds the writers' lock); its connection dies before the change
+            // set is applied and committed.
+            var workspace = reader.Workspace!;
+            var customer = new Customer(new CustomerId(reader.LastCustomerId + 1), "ghost", "ghost", new string('a', 64), false, [], [], PropertyMap.Empty, OrderedMap<string>.Empty, workspace.Levels[0].Id, workspace.AccessGroups[0].Id, null, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, 1);
+            Execute($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '{name}' AND state = 'idle in transaction'");
+            return new WriteDecision<int>(1, new ChangeSet(null, [], [customer], [new CustomerCreated(customer.Id, "ghost", customer.AccessGroupId, null) { OccurredAt = DateTimeOffset.UnixEpoch }]));
+        }));
+        AssertOneSentence(killed);
+        Assert.Contains(store.Target, killed.Message, StringComparison.Ordinal);
+        Assert.Equal(0L, Scalar<long>("SELECT count(*) FROM customers"));
+        Assert.Equal(before, Scalar<long>("SELECT count(*) FROM events"));
+
+        // The pool drops the dead connection: the next unit runs on a new one.
+        var created = await service.GetOrCreateCustomerAsync(_admin, new CreateCustomerRequest("alive"));
+        Assert.True(created.IsSuccess, created.ToString());
+        Assert.Equal(1L, Scalar<long>("SELECT count(*) FROM customers"));
+    }
+
+    [Fact]
+    public async Task A_connection_killed_while_the_work_reads_is_the_store_s_failure_in_one_sentence()
+    {
+        var name = "explo-kill-" + Guid.NewGuid().ToString("N")[..8];
+        var connectionString = new NpgsqlConnectionStringBuilder(_schema.ConnectionString) { ApplicationName = name }.ConnectionString;
+        using var store = new PostgresWorkspaceStore(connectionString);
+        var killed = await Assert.ThrowsAsync<PostgresStoreException>(async () => await store.WriteAsync(reader =>
+        {
+            _ = reader.Workspace;
+            Execute($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '{name}' AND state = 'idle in transaction'");
+            return new WriteDecision<long>(reader.LastCustomerId, null);
+        }));
+        AssertOneSentence(killed);
+        Assert.Equal(0L, await store.ReadAsync(reader => reader.LastCustomerId));
+    }
+
     private static void AssertOneSentence(Exception error)
     {
         Assert.DoesNotContain('\n', error.Message);
