@@ -32,6 +32,9 @@ public sealed class QueryPlanTests : IDisposable
     private static PostgresSchema Seed()
     {
         var schema = PostgresCluster.NewSchema();
+
+        // Shared by the theory's cases; dropped when the process ends (a server named by EXPLO_TEST_POSTGRES stays).
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => schema.Dispose();
         using (new PostgresWorkspaceStore(schema.ConnectionString))
         {
         }
