@@ -106,7 +106,10 @@ internal sealed class PostgresReader(NpgsqlConnection connection) : IWorkspaceRe
         return Customers(ListSql(where, values.Count), [.. values]);
     }
 
-    /// <summary>A page of a filter, in id order: LIMIT and OFFSET are the last two parameters.</summary>
+    /// <summary>
+    /// A page of a filter, in id order: LIMIT and OFFSET are the last two parameters. A DVG's (and level's) page walks
+    /// the DVG + id (level + DVG + id) index, already in id order; a parent's the parent + id index.
+    /// </summary>
     public static string ListSql(string where, int parameters) =>
         $"SELECT {CustomerRow.Columns} FROM customers{where} ORDER BY id LIMIT ${parameters - 1} OFFSET ${parameters}";
 

@@ -253,8 +253,9 @@ public sealed class PostgresWorkspaceStore : IWorkspaceStore, IAsyncDisposable, 
             }
             catch (Exception e)
             {
-                // The work's own failure is its answer; nothing was written.
-                return e;
+                // The work's own failure is its answer (nothing was written), unless it is the database's: a query the
+                // work made failed because the connection or the server did.
+                return IsUnavailable(e) ? Unusable(e) : e;
             }
 
             if (changes is { IsEmpty: false })

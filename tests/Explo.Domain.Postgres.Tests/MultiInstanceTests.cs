@@ -1,0 +1,105 @@
+using Npgsql;
+
+namespace Explo.Domain.Postgres.Tests;
+
+/// <summary>Two store instances (two service graphs) on one database: what one commits, the other sees and respects.</summary>
+public sealed class MultiInstanceTests : IDisposable
+{
+    private readonly PostgresSchema _schema = PostgresCluster.NewSchema();
+    private readonly PostgresWorkspaceStore _storeA;
+    private readonly PostgresWorkspaceStore _storeB;
+    private readonly ExploService _a;
+    private readonly ExploService _b;
+    private readonly Caller _admin = Caller.Administrator();
+
+    public MultiInstanceTests()
+    {
+        _storeA = new PostgresWorkspaceStore(_schema.ConnectionString);
+        _storeB = new PostgresWorkspaceStore(_schema.ConnectionString);
+        _a = new ExploService(_storeA);
+        _b = new ExploService(_storeB);
+    }
+
+    public void Dispose()
+    {
+        _storeA.Dispose();
+        _storeB.Dispose();
+        _schema.Dispose();
+    }
+
+    [Fact]
+    public async Task Sixteen_concurrent_get_or_creates_of_one_id_on_two_instances_create_exactly_one_customer()
+    {
+        Assert.True((await _a.InitializeWorkspaceAsync(_admin)).IsSuccess);
+        using var start = new ManualResetEventSlim();
+        var calls = Enumerable.Range(0, 16).Select(i => Task.Run(async () =>
+        {
+            start.Wait();
+            return await (i % 2 == 0 ? _a : _b).GetOrCreateCustomerAsync(_admin, new CreateCustomerRequest("acme"));
+        })).ToList();
+        start.Set();
+        var results = await Task.WhenAll(calls);
+
+        Assert.All(results, r => Assert.True(r.IsSuccess, r.ToString()));
+        Assert.Single(results, r => r.SuccessValue.IsNew);
+        Assert.Single(results.Select(r => r.SuccessValue.Customer.Id).Distinct());
+        Assert.Equal(1L, Scalar("SELECT count(*) FROM customers"));
+        Assert.Equal(1L, Scalar("SELECT count(*) FROM events WHERE kind = 'customer_created'"));
+    }
+
+    [Fact]
+    public async Task A_change_on_one_instance_is_seen_by_the_next_read_of_the_other()
+    {
+        Assert.True((await _a.InitializeWorkspaceAsync(_admin)).IsSuccess);
+        Assert.True((await _a.GetOrCreateCustomerAsync(_admin, new CreateCustomerRequest("acme") { Name = "Before" })).IsSuccess);
+        Assert.Equal("Before", (await _b.GetCustomerAsync(_admin, "acme")).SuccessValue.Name);
+
+        Assert.True((await _a.UpdateCustomerAsync(_admin, new UpdateCustomerRequest("acme") { Name = "After" })).IsSuccess);
+        var seen = (await _b.GetCustomerAsync(_admin, "acme")).SuccessValue;
+        Assert.Equal("After", seen.Name);
+        Assert.Equal(2, seen.Version);
+
+        // And back: B's change (a new tag, a new customer) is A's next read, the workspace included.
+        Assert.True((await _b.CreateGroupTagAsync(_admin, "vip")).IsSuccess);
+        Assert.True((await _b.GetOrCreateCustomerAsync(_admin, new CreateCustomerRequest("beta") { GroupTags = ["vip"] })).IsSuccess);
+        Assert.Equal("vip", Assert.Single((await _a.GetCustomerAsync(_admin, "beta")).SuccessValue.GroupTags));
+        Assert.Equal(2, (await _a.ListCustomersAsync(_admin, new CustomerFilter())).SuccessValue.Count);
+    }
+
+    [Fact]
+    public async Task A_cascading_delete_on_one_instance_racing_new_children_on_the_other_leaves_no_orphan()
+    {
+        Assert.True((await _a.InitializeWorkspaceAsync(_admin)).IsSuccess);
+        Assert.True((await _a.AddLevelAsync(_admin, "Team", after: "Customer")).IsSuccess);
+        for (var round = 0; round < 5; round++)
+        {
+            var root = (await _a.GetOrCreateCustomerAsync(_admin, new CreateCustomerRequest($"root{round}"))).SuccessValue.Customer;
+            using var start = new ManualResetEventSlim();
+            var children = Enumerable.Range(0, 6).Select(i => Task.Run(async () =>
+            {
+                start.Wait();
+                return await _b.GetOrCreateCustomerAsync(_admin, new CreateCustomerRequest($"child{round}-{i}") { ParentProvidedId = $"root{round}", HierarchyLevelName = "Team" });
+            })).ToList();
+            var delete = Task.Run(async () =>
+            {
+                start.Wait();
+                return await _a.DeleteCustomerAsync(_admin, new DeleteCustomerRequest(root.Token, Cascade: true));
+            });
+            start.Set();
+            await Task.WhenAll(children);
+            Assert.True((await delete).IsSuccess, (await delete).ToString());
+
+            // Each child was either created before the delete (and deleted with it) or refused after it: none is left.
+            Assert.Equal(0L, Scalar("SELECT count(*) FROM customers c WHERE c.parent IS NOT NULL AND NOT EXISTS (SELECT 1 FROM customers p WHERE p.id = c.parent)"));
+            Assert.Equal(0L, Scalar($"SELECT count(*) FROM customers WHERE provided_id LIKE 'child{round}-%'"));
+        }
+    }
+
+    private long Scalar(string sql)
+    {
+        using var connection = new NpgsqlConnection(_schema.ConnectionString);
+        connection.Open();
+        using var command = new NpgsqlCommand(sql, connection);
+        return (long)command.ExecuteScalar()!;
+    }
+}

@@ -1,0 +1,270 @@
+using Explo.Domain.ContractTests;
+using Explo.Domain.Ports;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Explo.Domain.Postgres.Tests;
+
+/// <summary>What the PostgreSQL store promises beyond the contract suites: exactness, its schema, its errors, DI.</summary>
+public sealed class PostgresStoreTests : IDisposable
+{
+    private readonly PostgresSchema _schema = PostgresCluster.NewSchema();
+    private readonly Caller _admin = Caller.Administrator();
+
+    public void Dispose() => _schema.Dispose();
+
+    private static ExploService Service(IWorkspaceStore store) =>
+        new(store, new ExploServiceOptions { TimeProvider = new ManualTimeProvider(new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.Zero)), TokenGenerator = new SequentialTokenGenerator() });
+
+    [Fact]
+    public async Task Awkward_properties_and_mapping_round_trip_byte_for_byte_across_a_reopen()
+    {
+        const string properties = """
+            {"z-first": 1, "a.b": 1, "$dollar": "x", "with space": null, "ünïcødé 键": [1, 2.50, {"deep": {"er": true}}], "key \"quoted\" \\ back": "k",
+             "big": 123456789012345678901234567890, "precise": 0.1000000000000000055511151231257827, "huge": 1e400, "neg": -0,
+             "exp": 1.0E-7, "s": "line\nbreak \"quoted\" \u0000 nul", "emoji 🦄": "🦄"}
+            """;
+        var exact = PropertyMap.ToJson(PropertyMap.Parse(properties));
+        string before;
+        using (var store = new PostgresWorkspaceStore(_schema.ConnectionString))
+        {
+            var service = Service(store);
+            Assert.True((await service.AddDataSourceAsync(_admin, new AddDataSourceRequest("ds-1", "40", "Main", ["Production"]))).IsSuccess);
+            Assert.True((await service.CreateGroupTagAsync(_admin, "Tag.With$Odd chars")).IsSuccess);
+            Assert.True((await service.AddLevelAsync(_admin, "Team", after: "Customer")).IsSuccess);
+            Assert.True((await service.CreateApiTokenAsync(_admin, new CreateApiTokenRequest("Production", ReadOnly: true, "reader"))).IsSuccess);
+            var created = await service.GetOrCreateCustomerAsync(_admin, new CreateCustomerRequest("root") { Properties = PropertyMap.Parse(properties), Mapping = OrderedMap.Of(("40", "ds-1"), ("134", "opaque/value.$"), ("1", "ü\"\\")), Emails = ["A@Example.com", "a@example.com"], GroupTags = ["Tag.With$Odd chars"], IsDemoGroup = true });
+            Assert.True(created.IsSuccess, created.ToString());
+            Assert.True((await service.GetOrCreateCustomerAsync(_admin, new CreateCustomerRequest("child") { ParentProvidedId = "root", HierarchyLevelName = "Team", Properties = PropertyMap.Parse("""{"a.b": {"over": "ridden"}}""") })).IsSuccess);
+            before = await Describe(service);
+        }
+
+        // The column holds the exact text: jsonb would have rewritten the numbers and the key order.
+        Assert.Equal(exact, Scalar<string>("SELECT properties FROM customers WHERE provided_id = 'root'"));
+        Assert.Equal("""[["40","ds-1"],["134","opaque/value.$"],["1","\u00FC\u0022\\"]]""", Scalar<string>("SELECT mapping FROM customers WHERE provided_id = 'root'"));
+
+        using (var reopened = new PostgresWorkspaceStore(_schema.ConnectionString))
+        {
+            var service = Service(reopened);
+            var after = await Describe(service);
+            Assert.Equal(before, after);
+            var root = (await service.GetCustomerAsync(_admin, "root")).SuccessValue;
+            Assert.Equal(exact, PropertyMap.ToJson(root.Properties));
+            Assert.Equal(["40", "134", "1"], root.Mapping.Select(m => m.Key));
+            foreach (var text in (string[])["123456789012345678901234567890", "0.1000000000000000055511151231257827", "1e400", "-0", "1.0E-7", "2.50", "\"z-first\":1,\"a.b\""])
+            {
+                Assert.Contains(text, after, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    private async Task<string> Describe(ExploService service)
+    {
+        var lines = new List<string>();
+        foreach (var c in (await service.ListCustomersAsync(_admin, new CustomerFilter())).SuccessValue)
+        {
+            lines.Add(string.Join('|', c.Id, c.ProvidedId, c.Name, c.Token, c.IsDemoGroup, string.Join(',', c.Emails), string.Join(',', c.GroupTags),
+                PropertyMap.ToJson(c.Properties), string.Join(',', c.Mapping), c.HierarchyLevel, c.AccessGroup, c.ParentProvidedId,
+                PropertyMap.ToJson(c.ComputedProperties), string.Join(',', c.ComputedMapping), string.Join(',', c.ComputedGroupTags),
+                c.CreatedAt.UtcTicks, c.UpdatedAt.UtcTicks, c.Version));
+        }
+
+        lines.Add(string.Join(',', (await service.ListGroupTagsAsync(_admin)).SuccessValue.Select(t => t.Name)));
+        lines.Add(string.Join(',', (await service.ListLevelsAsync(_admin)).SuccessValue));
+        lines.Add(string.Join(',', (await service.ListApiTokensAsync(_admin)).SuccessValue));
+        lines.Add(System.Text.Json.JsonSerializer.Serialize((await service.ListDataSourcesAsync(_admin)).SuccessValue));
+        return string.Join('\n', lines);
+    }
+
+    [Fact]
+    public void A_new_schema_is_created_at_the_current_version_and_opening_again_changes_nothing()
+    {
+        using (var store = new PostgresWorkspaceStore(_schema.ConnectionString))
+        {
+            Assert.Equal(_schema.Name, store.Schema);
+        }
+
+        Assert.Equal(PostgresWorkspaceStore.SchemaVersion, Scalar<int>("SELECT version FROM explo_schema"));
+        using (new PostgresWorkspaceStore(_schema.ConnectionString))
+        {
+        }
+
+        Assert.Equal(1L, Scalar<long>("SELECT count(*) FROM explo_schema"));
+        Assert.Equal(PostgresWorkspaceStore.SchemaVersion, Scalar<int>("SELECT version FROM explo_schema"));
+    }
+
+    [Fact]
+    public void Instances_opening_a_new_database_together_create_its_schema_once()
+    {
+        var stores = new PostgresWorkspaceStore[6];
+        Parallel.For(0, stores.Length, i => stores[i] = new PostgresWorkspaceStore(_schema.ConnectionString));
+        foreach (var store in stores)
+        {
+            store.Dispose();
+        }
+
+        Assert.Equal(PostgresWorkspaceStore.SchemaVersion, Scalar<int>("SELECT version FROM explo_schema"));
+    }
+
+    [Fact]
+    public void A_database_written_by_a_newer_schema_is_refused_with_one_sentence()
+    {
+        using (new PostgresWorkspaceStore(_schema.ConnectionString))
+        {
+        }
+
+        Execute("UPDATE explo_schema SET version = version + 1");
+        var error = Assert.Throws<PostgresStoreException>(() => new PostgresWorkspaceStore(_schema.ConnectionString));
+        Assert.Contains("newer", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"schema {PostgresWorkspaceStore.SchemaVersion + 1}", error.Message, StringComparison.Ordinal);
+        AssertOneSentence(error);
+        Assert.Equal(PostgresWorkspaceStore.SchemaVersion + 1, Scalar<int>("SELECT version FROM explo_schema"));
+    }
+
+    [Fact]
+    public void A_malformed_connection_string_is_one_sentence()
+    {
+        var error = Assert.Throws<PostgresStoreException>(() => new PostgresWorkspaceStore("Host=localhost;Port=not-a-port;Bogus Key=1"));
+        Assert.StartsWith("The PostgreSQL connection string is not valid", error.Message, StringComparison.Ordinal);
+        AssertOneSentence(error);
+    }
+
+    [Fact]
+    public void A_server_that_is_down_is_one_sentence_naming_it()
+    {
+        int port;
+        using (var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        }
+
+        var error = Assert.Throws<PostgresStoreException>(() => new PostgresWorkspaceStore($"Host=127.0.0.1;Port={port};Username=explo;Database=explo;Timeout=5"));
+        Assert.Contains($"127.0.0.1:{port}/explo", error.Message, StringComparison.Ordinal);
+        AssertOneSentence(error);
+    }
+
+    [Fact]
+    public void A_missing_database_and_a_missing_permission_are_one_sentence_each()
+    {
+        var admin = new NpgsqlConnectionStringBuilder(PostgresCluster.AdminConnectionString);
+        var missing = new NpgsqlConnectionStringBuilder(admin.ConnectionString) { Database = "no_such_database" };
+        var error = Assert.Throws<PostgresStoreException>(() => new PostgresWorkspaceStore(missing.ConnectionString));
+        Assert.Contains("no_such_database", error.Message, StringComparison.Ordinal);
+        AssertOneSentence(error);
+
+        // A login that may use the schema but not create tables in it.
+        var role = "r_" + Guid.NewGuid().ToString("N");
+        Execute($"CREATE ROLE {role} LOGIN; GRANT USAGE ON SCHEMA {_schema.Name} TO {role}");
+        try
+        {
+            var limited = new NpgsqlConnectionStringBuilder(_schema.ConnectionString) { Username = role };
+            error = Assert.Throws<PostgresStoreException>(() => new PostgresWorkspaceStore(limited.ConnectionString));
+            Assert.Contains("permission denied", error.Message, StringComparison.Ordinal);
+            AssertOneSentence(error);
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            Execute($"DROP OWNED BY {role}; DROP ROLE {role}");
+        }
+    }
+
+    [Fact]
+    public async Task UsePostgres_chooses_the_store_and_the_container_owns_it()
+    {
+        var provider = new ServiceCollection().AddExploDomain().UsePostgres(_schema.ConnectionString).Services.BuildServiceProvider();
+        await using (provider.ConfigureAwait(false))
+        {
+            Assert.Same(provider.GetRequiredService<PostgresWorkspaceStore>(), provider.GetRequiredService<IWorkspaceStore>());
+            Assert.True((await provider.GetRequiredService<IWorkspaceAdmin>().InitializeWorkspaceAsync(_admin)).IsSuccess);
+            Assert.True((await provider.GetRequiredService<ICustomerService>().GetOrCreateCustomerAsync(_admin, new CreateCustomerRequest("acme"))).IsSuccess);
+        }
+
+        using var reopened = new PostgresWorkspaceStore(_schema.ConnectionString);
+        Assert.True((await new ExploService(reopened).GetCustomerAsync(_admin, "acme")).IsSuccess);
+    }
+
+    [Fact]
+    public async Task A_unit_cancelled_before_it_starts_changes_nothing_and_a_closed_store_refuses_units()
+    {
+        var store = new PostgresWorkspaceStore(_schema.ConnectionString);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await store.WriteAsync(_ => new WriteDecision<int>(1, null), cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await store.ReadAsync(_ => 1, cancelled.Token));
+        store.Dispose();
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await store.WriteAsync(_ => new WriteDecision<int>(1, null)));
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await store.ReadAsync(_ => 1));
+    }
+
+    [Fact]
+    public async Task A_connection_killed_mid_transaction_applies_nothing_and_the_next_unit_works()
+    {
+        // The store's connections carry a name of their own, so only this test's backends are terminated.
+        var name = "explo-kill-" + Guid.NewGuid().ToString("N")[..8];
+        var connectionString = new NpgsqlConnectionStringBuilder(_schema.ConnectionString) { ApplicationName = name }.ConnectionString;
+        using var store = new PostgresWorkspaceStore(connectionString);
+        var service = Service(store);
+        Assert.True((await service.InitializeWorkspaceAsync(_admin)).IsSuccess);
+        var before = Scalar<long>("SELECT count(*) FROM events");
+
+        var killed = await Assert.ThrowsAsync<PostgresStoreException>(async () => await store.WriteAsync(reader =>
+        {
+            // The work has read in the transaction (it holds the writers' lock); its connection dies before the change
+            // set is applied and committed.
+            var workspace = reader.Workspace!;
+            var customer = new Customer(new CustomerId(reader.LastCustomerId + 1), "ghost", "ghost", new string('a', 64), false, [], [], PropertyMap.Empty, OrderedMap<string>.Empty, workspace.Levels[0].Id, workspace.AccessGroups[0].Id, null, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, 1);
+            Execute($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '{name}' AND state = 'idle in transaction'");
+            return new WriteDecision<int>(1, new ChangeSet(null, [], [customer], [new CustomerCreated(customer.Id, "ghost", customer.AccessGroupId, null) { OccurredAt = DateTimeOffset.UnixEpoch }]));
+        }));
+        AssertOneSentence(killed);
+        Assert.Contains(store.Target, killed.Message, StringComparison.Ordinal);
+        Assert.Equal(0L, Scalar<long>("SELECT count(*) FROM customers"));
+        Assert.Equal(before, Scalar<long>("SELECT count(*) FROM events"));
+
+        // The pool drops the dead connection: the next unit runs on a new one.
+        var created = await service.GetOrCreateCustomerAsync(_admin, new CreateCustomerRequest("alive"));
+        Assert.True(created.IsSuccess, created.ToString());
+        Assert.Equal(1L, Scalar<long>("SELECT count(*) FROM customers"));
+    }
+
+    [Fact]
+    public async Task A_connection_killed_while_the_work_reads_is_the_store_s_failure_in_one_sentence()
+    {
+        var name = "explo-kill-" + Guid.NewGuid().ToString("N")[..8];
+        var connectionString = new NpgsqlConnectionStringBuilder(_schema.ConnectionString) { ApplicationName = name }.ConnectionString;
+        using var store = new PostgresWorkspaceStore(connectionString);
+        var killed = await Assert.ThrowsAsync<PostgresStoreException>(async () => await store.WriteAsync(reader =>
+        {
+            _ = reader.Workspace;
+            Execute($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '{name}' AND state = 'idle in transaction'");
+            return new WriteDecision<long>(reader.LastCustomerId, null);
+        }));
+        AssertOneSentence(killed);
+        Assert.Equal(0L, await store.ReadAsync(reader => reader.LastCustomerId));
+    }
+
+    private static void AssertOneSentence(Exception error)
+    {
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.EndsWith(".", error.Message, StringComparison.Ordinal);
+        Assert.Single(error.Message.Split(". "));
+    }
+
+    private T Scalar<T>(string sql)
+    {
+        using var connection = new NpgsqlConnection(_schema.ConnectionString);
+        connection.Open();
+        using var command = new NpgsqlCommand(sql, connection);
+        return (T)command.ExecuteScalar()!;
+    }
+
+    private void Execute(string sql)
+    {
+        using var connection = new NpgsqlConnection(_schema.ConnectionString);
+        connection.Open();
+        using var command = new NpgsqlCommand(sql, connection);
+        command.ExecuteNonQuery();
+    }
+}
