@@ -49,6 +49,7 @@ internal sealed class ExploEndpoint
             StatusCodes.Status429TooManyRequests,
             StatusCodes.Status431RequestHeaderFieldsTooLarge,
             StatusCodes.Status500InternalServerError,
+            StatusCodes.Status503ServiceUnavailable,
         };
         if (Body is not null)
         {

@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
+using Explo.Domain.Ports;
+
 namespace Explo.Domain.Http;
 
 /// <summary>
@@ -156,6 +158,21 @@ internal static class ExploGate
             {
                 context.Response.Headers.Connection = "close";
                 await JsonOut.Error(context, bad.StatusCode, ErrorCodes.BadRequest, $"The request could not be read (HTTP {bad.StatusCode}); send it again whole.");
+            }
+        }
+        else if (exception is StoreUnavailableException)
+        {
+            // The store can't be reached (a database server restarting): nothing was applied, and the same request
+            // may succeed in a moment. The cause, which names the server, is for the log only.
+            Log.RequestStoreUnavailable(logger, request.Method, request.Path.Value ?? string.Empty, exception);
+            if (!context.Response.HasStarted)
+            {
+                context.Response.Headers.RetryAfter = "1";
+                await JsonOut.Error(context, StatusCodes.Status503ServiceUnavailable, ErrorCodes.StoreUnavailable, "The store can't be reached right now; nothing was changed. Try again shortly.");
+            }
+            else
+            {
+                context.Abort();
             }
         }
         else

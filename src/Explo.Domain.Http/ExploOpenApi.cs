@@ -30,7 +30,7 @@ internal static class ExploOpenApi
         [StatusCodes.Status429TooManyRequests] = "Too many requests for this token (or, without a valid token, this address); see Retry-After.",
         [StatusCodes.Status431RequestHeaderFieldsTooLarge] = "The request's headers are over 32 KiB.",
         [StatusCodes.Status500InternalServerError] = "The server failed; the cause is in its log, never in the answer.",
-        [StatusCodes.Status503ServiceUnavailable] = "The store can't be read.",
+        [StatusCodes.Status503ServiceUnavailable] = "The store can't be reached right now (nothing was applied); see Retry-After.",
     };
 
     /// <summary>Configures the document.</summary>

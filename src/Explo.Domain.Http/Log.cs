@@ -22,4 +22,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Error, Message = "The health check could not read the store.")]
     public static partial void StoreUnavailable(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "{Method} {Path} was answered 503: the store can't be reached.")]
+    public static partial void RequestStoreUnavailable(ILogger logger, string method, string path, Exception exception);
 }

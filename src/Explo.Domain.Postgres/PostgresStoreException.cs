@@ -5,7 +5,7 @@ namespace Explo.Domain.Postgres;
 /// or a permission is refused, the search path names no schema, or the database holds a newer Explo schema. The message
 /// is one sentence naming the database and the problem, fit to print as it is.
 /// </summary>
-public sealed class PostgresStoreException : Exception
+public sealed class PostgresStoreException : Explo.Domain.Ports.StoreUnavailableException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="message">What is wrong, naming the database.</param>

@@ -52,6 +52,51 @@ public sealed partial class PostgresServerTests
     }
 
     [Fact]
+    public async Task While_PostgreSQL_restarts_requests_get_503_and_they_succeed_again_once_it_is_back_without_a_server_restart()
+    {
+        using var cluster = PostgresCluster.StartOwn();
+        using var server = TestServer.Start(s => s with { PostgresConnectionString = cluster.ConnectionString });
+        var secret = Secret().Match(server.Announced).Value;
+        using (var created = await Post(server, "api/create_customer/", """{"provided_id":"acme"}""", secret))
+        {
+            Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        }
+
+        cluster.Stop();
+        using (var down = await Post(server, "api/create_customer/", """{"provided_id":"while-down"}""", secret))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
+            Assert.Equal("1", down.Headers.RetryAfter?.ToString());
+            var body = await down.Content.ReadAsStringAsync();
+            Assert.Contains("\"error_code\":\"store_unavailable\"", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("127.0.0.1", body, StringComparison.Ordinal); // where the database is stays in the log
+        }
+
+        using (var health = await server.Http.GetAsync("healthz"))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+        }
+
+        cluster.Start();
+        var status = HttpStatusCode.ServiceUnavailable;
+        for (var attempt = 0; attempt < 50 && status != HttpStatusCode.OK; attempt++)
+        {
+            // The first requests may still meet connections the restart cut; each is answered 503 and the next retried.
+            using var again = await Post(server, "api/get_customer/", """{"provided_id":"acme"}""", secret);
+            status = again.StatusCode;
+            Assert.True(status is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, $"answered {status}");
+            if (status != HttpStatusCode.OK)
+            {
+                await Task.Delay(200);
+            }
+        }
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        using var afterwards = await Post(server, "api/get_customer/", """{"provided_id":"while-down"}""", secret);
+        Assert.Equal(HttpStatusCode.NotFound, afterwards.StatusCode); // the refused create changed nothing
+    }
+
+    [Fact]
     public async Task A_database_that_can_t_be_reached_stops_the_server_with_one_sentence()
     {
         using var output = new StringWriter();

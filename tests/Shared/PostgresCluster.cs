@@ -109,6 +109,36 @@ public static class PostgresCluster
         }
     }
 
+    /// <summary>
+    /// Starts a cluster of the caller's own (its own folder and port, from the installed binaries even when
+    /// <see cref="Variable"/> names a server), which it may stop and start again, for a test of a server that goes away
+    /// and comes back. Disposing it stops it and removes its folder.
+    /// </summary>
+    /// <returns>The cluster, running.</returns>
+    public static OwnCluster StartOwn()
+    {
+        var bin = FindBinaries();
+        var folder = Directory.CreateTempSubdirectory("explo-pg-own-").FullName;
+        var asRoot = Environment.UserName == "root" || GetUid() == 0;
+        var data = Path.Combine(folder, "data");
+        if (asRoot)
+        {
+            Run("chown", ["postgres:", folder], folder, false);
+        }
+
+        Run(Path.Combine(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"], folder, asRoot);
+        var port = FreePort();
+        var options = $"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+        var cluster = new OwnCluster(
+            new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = port, Username = "postgres", Database = "postgres" }.ConnectionString,
+            start: () => Run(Path.Combine(bin, "pg_ctl"), ["-D", data, "-l", Path.Combine(folder, "server.log"), "-w", "-t", "60", "-o", options, "start"], folder, asRoot),
+            stop: () => Run(Path.Combine(bin, "pg_ctl"), ["-D", data, "-m", "fast", "-w", "stop"], folder, asRoot),
+            remove: () => TryDelete(folder));
+        StartWatchdog(Path.Combine(bin, "pg_ctl"), folder, asRoot);
+        cluster.Start();
+        return cluster;
+    }
+
     /// <summary>The bin folder of the highest installed PostgreSQL version; fails (never skips) when none is.</summary>
     private static string FindBinaries()
     {
@@ -264,5 +294,46 @@ public sealed record PostgresSchema(string Name, string ConnectionString) : IDis
         {
             // The server is going away with the process.
         }
+    }
+}
+
+/// <summary>A PostgreSQL cluster of one test's own (<see cref="PostgresCluster.StartOwn"/>), which it may stop and start.</summary>
+public sealed class OwnCluster(string connectionString, Action start, Action stop, Action remove) : IDisposable
+{
+    private bool _running;
+
+    /// <summary>A superuser's connection string to its <c>postgres</c> database.</summary>
+    public string ConnectionString { get; } = connectionString;
+
+    /// <summary>Starts the server (waits until it accepts connections).</summary>
+    public void Start()
+    {
+        start();
+        _running = true;
+    }
+
+    /// <summary>Stops the server (fast shutdown: open connections are cut), keeping its data.</summary>
+    public void Stop()
+    {
+        stop();
+        _running = false;
+    }
+
+    /// <summary>Stops it if running and removes its folder.</summary>
+    public void Dispose()
+    {
+        if (_running)
+        {
+            try
+            {
+                Stop();
+            }
+            catch (InvalidOperationException)
+            {
+                // Gone already; the folder goes anyway.
+            }
+        }
+
+        remove();
     }
 }

@@ -134,6 +134,9 @@ public static class ErrorCodes
     /// <summary>500 (HTTP): the server failed to handle the request; the cause is in its log only.</summary>
     public const string InternalError = "internal_error";
 
+    /// <summary>503 (HTTP): the store can't be reached right now (nothing was applied); see <c>Retry-After</c>.</summary>
+    public const string StoreUnavailable = "store_unavailable";
+
     // Never answered.
 
     /// <summary>
