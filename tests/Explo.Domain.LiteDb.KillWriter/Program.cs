@@ -1,4 +1,4 @@
-// Usage: KillWriter <database file> <seed> [writers]
+// Usage: KillWriter <database file, or a PostgreSQL connection string (Host=...)> <seed> [writers]
 // Writes customers (roots, children, property updates, moves) through the service, forever, from <writers> concurrent
 // loops (1 by default; several make the store commit their units in groups), and after each acknowledged write prints
 // "ack <provided_id> <version> <token>" on its own line. The parent test kills it.
@@ -6,8 +6,10 @@ using System.Globalization;
 using Explo.Domain;
 using Explo.Domain.LiteDb;
 
-using var store = new LiteDbWorkspaceStore(args[0]);
-var service = new ExploService(store);
+using var store = args[0].Contains("Host=", StringComparison.Ordinal)
+    ? (IDisposable)new Explo.Domain.Postgres.PostgresWorkspaceStore(args[0])
+    : new LiteDbWorkspaceStore(args[0]);
+var service = new ExploService((Explo.Domain.Ports.IWorkspaceStore)store);
 var admin = Caller.Administrator();
 var seed = int.Parse(args[1], CultureInfo.InvariantCulture);
 var writers = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1;
