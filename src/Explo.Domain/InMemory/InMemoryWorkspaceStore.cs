@@ -15,6 +15,10 @@ public sealed class InMemoryWorkspaceStore : IWorkspaceStore
     private readonly Dictionary<string, CustomerId> _byToken = new(StringComparer.Ordinal);
     private readonly Dictionary<CustomerId, SortedSet<long>> _children = [];
     private readonly List<DomainEvent> _events = [];
+
+    // Events copied from another store, kept as stored (the store keeps its own events as domain objects, and the core
+    // may not serialise them, so it is no event archive).
+    private readonly List<StoredEvent> _copiedEvents = [];
     private readonly GroupTagSet _tags = new();
     private Workspace? _workspace;
     private long _lastCustomerId;
@@ -142,6 +146,7 @@ public sealed class InMemoryWorkspaceStore : IWorkspaceStore
         }
 
         CheckGroupTags(changes);
+        Guard.That(changes.CopiedEvents.Count == 0 || (_events.Count == 0 && _copiedEvents.Count == 0 && IsNumberedFromOne(changes.CopiedEvents)), "A change set copies events into a store that has events, or with gaps");
         foreach (var id in deleted)
         {
             if (_children.TryGetValue(id, out var kids))
@@ -177,7 +182,26 @@ public sealed class InMemoryWorkspaceStore : IWorkspaceStore
             _lastCustomerId = Math.Max(_lastCustomerId, customer.Id.Value);
         }
 
+        if (changes.LastCustomerId is { } mark)
+        {
+            _lastCustomerId = Math.Max(_lastCustomerId, mark);
+        }
+
+        _copiedEvents.AddRange(changes.CopiedEvents);
         _events.AddRange(changes.Events);
+    }
+
+    private static bool IsNumberedFromOne(IReadOnlyList<StoredEvent> events)
+    {
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (events[i].Sequence != i + 1)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Each tag is upserted once, and after the change set no two tags share a name.</summary>
