@@ -87,7 +87,7 @@ internal static class CopyCommand
             }
 
             var elapsed = Stopwatch.GetElapsedTime(started);
-            cli.Error.WriteLine($"Wrote in {elapsed.TotalSeconds:0.0} s in all.");
+            cli.Error.WriteLine($"Done in {elapsed.TotalSeconds:0.0} s.");
             cli.Output.WriteLine($"Copied {snapshot.Customers.Count} customers, {snapshot.Tags.Count} group tags and {events.Count} events from {reading.Name} to {writing.Name}.");
             return 0;
         });
