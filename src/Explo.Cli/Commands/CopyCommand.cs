@@ -78,9 +78,19 @@ internal static class CopyCommand
             };
 
             // Checked again inside the unit: a writer that came in since the first check makes the copy write nothing.
-            var written = await writing.Store.WriteAsync(
-                r => IsEmpty(r) ? new WriteDecision<bool>(true, changes) : new WriteDecision<bool>(false, null),
-                CancellationToken.None);
+            bool written;
+            try
+            {
+                written = await writing.Store.WriteAsync(
+                    r => IsEmpty(r) ? new WriteDecision<bool>(true, changes) : new WriteDecision<bool>(false, null),
+                    CancellationToken.None);
+            }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+            {
+                // The target refused the change set (events it already holds, a broken source): it holds nothing of it.
+                throw new DomainFailure($"Nothing was copied into {writing.Name}: {e.Message}");
+            }
+
             if (!written)
             {
                 throw new DomainFailure($"The target {writing.Name} is not empty: a copy goes only into a store without a workspace, customers or events.");
