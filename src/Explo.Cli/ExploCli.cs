@@ -81,6 +81,7 @@ public static class ExploCli
         root.Subcommands.Add(ValidateCommand.Create(cli));
         root.Subcommands.Add(RotateCommand.Create(cli));
         root.Subcommands.Add(StatsCommand.Create(cli));
+        root.Subcommands.Add(CopyCommand.Create(cli));
         return root;
     }
 }

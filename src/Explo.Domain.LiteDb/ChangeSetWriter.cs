@@ -56,7 +56,15 @@ internal sealed class ChangeSetWriter(StoreCollections store, EventLog events, C
             store.RecordLastCustomerId(last);
         }
 
-        return (last, events.Append(changes.Events, marks.LastEventSequence));
+        // A copy carries its source's mark, which may be above every stored id (the highest ones deleted there).
+        if (changes.LastCustomerId is { } carried && carried > last)
+        {
+            last = carried;
+            store.RecordLastCustomerId(last);
+        }
+
+        var sequence = events.AppendCopied(changes.CopiedEvents, marks.LastEventSequence);
+        return (last, events.Append(changes.Events, sequence));
     }
 
     /// <summary>
@@ -65,7 +73,7 @@ internal sealed class ChangeSetWriter(StoreCollections store, EventLog events, C
     /// </summary>
     public bool IsAdditive(ChangeSet changes)
     {
-        if (changes.Workspace is not null || changes.DeletedCustomers.Count > 0 || changes.DeletedGroupTags.Count > 0 || changes.UpsertedGroupTags.Count > 0)
+        if (changes.Workspace is not null || changes.LastCustomerId is not null || changes.CopiedEvents.Count > 0 || changes.DeletedCustomers.Count > 0 || changes.DeletedGroupTags.Count > 0 || changes.UpsertedGroupTags.Count > 0)
         {
             return false;
         }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Explo.Domain.Ports;
 using LiteDB;
 
 namespace Explo.Domain.LiteDb;
@@ -55,6 +56,75 @@ internal sealed class EventLog(ILiteCollection<BsonDocument> documents)
 
         documents.InsertBulk(batches);
         return sequence;
+    }
+
+    /// <summary>
+    /// Stores events copied from another store exactly as they were stored, in the open transaction. Only into an empty
+    /// log: their sequences must run from 1 with no gap (as this log numbers its own).
+    /// </summary>
+    /// <returns>The sequence of the last event now stored.</returns>
+    public long AppendCopied(IReadOnlyList<StoredEvent> copied, long lastSequence)
+    {
+        if (copied.Count == 0)
+        {
+            return lastSequence;
+        }
+
+        if (lastSequence != 0)
+        {
+            throw new InvalidOperationException("Events are copied only into a store that holds none.");
+        }
+
+        var batches = new List<BsonDocument>();
+        var sequence = 0L;
+        foreach (var chunk in copied.Chunk(EventsPerDocument))
+        {
+            var list = new BsonArray();
+            foreach (var e in chunk)
+            {
+                if (e.Sequence != ++sequence)
+                {
+                    throw new InvalidOperationException($"Copied events must be numbered 1, 2, 3, ... with no gap; event {e.Sequence} came where {sequence} was expected.");
+                }
+
+                list.Add(new BsonDocument { ["kind"] = e.Kind, ["at"] = e.OccurredAt.UtcTicks, ["data"] = e.Json });
+            }
+
+            batches.Add(Batch(sequence - chunk.Length + 1, list));
+        }
+
+        documents.InsertBulk(batches);
+        return sequence;
+    }
+
+    /// <summary>The stored events with a sequence above <paramref name="after"/>, oldest first, at most <paramref name="limit"/>.</summary>
+    public IReadOnlyList<StoredEvent> Read(long after, int limit)
+    {
+        // A batch document's id is its first event's sequence: start with the document that holds event after + 1.
+        var start = documents.Query().Where(Query.LTE("_id", after + 1)).OrderByDescending("_id").Limit(1).FirstOrDefault() is { } first
+            ? first["_id"].AsInt64
+            : 0;
+        var found = new List<StoredEvent>(Math.Min(limit, EventsPerDocument));
+        foreach (var d in documents.Query().Where(Query.GTE("_id", start)).OrderBy("_id").ToEnumerable())
+        {
+            var list = d[List].AsArray;
+            for (var i = 0; i < list.Count && found.Count < limit; i++)
+            {
+                var sequence = d["_id"].AsInt64 + i;
+                if (sequence > after)
+                {
+                    var e = list[i];
+                    found.Add(new StoredEvent(sequence, e["kind"].AsString, new DateTimeOffset(e["at"].AsInt64, TimeSpan.Zero), e["data"].AsString));
+                }
+            }
+
+            if (found.Count >= limit)
+            {
+                break;
+            }
+        }
+
+        return found;
     }
 
     /// <summary>Every stored event, oldest first.</summary>

@@ -29,7 +29,7 @@ namespace Explo.Domain.LiteDb;
 /// before it is on disk; its writer is not answered before.</item>
 /// </list>
 /// </summary>
-public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable, IAsyncDisposable
+public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IEventArchive, IDisposable, IAsyncDisposable
 {
     /// <summary>How many customers a store keeps in memory unless told otherwise.</summary>
     public const int DefaultCachedCustomers = 50_000;
@@ -540,6 +540,26 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IDisposable, IAsyncD
     /// <summary>The stored domain events, oldest first.</summary>
     /// <returns>Each event's sequence number, kind, time and JSON body.</returns>
     public IReadOnlyList<StoredEvent> ReadEvents() => Read(_ => _events.ReadAll());
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<StoredEvent>> ReadEventsAsync(long after, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(after);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<IReadOnlyList<StoredEvent>>(cancellationToken);
+        }
+
+        try
+        {
+            return new ValueTask<IReadOnlyList<StoredEvent>>(Read(_ => _events.Read(after, limit)));
+        }
+        catch (Exception e)
+        {
+            return ValueTask.FromException<IReadOnlyList<StoredEvent>>(e);
+        }
+    }
 
     /// <summary>How many domain events are stored.</summary>
     /// <returns>The count.</returns>

@@ -26,6 +26,11 @@ internal static class ChangeSetWriter
         "SELECT (SELECT COALESCE(max(sequence), 0) FROM events) + e.n, e.kind, e.ticks, e.json " +
         "FROM unnest($1::text[], $2::bigint[], $3::text[]) WITH ORDINALITY AS e(kind, ticks, json, n)";
 
+    public const string AppendCopiedEvents =
+        "INSERT INTO events (sequence, kind, occurred_ticks, json) " +
+        "SELECT e.sequence, e.kind, e.ticks, e.json FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[]) AS e(sequence, kind, ticks, json) " +
+        "WHERE NOT EXISTS (SELECT 1 FROM events)";
+
     /// <summary>Writes <paramref name="changes"/>; <paramref name="lastCustomerId"/> is the high-water mark before it.</summary>
     public static void Apply(NpgsqlConnection connection, ChangeSet changes, long lastCustomerId)
     {
@@ -65,6 +70,17 @@ internal static class ChangeSetWriter
                 }
             });
 
+        // A copy carries its source's high-water mark, which may be above every stored id.
+        if (changes.LastCustomerId is { } carried)
+        {
+            Execute(connection, "UPDATE explo_state SET last_customer_id = GREATEST(last_customer_id, $1)", carried);
+        }
+
+        if (changes.CopiedEvents.Count > 0)
+        {
+            AppendCopied(connection, changes.CopiedEvents);
+        }
+
         if (changes.Events.Count > 0)
         {
             Execute(
@@ -73,6 +89,28 @@ internal static class ChangeSetWriter
                 changes.Events.Select(e => e.Kind).ToArray(),
                 changes.Events.Select(e => e.OccurredAt.UtcTicks).ToArray(),
                 changes.Events.Select(StoredJson.Event).ToArray());
+        }
+    }
+
+    /// <summary>Stores copied events exactly, with their own sequences: only into an empty events table, numbered from 1.</summary>
+    private static void AppendCopied(NpgsqlConnection connection, IReadOnlyList<StoredEvent> copied)
+    {
+        for (var i = 0; i < copied.Count; i++)
+        {
+            if (copied[i].Sequence != i + 1)
+            {
+                throw new InvalidOperationException($"Copied events must be numbered 1, 2, 3, ... with no gap; event {copied[i].Sequence} came where {i + 1} was expected.");
+            }
+        }
+
+        using var command = new NpgsqlCommand(AppendCopiedEvents, connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = copied.Select(e => e.Sequence).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = copied.Select(e => e.Kind).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = copied.Select(e => e.OccurredAt.UtcTicks).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = copied.Select(e => e.Json).ToArray() });
+        if (command.ExecuteNonQuery() != copied.Count)
+        {
+            throw new InvalidOperationException("Events are copied only into a store that holds none.");
         }
     }
 

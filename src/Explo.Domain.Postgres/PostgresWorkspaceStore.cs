@@ -24,7 +24,7 @@ namespace Explo.Domain.Postgres;
 /// byte for byte. Provided ids, tokens and tag names compare byte-wise (<c>COLLATE "C"</c>).</item>
 /// </list>
 /// </summary>
-public sealed class PostgresWorkspaceStore : IWorkspaceStore, IAsyncDisposable, IDisposable
+public sealed class PostgresWorkspaceStore : IWorkspaceStore, IEventArchive, IAsyncDisposable, IDisposable
 {
     /// <summary>The schema version this adapter writes; a database records its own in <c>explo_schema</c>.</summary>
     public const int SchemaVersion = SchemaMigrations.Version;
@@ -175,6 +175,36 @@ public sealed class PostgresWorkspaceStore : IWorkspaceStore, IAsyncDisposable, 
         }
 
         return new ValueTask<T>(unit.Task);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>One query, without the writers' lock; the events come back exactly as stored.</remarks>
+    public async ValueTask<IReadOnlyList<StoredEvent>> ReadEventsAsync(long after, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(after);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        cancellationToken.ThrowIfCancellationRequested();
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        try
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = new NpgsqlCommand(
+                "SELECT sequence, kind, occurred_ticks, json FROM events WHERE sequence > $1 ORDER BY sequence LIMIT $2", connection);
+            command.Parameters.Add(new NpgsqlParameter { Value = after });
+            command.Parameters.Add(new NpgsqlParameter { Value = limit });
+            await using var reader = await command.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
+            var events = new List<StoredEvent>();
+            while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                events.Add(new StoredEvent(reader.GetInt64(0), reader.GetString(1), new DateTimeOffset(reader.GetInt64(2), TimeSpan.Zero), reader.GetString(3)));
+            }
+
+            return events;
+        }
+        catch (Exception e) when (IsUnavailable(e))
+        {
+            throw Unusable(e);
+        }
     }
 
     /// <summary>How many domain events the database holds.</summary>

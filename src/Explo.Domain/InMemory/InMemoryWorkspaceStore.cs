@@ -7,7 +7,7 @@ namespace Explo.Domain.InMemory;
 /// One lock serialises every unit of work, so readers never see a half-applied change; a change set is validated
 /// against the store's invariants (unique provided ids and tokens, existing parents) before any of it is applied.
 /// </summary>
-public sealed class InMemoryWorkspaceStore : IWorkspaceStore
+public sealed class InMemoryWorkspaceStore : IWorkspaceStore, IEventArchive
 {
     private readonly Lock _gate = new();
     private readonly SortedDictionary<long, Customer> _customers = [];
@@ -15,11 +15,50 @@ public sealed class InMemoryWorkspaceStore : IWorkspaceStore
     private readonly Dictionary<string, CustomerId> _byToken = new(StringComparer.Ordinal);
     private readonly Dictionary<CustomerId, SortedSet<long>> _children = [];
     private readonly List<DomainEvent> _events = [];
+
+    // Events copied from another store, kept as stored; the store's own events follow them.
+    private readonly List<StoredEvent> _copiedEvents = [];
+
+    private static readonly System.Text.Json.JsonSerializerOptions EventJson = new() { PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower };
     private readonly GroupTagSet _tags = new();
     private Workspace? _workspace;
     private long _lastCustomerId;
     private int _waitingReaders;
     private volatile bool _writing;
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Copied events come back as given; the store's own events are numbered after them and serialised as the LiteDB
+    /// store serialises them (snake_case fields). Completes synchronously.
+    /// </remarks>
+    public ValueTask<IReadOnlyList<StoredEvent>> ReadEventsAsync(long after, int limit, CancellationToken cancellationToken = default)
+    {
+        Guard.That(after >= 0 && limit >= 1, "after must be 0 or more and limit at least 1");
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<IReadOnlyList<StoredEvent>>(cancellationToken);
+        }
+
+        return new ValueTask<IReadOnlyList<StoredEvent>>(Read(_ =>
+        {
+            var found = new List<StoredEvent>();
+            for (var sequence = after + 1; found.Count < limit && sequence <= _copiedEvents.Count + _events.Count; sequence++)
+            {
+                var index = (int)(sequence - 1);
+                if (index < _copiedEvents.Count)
+                {
+                    found.Add(_copiedEvents[index]);
+                }
+                else
+                {
+                    var e = _events[index - _copiedEvents.Count];
+                    found.Add(new StoredEvent(sequence, e.Kind, e.OccurredAt, System.Text.Json.JsonSerializer.Serialize(e, e.GetType(), EventJson)));
+                }
+            }
+
+            return (IReadOnlyList<StoredEvent>)found;
+        }));
+    }
 
     /// <summary>Every event committed so far, in order.</summary>
     public IReadOnlyList<DomainEvent> Events
@@ -142,6 +181,7 @@ public sealed class InMemoryWorkspaceStore : IWorkspaceStore
         }
 
         CheckGroupTags(changes);
+        Guard.That(changes.CopiedEvents.Count == 0 || (_events.Count == 0 && _copiedEvents.Count == 0 && IsNumberedFromOne(changes.CopiedEvents)), "A change set copies events into a store that has events, or with gaps");
         foreach (var id in deleted)
         {
             if (_children.TryGetValue(id, out var kids))
@@ -177,7 +217,26 @@ public sealed class InMemoryWorkspaceStore : IWorkspaceStore
             _lastCustomerId = Math.Max(_lastCustomerId, customer.Id.Value);
         }
 
+        if (changes.LastCustomerId is { } mark)
+        {
+            _lastCustomerId = Math.Max(_lastCustomerId, mark);
+        }
+
+        _copiedEvents.AddRange(changes.CopiedEvents);
         _events.AddRange(changes.Events);
+    }
+
+    private static bool IsNumberedFromOne(IReadOnlyList<StoredEvent> events)
+    {
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (events[i].Sequence != i + 1)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Each tag is upserted once, and after the change set no two tags share a name.</summary>

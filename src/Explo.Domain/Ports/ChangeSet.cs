@@ -40,8 +40,26 @@ public sealed class ChangeSet
         init => _upsertedGroupTags = Guard.NotNull(value);
     }
 
+    /// <summary>
+    /// Events copied from another store, kept exactly (sequence, kind, time, JSON) and appended before
+    /// <see cref="Events"/>. Only for a store that holds no events yet: their sequences must run 1, 2, 3, ... with no gap.
+    /// Empty unless a copy sets it.
+    /// </summary>
+    public IReadOnlyList<StoredEvent> CopiedEvents
+    {
+        get => _copiedEvents;
+        init => _copiedEvents = Guard.NotNull(value);
+    }
+
+    /// <summary>
+    /// Raises the customer-id high-water mark to at least this value (a copy carries its source's mark, which is above
+    /// the highest stored id when the highest ids were deleted); null leaves it to the stored customers.
+    /// </summary>
+    public long? LastCustomerId { get; init; }
+
     private readonly IReadOnlyList<GroupTagId> _deletedGroupTags = [];
     private readonly IReadOnlyList<GroupTag> _upsertedGroupTags = [];
+    private readonly IReadOnlyList<StoredEvent> _copiedEvents = [];
 
     /// <summary>Customers to delete (applied before the upserts).</summary>
     public IReadOnlyList<CustomerId> DeletedCustomers { get; }
@@ -53,5 +71,6 @@ public sealed class ChangeSet
     public IReadOnlyList<DomainEvent> Events { get; }
 
     /// <summary>True when the set changes nothing.</summary>
-    public bool IsEmpty => Workspace is null && DeletedGroupTags.Count == 0 && UpsertedGroupTags.Count == 0 && DeletedCustomers.Count == 0 && UpsertedCustomers.Count == 0 && Events.Count == 0;
+    public bool IsEmpty => Workspace is null && DeletedGroupTags.Count == 0 && UpsertedGroupTags.Count == 0 && DeletedCustomers.Count == 0 && UpsertedCustomers.Count == 0 && Events.Count == 0
+        && CopiedEvents.Count == 0 && LastCustomerId is null;
 }

@@ -90,6 +90,13 @@ public sealed class PendingChangesReader : IWorkspaceReader
             return;
         }
 
+        // A copy (copied events, a carried high-water mark) is only valid on an empty store: it is never layered on other
+        // change sets, so the store commits it alone.
+        if (changes.CopiedEvents.Count > 0 || changes.LastCustomerId is not null)
+        {
+            throw new InvalidOperationException("A copy's change set is committed alone.");
+        }
+
         _stagedSets++;
         if (changes.Workspace is not null)
         {
