@@ -22,13 +22,22 @@ public sealed class StoreLogTests : IDisposable
             Assert.True((await service.GetOrCreateCustomerAsync(Caller.Administrator(), new CreateCustomerRequest("one-more"))).IsSuccess);
         }
 
-        Assert.Equal(
-            [
-                (LogLevel.Information, $"Opened the Explo database {path} (schema {LiteDbWorkspaceStore.SchemaVersion})."),
-                (LogLevel.Information, "Committed 1500 customers and 1501 events to " + path),
-                (LogLevel.Information, $"Closed the Explo database {path}."),
-            ],
-            log.Entries.Select(e => (e.Level, e.Message.StartsWith("Committed", StringComparison.Ordinal) ? e.Message[..e.Message.IndexOf(" in ", StringComparison.Ordinal)] : e.Message)));
+        // The import's commit is logged as large, or, on a machine so busy that it took over 500 ms, as slow (a warning
+        // that names the same counts); either way exactly once, between the open and the close.
+        Assert.Equal(3, log.Entries.Count);
+        Assert.Equal((LogLevel.Information, $"Opened the Explo database {path} (schema {LiteDbWorkspaceStore.SchemaVersion})."), log.Entries[0]);
+        var (level, message) = log.Entries[1];
+        if (level == LogLevel.Warning)
+        {
+            Assert.StartsWith($"A commit to {path} took ", message, StringComparison.Ordinal);
+            Assert.Contains("(1500 customers, 1501 events)", message, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Equal((LogLevel.Information, "Committed 1500 customers and 1501 events to " + path), (level, message[..message.IndexOf(" in ", StringComparison.Ordinal)]));
+        }
+
+        Assert.Equal((LogLevel.Information, $"Closed the Explo database {path}."), log.Entries[2]);
     }
 
     /// <summary>Keeps every entry logged to it.</summary>
