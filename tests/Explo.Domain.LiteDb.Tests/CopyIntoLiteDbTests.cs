@@ -1,62 +1,16 @@
-using Explo.Domain.Ports;
+using Explo.Domain.ContractTests;
 
 namespace Explo.Domain.LiteDb.Tests;
 
-/// <summary>The LiteDB store takes a copy: events with their own sequences (only into an empty log), and a raised mark.</summary>
-public sealed class CopyIntoLiteDbTests : IDisposable
+/// <summary>The LiteDB store takes a copy (<see cref="CopyIntoStoreContract{TStore}"/>), on a file of its own.</summary>
+public sealed class CopyIntoLiteDbTests : CopyIntoStoreContract<LiteDbWorkspaceStore>, IDisposable
 {
-    private readonly string _file = Path.Combine(Path.GetTempPath(), $"explo-copy-{Guid.NewGuid():N}.db");
+    private readonly TempDatabase _folder = new();
+    private readonly string _file;
 
-    public void Dispose()
-    {
-        foreach (var file in Directory.GetFiles(Path.GetTempPath(), Path.GetFileNameWithoutExtension(_file) + "*"))
-        {
-            File.Delete(file);
-        }
-    }
+    public CopyIntoLiteDbTests() => _file = _folder.PathOf();
 
-    private static readonly StoredEvent[] Copied =
-    [
-        new(1, "workspace_initialized", new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero).AddTicks(7), "{\"a\": 1e400, \"ключ\": \"ü\"}"),
-        new(2, "customer_created", new DateTimeOffset(2026, 1, 2, 3, 4, 6, TimeSpan.Zero), "{\"id\":1}"),
-    ];
+    public void Dispose() => _folder.Dispose();
 
-    [Fact]
-    public async Task Copied_events_come_back_exactly_and_the_mark_is_raised()
-    {
-        await using var store = new LiteDbWorkspaceStore(_file);
-        await store.WriteAsync(_ => new WriteDecision<bool>(true, new ChangeSet(null, [], [], []) { CopiedEvents = Copied, LastCustomerId = 17 }));
-
-        Assert.Equal(Copied, await store.ReadEventsAsync(0, 10));
-        Assert.Equal([Copied[1]], await store.ReadEventsAsync(1, 10));
-        Assert.Equal(17, await store.ReadAsync(r => r.LastCustomerId));
-
-        // Only into an empty log; nothing of a refused change set is applied.
-        await Assert.ThrowsAnyAsync<InvalidOperationException>(async () =>
-            await store.WriteAsync(_ => new WriteDecision<bool>(true, new ChangeSet(null, [], [], []) { CopiedEvents = Copied, LastCustomerId = 99 })));
-        Assert.Equal(17, await store.ReadAsync(r => r.LastCustomerId));
-        Assert.Equal(2, store.CountEvents());
-    }
-
-    [Fact]
-    public async Task The_copied_mark_and_events_survive_a_reopen()
-    {
-        await using (var store = new LiteDbWorkspaceStore(_file))
-        {
-            await store.WriteAsync(_ => new WriteDecision<bool>(true, new ChangeSet(null, [], [], []) { CopiedEvents = Copied, LastCustomerId = 17 }));
-        }
-
-        await using var reopened = new LiteDbWorkspaceStore(_file);
-        Assert.Equal(17, await reopened.ReadAsync(r => r.LastCustomerId));
-        Assert.Equal(Copied, await reopened.ReadEventsAsync(0, 10));
-    }
-
-    [Fact]
-    public async Task Copied_events_with_a_gap_are_refused()
-    {
-        await using var store = new LiteDbWorkspaceStore(_file);
-        await Assert.ThrowsAnyAsync<InvalidOperationException>(async () =>
-            await store.WriteAsync(_ => new WriteDecision<bool>(true, new ChangeSet(null, [], [], []) { CopiedEvents = [Copied[1]] })));
-        Assert.Empty(await store.ReadEventsAsync(0, 10));
-    }
+    protected override LiteDbWorkspaceStore Open() => new(_file);
 }

@@ -8,7 +8,7 @@ internal static class LiteDbServiceFactory
     public static ServiceUnderTest Create(ExploServiceOptions options)
     {
         var folder = new TempDatabase();
-        var store = new ReopenableStore(folder.PathOf());
+        var store = new ReopenableStore<LiteDbWorkspaceStore>(() => new LiteDbWorkspaceStore(folder.PathOf()), s => s.CountEvents());
         var service = new ExploService(store, options);
         return new ServiceUnderTest
         {

@@ -8,7 +8,7 @@ internal static class PostgresServiceFactory
     public static ServiceUnderTest Create(ExploServiceOptions options)
     {
         var schema = PostgresCluster.NewSchema();
-        var store = new ReopenableStore(schema.ConnectionString);
+        var store = new ReopenableStore<PostgresWorkspaceStore>(() => new PostgresWorkspaceStore(schema.ConnectionString), s => s.CountEvents());
         var service = new ExploService(store, options);
         return new ServiceUnderTest
         {
