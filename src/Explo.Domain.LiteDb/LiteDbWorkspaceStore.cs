@@ -61,7 +61,6 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IEventArchive, IDisp
     private readonly ChangeSetWriter _changes;
     private volatile bool _disposed;
     private int _closing;
-    private volatile bool _committing;
     private long _commits;
 
     /// <summary>Opens (or creates) the database file.</summary>
@@ -467,7 +466,6 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IEventArchive, IDisp
 
             LetWaitingReadersIn();
             _gate.EnterWriteLock();
-            _committing = true;
             try
             {
                 if (!additive)
@@ -484,7 +482,6 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IEventArchive, IDisp
             }
             finally
             {
-                _committing = false;
                 _gate.ExitWriteLock();
             }
         }
@@ -517,10 +514,10 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IEventArchive, IDisp
     /// <summary>
     /// A fair hand-off from one commit to the next: readers that queued behind a commit get in before the next one.
     /// <see cref="ReaderWriterLockSlim"/> wakes the waiting readers when a writer leaves, but a thread that commits again
-    /// at once takes the free lock before the woken readers have run, so they would wait through that commit too. A
-    /// committer that finds readers waiting while no commit runs therefore lets them take the lock first (yielding its
-    /// core meanwhile, for at most 50 ms), then queues as usual (once it waits, new readers queue behind it, so commits
-    /// are not starved either).
+    /// at once takes the free lock before the woken readers have run, so they would wait through that commit too. The
+    /// writer thread (the only one that commits) therefore lets readers it finds waiting take the lock first (yielding
+    /// its core meanwhile, for at most 50 ms), then queues as usual (once it waits, new readers queue behind it, so
+    /// commits are not starved either).
     /// </summary>
     private void LetWaitingReadersIn()
     {
@@ -531,7 +528,7 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IEventArchive, IDisp
 
         var spin = default(SpinWait);
         var deadline = Environment.TickCount64 + 50;
-        while (_gate.WaitingReadCount > 0 && !_committing && Environment.TickCount64 < deadline)
+        while (_gate.WaitingReadCount > 0 && Environment.TickCount64 < deadline)
         {
             spin.SpinOnce();
         }
