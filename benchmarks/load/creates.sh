@@ -22,13 +22,9 @@ lua="$here/create.lua"
 die() { echo "creates.sh: $*" >&2; exit 1; }
 trap 'echo "creates.sh: failed (exit $?) at line $LINENO: $BASH_COMMAND" >&2' ERR
 
-if ! command -v wrk >/dev/null 2>&1; then
-    sudo=()
-    if [ "$(id -u)" -ne 0 ]; then sudo=(sudo); fi
-    echo "Installing wrk from the Debian packages..."
-    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y wrk \
-        || { "${sudo[@]}" apt-get update && DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y wrk; }
-fi
+# shellcheck source=common.sh
+. "$here/common.sh"
+ensure_wrk
 
 if [ -n "${HOST_DLL:-}" ]; then
     dll=$(realpath "$HOST_DLL")
@@ -48,12 +44,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-port=
-for _ in $(seq 1 50); do
-    candidate=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then port=$candidate; break; fi
-done
-[ -n "$port" ] || die "found no free port"
+port=$(free_port)
 base="http://127.0.0.1:$port"
 
 # The database is on the same file system as the temporary folder: say which, since fsync's cost depends on it.
@@ -87,13 +78,7 @@ run_wrk many "$CLIENTS" "$DURATION"
 count=$(curl -fsS -H "Explo-Authorization: Token $TOKEN" "$base/v2/api/customers/?page_size=1" \
     | sed -n 's/.*"total_count": *\([0-9]*\).*/\1/p')
 
-to_ms() {
-    awk -v v="$1" 'BEGIN { n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
-        if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u != "ms") n = -1; printf "%.2f", n }'
-}
-rps() { awk '/^Requests\/sec:/ { print $2 }' "$tmp/wrk-$1.txt"; }
 total() { awk '/requests in/ { print $1 }' "$tmp/wrk-$1.txt"; }
-pct() { to_ms "$(awk -v p="$2%" '$1 == p { print $2 }' "$tmp/wrk-$1.txt")"; }
 
 one=$(rps one); many=$(rps many)
 ratio=$(awk -v a="$many" -v b="$one" 'BEGIN { printf "%.2f", a / b }')

@@ -25,14 +25,9 @@ die() { echo "run.sh: $*" >&2; exit 1; }
 trap 'echo "run.sh: failed (exit $?) at line $LINENO: $BASH_COMMAND" >&2' ERR
 
 # --- wrk ------------------------------------------------------------------------------------------------------------
-if ! command -v wrk >/dev/null 2>&1; then
-    sudo=()
-    if [ "$(id -u)" -ne 0 ]; then sudo=(sudo); fi
-    echo "Installing wrk from the Debian packages..."
-    # A fresh container may have no package lists yet: update and retry once.
-    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y wrk \
-        || { "${sudo[@]}" apt-get update && DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y wrk; }
-fi
+# shellcheck source=common.sh
+. "$here/common.sh"
+ensure_wrk
 
 # --- build ----------------------------------------------------------------------------------------------------------
 echo "Building $project (Release)..."
@@ -61,12 +56,7 @@ cleanup() {
 trap cleanup EXIT
 
 # A free port: a random one nothing answers on (the host fails loudly below if it can't bind after all).
-port=
-for _ in $(seq 1 50); do
-    candidate=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then port=$candidate; break; fi
-done
-[ -n "$port" ] || die "found no free port"
+port=$(free_port)
 base="http://127.0.0.1:$port"
 
 start_host() {
@@ -175,15 +165,6 @@ echo "Measuring /baseline/get_customer/..."
 run_wrk baseline "$DURATION" /baseline/get_customer/ --latency
 
 # --- report ---------------------------------------------------------------------------------------------------------
-# wrk prints latencies with a unit (us, ms, s, m); normalise to milliseconds.
-to_ms() {
-    awk -v v="$1" 'BEGIN {
-        n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
-        if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000; else if (u != "ms") n = -1
-        printf "%.2f", n }'
-}
-rps() { awk '/^Requests\/sec:/ { print $2 }' "$tmp/wrk-$1.txt"; }
-pct() { to_ms "$(awk -v p="$2%" '$1 == p { print $2 }' "$tmp/wrk-$1.txt")"; }
 
 get_rps=$(rps get); base_rps=$(rps baseline)
 ratio=$(awk -v a="$get_rps" -v b="$base_rps" 'BEGIN { printf "%.1f", 100 * a / b }')

@@ -1,0 +1,35 @@
+# Shared by the load scripts (run.sh, creates.sh): sourced, not run. They define die() and $tmp before using these.
+
+# Installs wrk from Debian's packages when it is missing (a fresh container may have no package lists yet: update and
+# retry once).
+ensure_wrk() {
+    if ! command -v wrk >/dev/null 2>&1; then
+        local sudo=()
+        if [ "$(id -u)" -ne 0 ]; then sudo=(sudo); fi
+        echo "Installing wrk from the Debian packages..."
+        DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y wrk \
+            || { "${sudo[@]}" apt-get update && DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y wrk; }
+    fi
+}
+
+# Prints a free loopback port: a random one nothing answers on (the host fails loudly if it can't bind after all).
+free_port() {
+    local candidate
+    for _ in $(seq 1 50); do
+        candidate=$((20000 + RANDOM % 40000))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then echo "$candidate"; return 0; fi
+    done
+    die "found no free port"
+}
+
+# wrk prints latencies with a unit (us, ms, s, m); normalise to milliseconds.
+to_ms() {
+    awk -v v="$1" 'BEGIN {
+        n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+        if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000; else if (u != "ms") n = -1
+        printf "%.2f", n }'
+}
+
+# From wrk's output in $tmp/wrk-<label>.txt: requests/s, and a latency percentile in milliseconds.
+rps() { awk '/^Requests\/sec:/ { print $2 }' "$tmp/wrk-$1.txt"; }
+pct() { to_ms "$(awk -v p="$2%" '$1 == p { print $2 }' "$tmp/wrk-$1.txt")"; }
