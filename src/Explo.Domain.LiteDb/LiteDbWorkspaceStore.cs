@@ -444,9 +444,12 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IEventArchive, IDisp
         }
         catch (Exception e)
         {
-            // A change set the file refuses (a broken invariant, a full disk): the whole transaction goes.
+            // A change set the file refuses (a broken invariant, a full disk): the whole transaction goes. A unique key
+            // taken twice is the change set's fault, reported as the port says (as every store reports it).
             _db.Rollback();
-            return e;
+            return e is LiteException { ErrorCode: LiteException.INDEX_DUPLICATE_KEY }
+                ? new InvalidOperationException($"A change set breaks an invariant of the store ({e.Message.TrimEnd('.')}); nothing was changed.", e)
+                : e;
         }
 
         // A group that only adds customers (and their events), as an import batch or a run of creates does, is

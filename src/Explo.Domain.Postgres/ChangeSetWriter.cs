@@ -5,13 +5,20 @@ namespace Explo.Domain.Postgres;
 
 /// <summary>
 /// Applies a change set inside the unit's open transaction (the writers' lock held): the workspace, group tags,
-/// customers (the new ones inserted, the others updated, as batches of statements) and the change's events, numbered
-/// after the last stored one. The uniqueness of names, provided ids and tokens and the existence of parents are the
-/// database's deferred constraints, checked at commit, so a change set is applied whole or refused whole.
+/// customers (the new ones inserted, by binary <c>COPY</c> when there are many; the others updated, as batches of
+/// statements) and the change's events, numbered after the last stored one. The uniqueness of names, provided ids and
+/// tokens and the existence of parents are the database's deferred constraints, checked at commit, so a change set is
+/// applied whole or refused whole.
 /// </summary>
 internal static class ChangeSetWriter
 {
     private const int StatementsPerBatch = 500;
+
+    /// <summary>
+    /// From how many new customers on they are sent by binary <c>COPY</c> rather than as <c>INSERT</c> statements: a
+    /// <c>COPY</c> is a round trip of its own, which a few inserts batched with the rest don't need.
+    /// </summary>
+    internal const int CopyFrom = 32;
 
     public const string UpsertWorkspace = "INSERT INTO workspace (id, json) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET json = EXCLUDED.json";
 
@@ -52,10 +59,28 @@ internal static class ChangeSetWriter
             Execute(connection, "DELETE FROM customers WHERE id = ANY($1)", changes.DeletedCustomers.Select(c => c.Value).ToArray());
         }
 
-        // Ids are never reused, so a customer above the high-water mark is new: inserted; the others must be stored.
+        // Ids are never reused, so a customer above the high-water mark is new: inserted (by binary COPY when there are
+        // many, as in an import or a copy); the others must be stored, and are updated.
+        var fresh = changes.UpsertedCustomers.Count(c => c.Id.Value > lastCustomerId);
+        if (fresh >= CopyFrom)
+        {
+            using (var importer = connection.BeginBinaryImport(CustomerRow.CopyIn))
+            {
+                foreach (var customer in changes.UpsertedCustomers)
+                {
+                    if (customer.Id.Value > lastCustomerId)
+                    {
+                        CustomerRow.Copy(importer, customer);
+                    }
+                }
+
+                importer.Complete();
+            }
+        }
+
         Batched(
             connection,
-            changes.UpsertedCustomers,
+            fresh >= CopyFrom ? [.. changes.UpsertedCustomers.Where(c => c.Id.Value <= lastCustomerId)] : changes.UpsertedCustomers,
             customer =>
             {
                 var command = new NpgsqlBatchCommand(customer.Id.Value > lastCustomerId ? CustomerRow.Insert : CustomerRow.Update);

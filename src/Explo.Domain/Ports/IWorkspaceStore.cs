@@ -34,6 +34,10 @@ public interface IWorkspaceStore
     /// <param name="work">The work: synchronous and repeatable (see the type's remarks); it must not keep the reader.</param>
     /// <param name="cancellationToken">Drops the unit while it waits for its turn; ignored once the work has started.</param>
     /// <returns>The work's result, once its change (if any) is committed.</returns>
+    /// <exception cref="InvalidOperationException">
+    /// The change set breaks an invariant the store keeps (a provided id, token or group tag name given to two, a
+    /// customer written as new under a stored id): nothing of it was applied.
+    /// </exception>
     ValueTask<T> WriteAsync<T>(Func<IWorkspaceReader, WriteDecision<T>> work, CancellationToken cancellationToken = default);
 }
 
