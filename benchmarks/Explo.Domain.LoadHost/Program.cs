@@ -4,7 +4,7 @@
 // requests/s is the cost of the Explo pipeline (auth, body parsing, the store, computed fields, JSON writing)
 // relative to the bare cost of a minimal-API endpoint on the same Kestrel, routing and machine.
 //
-// Usage: Explo.Domain.LoadHost [--db FILE] [--urls URLS] [--rate-limit N] [--baseline-body FILE]
+// Usage: Explo.Domain.LoadHost [--db FILE | --postgres CONNECTION] [--urls URLS] [--rate-limit N] [--baseline-body FILE]
 // (or LoadHost__BaselineBody in the environment). Without it the baseline endpoint is not mapped (the script's
 // first start, which captures the body).
 using Explo.Server;
@@ -39,7 +39,8 @@ return await ExploServer.RunAsync(args, Console.Out, Console.Error, new Dictiona
         });
     }
 
-    var database = Path.GetFullPath(app.Services.GetRequiredService<ExploServerOptions>().DatabasePath);
-    return $"Explo load host on {ExploServer.UrlsOf(app)}, database {database}, "
+    var options = app.Services.GetRequiredService<ExploServerOptions>();
+    var database = options.PostgresConnectionString is null ? "database " + Path.GetFullPath(options.DatabasePath) : "a PostgreSQL database";
+    return $"Explo load host on {ExploServer.UrlsOf(app)}, {database}, "
         + (baselineBody is null ? "no baseline endpoint." : $"baseline {BaselinePath} answering {baselineBody.Length} bytes.");
 });

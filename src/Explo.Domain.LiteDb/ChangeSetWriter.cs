@@ -68,28 +68,6 @@ internal sealed class ChangeSetWriter(StoreCollections store, EventLog events, C
     }
 
     /// <summary>
-    /// True when a change set only adds customers that are new to the committed state, and events: no workspace, tag,
-    /// delete, or update of a committed customer.
-    /// </summary>
-    public bool IsAdditive(ChangeSet changes)
-    {
-        if (changes.Workspace is not null || changes.LastCustomerId is not null || changes.CopiedEvents.Count > 0 || changes.DeletedCustomers.Count > 0 || changes.DeletedGroupTags.Count > 0 || changes.UpsertedGroupTags.Count > 0)
-        {
-            return false;
-        }
-
-        foreach (var customer in changes.UpsertedCustomers)
-        {
-            if (customer.Id.Value <= state.LastCustomerId)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    /// <summary>
     /// Ids are never reused, so a customer above the high-water mark is new: it is inserted (in bulk), the rest updated.
     /// </summary>
     /// <returns>The high-water mark with the new customers.</returns>

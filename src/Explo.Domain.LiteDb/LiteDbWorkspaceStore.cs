@@ -358,41 +358,7 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IEventArchive, IDisp
             return false;
         }
 
-        return TryCommit(Merge(changes)) is null;
-    }
-
-    /// <summary>
-    /// The change sets of a group as LiteDB writes them: when every one only adds new customers (distinct ones) and
-    /// events, as a run of creates does, one change set with all of them (one bulk insert of the customers, their events
-    /// in one document); otherwise the change sets as they are, each written after the one before it.
-    /// </summary>
-    private List<ChangeSet> Merge(List<ChangeSet> changes)
-    {
-        if (changes.Count < 2 || !changes.TrueForAll(_changes.IsAdditive))
-        {
-            return changes;
-        }
-
-        var customers = new List<Customer>();
-        var ids = new HashSet<CustomerId>();
-        var events = new List<DomainEvent>();
-        foreach (var change in changes)
-        {
-            foreach (var customer in change.UpsertedCustomers)
-            {
-                if (!ids.Add(customer.Id))
-                {
-                    // A customer new to the file changed again later in the group: written in order instead.
-                    return changes;
-                }
-
-                customers.Add(customer);
-            }
-
-            events.AddRange(change.Events);
-        }
-
-        return [new ChangeSet(null, [], customers, events)];
+        return TryCommit([.. ChangeSet.MergeAdditive(changes, _state.LastCustomerId)]) is null;
     }
 
     /// <summary>Decides one unit against the committed state and commits its change; a change that can't be applied fails the unit.</summary>
@@ -457,7 +423,7 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IEventArchive, IDisp
         // they still see the last committed state, and once it lands they may find a new customer by id, provided id or token a
         // moment before the lists below count it; no customer they can see changes or disappears. Any other change
         // commits with no reader inside.
-        var additive = changes.TrueForAll(_changes.IsAdditive);
+        var additive = changes.TrueForAll(c => c.IsAdditive(_state.LastCustomerId));
         try
         {
             if (additive)

@@ -1,5 +1,6 @@
 using Explo.Domain.Ports;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Explo.Domain.Postgres;
 
@@ -33,10 +34,7 @@ internal static class ChangeSetWriter
         "SELECT (SELECT COALESCE(max(sequence), 0) FROM events) + e.n, e.kind, e.ticks, e.json " +
         "FROM unnest($1::text[], $2::bigint[], $3::text[]) WITH ORDINALITY AS e(kind, ticks, json, n)";
 
-    public const string AppendCopiedEvents =
-        "INSERT INTO events (sequence, kind, occurred_ticks, json) " +
-        "SELECT e.sequence, e.kind, e.ticks, e.json FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[]) AS e(sequence, kind, ticks, json) " +
-        "WHERE NOT EXISTS (SELECT 1 FROM events)";
+    public const string CopyEventsIn = "COPY events (sequence, kind, occurred_ticks, json) FROM STDIN (FORMAT BINARY)";
 
     /// <summary>Writes <paramref name="changes"/>; <paramref name="lastCustomerId"/> is the high-water mark before it.</summary>
     public static void Apply(NpgsqlConnection connection, ChangeSet changes, long lastCustomerId)
@@ -106,7 +104,11 @@ internal static class ChangeSetWriter
             AppendCopied(connection, changes.CopiedEvents);
         }
 
-        if (changes.Events.Count > 0)
+        if (changes.Events.Count >= CopyFrom)
+        {
+            CopyEvents(connection, changes.Events);
+        }
+        else if (changes.Events.Count > 0)
         {
             Execute(
                 connection,
@@ -115,6 +117,28 @@ internal static class ChangeSetWriter
                 changes.Events.Select(e => e.OccurredAt.UtcTicks).ToArray(),
                 changes.Events.Select(StoredJson.Event).ToArray());
         }
+    }
+
+    /// <summary>Appends many events by binary <c>COPY</c>, numbered after the last stored one (the writers' lock keeps it the last).</summary>
+    private static void CopyEvents(NpgsqlConnection connection, IReadOnlyList<DomainEvent> events)
+    {
+        long sequence;
+        using (var last = new NpgsqlCommand("SELECT COALESCE(max(sequence), 0) FROM events", connection))
+        {
+            sequence = (long)last.ExecuteScalar()!;
+        }
+
+        using var importer = connection.BeginBinaryImport(CopyEventsIn);
+        foreach (var e in events)
+        {
+            importer.StartRow();
+            importer.Write(++sequence, NpgsqlDbType.Bigint);
+            importer.Write(e.Kind, NpgsqlDbType.Text);
+            importer.Write(e.OccurredAt.UtcTicks, NpgsqlDbType.Bigint);
+            importer.Write(StoredJson.Event(e), NpgsqlDbType.Text);
+        }
+
+        importer.Complete();
     }
 
     /// <summary>Stores copied events exactly, with their own sequences: only into an empty events table, numbered from 1.</summary>
@@ -128,15 +152,25 @@ internal static class ChangeSetWriter
             }
         }
 
-        using var command = new NpgsqlCommand(AppendCopiedEvents, connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = copied.Select(e => e.Sequence).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = copied.Select(e => e.Kind).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = copied.Select(e => e.OccurredAt.UtcTicks).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = copied.Select(e => e.Json).ToArray() });
-        if (command.ExecuteNonQuery() != copied.Count)
+        using (var any = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM events)", connection))
         {
-            throw new InvalidOperationException("Events are copied only into a store that holds none.");
+            if ((bool)any.ExecuteScalar()!)
+            {
+                throw new InvalidOperationException("Events are copied only into a store that holds none.");
+            }
         }
+
+        using var importer = connection.BeginBinaryImport(CopyEventsIn);
+        foreach (var e in copied)
+        {
+            importer.StartRow();
+            importer.Write(e.Sequence, NpgsqlDbType.Bigint);
+            importer.Write(e.Kind, NpgsqlDbType.Text);
+            importer.Write(e.OccurredAt.UtcTicks, NpgsqlDbType.Bigint);
+            importer.Write(e.Json, NpgsqlDbType.Text);
+        }
+
+        importer.Complete();
     }
 
     /// <summary>Runs one statement per item, in batches (one round trip each), checking each statement's outcome.</summary>

@@ -18,7 +18,8 @@ internal sealed class PostgresReader(NpgsqlConnection connection) : IWorkspaceRe
     public const string ByToken = "SELECT " + CustomerRow.Columns + " FROM customers WHERE token = $1";
     public const string TokensIn = "SELECT token FROM customers WHERE token = ANY($1)";
     public const string ByParent = "SELECT " + CustomerRow.Columns + " FROM customers WHERE parent = $1 ORDER BY id";
-    public const string ByTag = "SELECT " + CustomerRow.Columns + " FROM customers WHERE tags @> ARRAY[$1]::bigint[] ORDER BY id";
+    // "tags <> '{}'" (true of every row with the tag) lets the planner use the tag index, which holds only tagged rows.
+    public const string ByTag = "SELECT " + CustomerRow.Columns + " FROM customers WHERE tags @> ARRAY[$1]::bigint[] AND tags <> '{}' ORDER BY id";
     public const string After = "SELECT " + CustomerRow.Columns + " FROM customers WHERE id > $1 ORDER BY id LIMIT $2";
     public const string LastCustomer = "SELECT GREATEST((SELECT last_customer_id FROM explo_state), (SELECT max(id) FROM customers))";
 

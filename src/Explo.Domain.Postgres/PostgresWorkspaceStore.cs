@@ -32,9 +32,12 @@ public sealed class PostgresWorkspaceStore : IWorkspaceStore, IEventArchive, IAs
     private readonly NpgsqlDataSource _dataSource;
     private readonly ILogger _logger;
     private readonly int _schemaKey;
-    private readonly BlockingCollection<WriteUnit> _queue = new();
+    private readonly BlockingCollection<QueuedUnit> _queue = new();
     private readonly Thread _writer;
     private int _disposed;
+
+    /// <summary>The most units of work the writer commits in one transaction.</summary>
+    private const int MaxGroup = 64;
 
     /// <summary>Opens the store over a database, creating or migrating its tables.</summary>
     /// <param name="connectionString">An Npgsql connection string, for example <c>Host=db;Database=explo;Username=explo</c>.</param>
@@ -164,7 +167,7 @@ public sealed class PostgresWorkspaceStore : IWorkspaceStore, IEventArchive, IAs
             return ValueTask.FromCanceled<T>(cancellationToken);
         }
 
-        var unit = new WriteUnit<T>(work, cancellationToken);
+        var unit = new QueuedUnit<T>(work, cancellationToken);
         try
         {
             _queue.Add(unit, CancellationToken.None);
@@ -247,19 +250,70 @@ public sealed class PostgresWorkspaceStore : IWorkspaceStore, IEventArchive, IAs
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>
+    /// The writer thread: takes every unit waiting (at most <see cref="MaxGroup"/>) and writes them in one transaction
+    /// (one lock, one commit, one WAL flush), each decided over the committed state with the ones decided before it
+    /// layered on top; when that fails, each unit alone, so one unit's failure is never another's.
+    /// </summary>
     private void RunWriter()
     {
-        foreach (var unit in _queue.GetConsumingEnumerable())
+        var group = new List<QueuedUnit>(MaxGroup);
+        foreach (var first in _queue.GetConsumingEnumerable())
         {
-            if (unit.Claim())
+            group.Clear();
+            if (first.TryStart())
             {
-                unit.Run(Write);
+                group.Add(first);
+            }
+
+            while (group.Count < MaxGroup && _queue.TryTake(out var next))
+            {
+                if (next.TryStart())
+                {
+                    group.Add(next);
+                }
+            }
+
+            if (group.Count == 0)
+            {
+                continue;
+            }
+
+            var failure = Write(group);
+            if (failure is null)
+            {
+                foreach (var unit in group)
+                {
+                    unit.Answer();
+                }
+            }
+            else if (group.Count == 1)
+            {
+                group[0].Fail(failure);
+            }
+            else
+            {
+                foreach (var unit in group)
+                {
+                    var alone = Write([unit]);
+                    if (alone is null)
+                    {
+                        unit.Answer();
+                    }
+                    else
+                    {
+                        unit.Fail(alone);
+                    }
+                }
             }
         }
     }
 
-    /// <summary>One write unit: lock, decide, apply, commit. Returns the failure, or null once committed.</summary>
-    private Exception? Write(Func<IWorkspaceReader, ChangeSet?> work)
+    /// <summary>
+    /// Units written together: lock, decide each in turn, apply, commit. Returns the failure (nothing committed), or
+    /// null once committed; a unit's own exception is then its answer (it changed nothing).
+    /// </summary>
+    private Exception? Write(List<QueuedUnit> units)
     {
         try
         {
@@ -276,21 +330,32 @@ public sealed class PostgresWorkspaceStore : IWorkspaceStore, IEventArchive, IAs
             }
 
             var reader = new PostgresReader(connection);
-            ChangeSet? changes;
-            try
+            var pending = units.Count > 1 ? new PendingChangesReader(reader) : null;
+            var changes = new List<ChangeSet>(units.Count);
+            foreach (var unit in units)
             {
-                changes = work(reader);
-            }
-            catch (Exception e)
-            {
-                // The work's own failure is its answer (nothing was written), unless it is the database's: a query the
-                // work made failed because the connection or the server did.
-                return IsUnavailable(e) ? Unusable(e) : e;
+                var decided = unit.Decide(pending ?? (IWorkspaceReader)reader);
+                if (unit.Thrown is { } thrown && IsUnavailable(thrown))
+                {
+                    // Not the work's failure but the database's: a query the work made failed with the connection.
+                    return Unusable(thrown);
+                }
+
+                if (decided is { IsEmpty: false })
+                {
+                    pending?.Stage(decided);
+                    changes.Add(decided);
+                }
             }
 
-            if (changes is { IsEmpty: false })
+            var mark = reader.LastCustomerId;
+            foreach (var change in ChangeSet.MergeAdditive(changes, mark))
             {
-                ChangeSetWriter.Apply(connection, changes, reader.LastCustomerId);
+                ChangeSetWriter.Apply(connection, change, mark);
+                foreach (var customer in change.UpsertedCustomers)
+                {
+                    mark = Math.Max(mark, customer.Id.Value);
+                }
             }
 
             transaction.Commit();
@@ -304,7 +369,7 @@ public sealed class PostgresWorkspaceStore : IWorkspaceStore, IEventArchive, IAs
         {
             return Unusable(e);
         }
-        catch (Exception e) when (e is InvalidOperationException or NpgsqlException)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or NpgsqlException)
         {
             return e;
         }

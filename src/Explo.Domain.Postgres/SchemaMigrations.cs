@@ -10,7 +10,7 @@ namespace Explo.Domain.Postgres;
 internal static class SchemaMigrations
 {
     /// <summary>The schema version this adapter writes.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     /// <summary>Migrations[v] takes a database from schema version v to v + 1, in one transaction.</summary>
     private static readonly string[] Migrations =
@@ -61,6 +61,14 @@ internal static class SchemaMigrations
             occurred_ticks bigint NOT NULL,
             json text NOT NULL);
         """,
+
+        // 2: the tag index holds only customers with tags. A GIN index keeps an entry even for an empty array, which
+        // cost a bulk insert of untagged customers about a quarter of the table's own time; the lookup says
+        // "tags <> '{}'" so the planner can use the partial index.
+        """
+        DROP INDEX customers_tags;
+        CREATE INDEX customers_tags ON customers USING gin (tags) WHERE tags <> '{}';
+        """,
     ];
 
     /// <summary>
@@ -68,7 +76,10 @@ internal static class SchemaMigrations
     /// </summary>
     /// <returns>The version found before (0 for a new database).</returns>
     /// <exception cref="PostgresStoreException">The database holds a newer schema.</exception>
-    public static int Open(NpgsqlConnection connection, int schemaKey, string target)
+    public static int Open(NpgsqlConnection connection, int schemaKey, string target) => Open(connection, schemaKey, target, Version);
+
+    /// <summary>As <see cref="Open(NpgsqlConnection, int, string)"/>, but migrating no further than <paramref name="upTo"/> (tests build old schemas with it).</summary>
+    internal static int Open(NpgsqlConnection connection, int schemaKey, string target, int upTo)
     {
         Execute(connection, "SELECT pg_advisory_lock($1, $2)", StoreLocks.Migration, schemaKey);
         try
@@ -79,7 +90,7 @@ internal static class SchemaMigrations
                 throw new PostgresStoreException($"The PostgreSQL database {target} holds Explo schema {before}, newer than the {Version} this version of Explo understands; upgrade Explo to use it.");
             }
 
-            for (var version = before; version < Version; version++)
+            for (var version = before; version < upTo; version++)
             {
                 using var transaction = connection.BeginTransaction();
                 Execute(connection, Migrations[version]);

@@ -17,39 +17,6 @@ public sealed class GroupCommitTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    /// <summary>Holds the writer inside a unit of work until released, so the units queued meanwhile form one group.</summary>
-    private sealed class HeldWriter : IDisposable
-    {
-        private readonly ManualResetEventSlim _entered = new();
-        private readonly ManualResetEventSlim _release = new();
-
-        public HeldWriter(IWorkspaceStore store)
-        {
-            Done = store.WriteAsync(_ =>
-            {
-                _entered.Set();
-                Assert.True(_release.Wait(Patience), "The test never released the writer.");
-                return new WriteDecision<int>(0, null);
-            }).AsTask();
-            Assert.True(_entered.Wait(Patience), "The writer never started the holding unit.");
-        }
-
-        public Task Done { get; }
-
-        public async Task ReleaseAsync()
-        {
-            _release.Set();
-            await Done;
-        }
-
-        public void Dispose()
-        {
-            _release.Set();
-            _entered.Dispose();
-            _release.Dispose();
-        }
-    }
-
     private static Customer Make(Workspace workspace, long id, string providedId, string token) =>
         new(new CustomerId(id), providedId, "n", token, false, ImmutableArray<string>.Empty, ImmutableArray<GroupTagId>.Empty,
             PropertyMap.Empty, OrderedMap<string>.Empty, workspace.RootLevel.Id, workspace.AccessGroups[0].Id, null, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, 1);

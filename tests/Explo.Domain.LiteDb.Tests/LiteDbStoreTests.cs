@@ -251,7 +251,7 @@ public sealed class LiteDbStoreTests : IDisposable
         Assert.True((await Service(store).CreateGroupTagAsync(_admin, "vip")).IsSuccess);
         var events = store.CountEvents();
 
-        Assert.ThrowsAny<LiteException>(() => store.WriteNow(r => new Ports.WriteDecision<int>(0, new Ports.ChangeSet(r.Workspace, [], [], [])
+        Assert.ThrowsAny<InvalidOperationException>(() => store.WriteNow(r => new Ports.WriteDecision<int>(0, new Ports.ChangeSet(r.Workspace, [], [], [])
         {
             UpsertedGroupTags = [new GroupTag(new GroupTagId(900), "gold"), new GroupTag(new GroupTagId(901), "vip")],
         })));
@@ -394,7 +394,7 @@ public sealed class LiteDbStoreTests : IDisposable
             PropertyMap.Empty, OrderedMap<string>.Empty, workspace.RootLevel.Id, workspace.AccessGroups[0].Id, null, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, 1);
 
         // Two customers with one token: the unique index rejects the second insert after the first succeeded.
-        Assert.ThrowsAny<LiteException>(() => store.WriteNow(_ => new Ports.WriteDecision<int>(0, new Ports.ChangeSet(workspace, [], [Make(1, "t"), Make(2, "t")], []))));
+        Assert.ThrowsAny<InvalidOperationException>(() => store.WriteNow(_ => new Ports.WriteDecision<int>(0, new Ports.ChangeSet(workspace, [], [Make(1, "t"), Make(2, "t")], []))));
 
         Assert.Null(store.ReadNow(r => r.Workspace));
         Assert.Equal(0, store.ReadNow(r => r.CountCustomers(new Ports.CustomerQuery())));

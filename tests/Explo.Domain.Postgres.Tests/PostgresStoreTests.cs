@@ -107,6 +107,35 @@ public sealed class PostgresStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_schema_1_database_is_migrated_to_the_current_schema_keeping_its_customers()
+    {
+        // A database as schema 1 left it: one tagged customer, one without tags.
+        using (var connection = new NpgsqlConnection(_schema.ConnectionString))
+        {
+            connection.Open();
+            Assert.Equal(0, SchemaMigrations.Open(connection, Scalar<int>("SELECT hashtext(current_schema())"), "test", upTo: 1));
+        }
+
+        Execute("""
+            INSERT INTO group_tags VALUES (3, 'vip');
+            INSERT INTO customers (id, provided_id, token, name, demo, emails, tags, properties, mapping, level, dvg, parent, created_ticks, updated_ticks, version)
+            VALUES (1, 'tagged', 't1', 'n', false, '{}', '{3}', '{"a":1e400}', '[]', 1, 1, NULL, 1, 1, 1),
+                   (2, 'plain', 't2', 'n', false, '{}', '{}', '{}', '[]', 1, 1, 1, 1, 1, 1);
+            """);
+        const string tagIndex = "SELECT indexdef FROM pg_indexes WHERE indexname = 'customers_tags' AND schemaname = current_schema()";
+        Assert.Equal(1, Scalar<int>("SELECT version FROM explo_schema"));
+        Assert.DoesNotContain("WHERE", Scalar<string>(tagIndex), StringComparison.Ordinal);
+
+        using var store = new PostgresWorkspaceStore(_schema.ConnectionString);
+
+        Assert.Equal(PostgresWorkspaceStore.SchemaVersion, Scalar<int>("SELECT version FROM explo_schema"));
+        Assert.Contains("WHERE (tags <> '{}'::bigint[])", Scalar<string>(tagIndex), StringComparison.Ordinal);
+        Assert.Equal(["tagged"], await store.ReadAsync(r => r.CustomersWithGroupTag(new GroupTagId(3)).Select(c => c.ProvidedId).ToList()));
+        Assert.Equal("{\"a\":1e400}", PropertyMap.ToJson((await store.ReadAsync(r => r.FindCustomerByProvidedId("tagged")))!.Properties));
+        Assert.Equal(["plain"], await store.ReadAsync(r => r.GetChildren(new CustomerId(1)).Select(c => c.ProvidedId).ToList()));
+    }
+
+    [Fact]
     public void A_database_written_by_a_newer_schema_is_refused_with_one_sentence()
     {
         using (new PostgresWorkspaceStore(_schema.ConnectionString))

@@ -97,7 +97,7 @@ public static class PostgresCluster
                 Database = "postgres",
             }.ConnectionString;
             var server = new Server(admin, Path.Combine(bin, "pg_ctl"), folder, asRoot);
-            StartWatchdog(Path.Combine(bin, "pg_ctl"), folder, asRoot);
+            StartWatchdog(Path.Combine(bin, "pg_ctl"), folder, asRoot, remove: true);
             AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop();
             return server;
         }
@@ -115,10 +115,26 @@ public static class PostgresCluster
     /// and comes back. Disposing it stops it and removes its folder.
     /// </summary>
     /// <returns>The cluster, running.</returns>
-    public static OwnCluster StartOwn()
+    public static OwnCluster StartOwn() =>
+        StartCluster(Directory.CreateTempSubdirectory("explo-pg-own-").FullName, durable: false, keep: false);
+
+    /// <summary>
+    /// Starts a durable cluster (PostgreSQL's own settings: <c>fsync</c>, full page writes and synchronous commit on)
+    /// whose data is kept in <paramref name="folder"/> across processes: created there the first time, started again
+    /// later. Disposing it (or the end of the process) stops it cleanly and keeps the folder. For benchmarks, whose
+    /// data takes minutes to build and whose commits must cost what they cost in production.
+    /// </summary>
+    /// <param name="folder">Where the cluster lives; created when missing.</param>
+    /// <returns>The cluster, running, on a free loopback port.</returns>
+    public static OwnCluster StartKept(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        return StartCluster(Path.GetFullPath(folder), durable: true, keep: true);
+    }
+
+    private static OwnCluster StartCluster(string folder, bool durable, bool keep)
     {
         var bin = FindBinaries();
-        var folder = Directory.CreateTempSubdirectory("explo-pg-own-").FullName;
         var asRoot = Environment.UserName == "root" || GetUid() == 0;
         var data = Path.Combine(folder, "data");
         if (asRoot)
@@ -126,16 +142,32 @@ public static class PostgresCluster
             Run("chown", ["postgres:", folder], folder, false);
         }
 
-        Run(Path.Combine(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"], folder, asRoot);
+        if (!File.Exists(Path.Combine(data, "PG_VERSION")))
+        {
+            Run(Path.Combine(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", .. durable ? Array.Empty<string>() : ["--no-sync"]], folder, asRoot);
+        }
+
         var port = FreePort();
-        var options = $"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+        var options = $"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c max_connections=200"
+            + (durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
         var cluster = new OwnCluster(
             new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = port, Username = "postgres", Database = "postgres" }.ConnectionString,
             start: () => Run(Path.Combine(bin, "pg_ctl"), ["-D", data, "-l", Path.Combine(folder, "server.log"), "-w", "-t", "60", "-o", options, "start"], folder, asRoot),
-            stop: () => Run(Path.Combine(bin, "pg_ctl"), ["-D", data, "-m", "fast", "-w", "stop"], folder, asRoot),
-            remove: () => TryDelete(folder));
-        StartWatchdog(Path.Combine(bin, "pg_ctl"), folder, asRoot);
+            stop: () => Run(Path.Combine(bin, "pg_ctl"), ["-D", data, "-m", "fast", "-w", "-t", "120", "stop"], folder, asRoot),
+            remove: () =>
+            {
+                if (!keep)
+                {
+                    TryDelete(folder);
+                }
+            });
+        StartWatchdog(Path.Combine(bin, "pg_ctl"), folder, asRoot, remove: !keep);
         cluster.Start();
+        if (keep)
+        {
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Dispose();
+        }
+
         return cluster;
     }
 
@@ -215,17 +247,19 @@ public static class PostgresCluster
 
     /// <summary>
     /// A detached shell (its own session, not a child of this process, so it outlives a test host that is killed) that
-    /// waits for this process to end, then stops the server and deletes its folder. The exit handler stops the server
-    /// at once when it gets to run; the watchdog is what makes sure nothing is left behind.
+    /// waits for this process to end, then stops the server and, when <paramref name="remove"/>, deletes its folder
+    /// (a kept cluster is stopped cleanly instead). The exit handler stops the server at once when it gets to run; the
+    /// watchdog is what makes sure nothing is left behind.
     /// </summary>
-    private static void StartWatchdog(string pgCtl, string folder, bool asRoot)
+    private static void StartWatchdog(string pgCtl, string folder, bool asRoot, bool remove)
     {
         const string script =
             "exec </dev/null >/dev/null 2>&1; while kill -0 \"$1\" 2>/dev/null; do sleep 0.2; done; " +
-            "if [ \"$4\" = 1 ]; then runuser -u postgres -- \"$2\" -D \"$3/data\" -m immediate -w stop; " +
-            "else \"$2\" -D \"$3/data\" -m immediate -w stop; fi; rm -rf \"$3\"";
+            "if [ \"$5\" = 1 ]; then mode=immediate; else mode=fast; fi; " +
+            "if [ \"$4\" = 1 ]; then runuser -u postgres -- \"$2\" -D \"$3/data\" -m $mode -w stop; " +
+            "else \"$2\" -D \"$3/data\" -m $mode -w stop; fi; if [ \"$5\" = 1 ]; then rm -rf \"$3\"; fi";
         var start = new ProcessStartInfo("setsid") { UseShellExecute = false };
-        foreach (var a in (string[])["-f", "sh", "-c", script, "explo-pg-watchdog", Environment.ProcessId.ToString(CultureInfo.InvariantCulture), pgCtl, folder, asRoot ? "1" : "0"])
+        foreach (var a in (string[])["-f", "sh", "-c", script, "explo-pg-watchdog", Environment.ProcessId.ToString(CultureInfo.InvariantCulture), pgCtl, folder, asRoot ? "1" : "0", remove ? "1" : "0"])
         {
             start.ArgumentList.Add(a);
         }

@@ -73,4 +73,71 @@ public sealed class ChangeSet
     /// <summary>True when the set changes nothing.</summary>
     public bool IsEmpty => Workspace is null && DeletedGroupTags.Count == 0 && UpsertedGroupTags.Count == 0 && DeletedCustomers.Count == 0 && UpsertedCustomers.Count == 0 && Events.Count == 0
         && CopiedEvents.Count == 0 && LastCustomerId is null;
+
+    /// <summary>
+    /// True when the set only adds customers new to the store (every id above <paramref name="lastCustomerId"/>, the
+    /// store's high-water mark) and events, as a create or an import batch does.
+    /// </summary>
+    /// <param name="lastCustomerId">The store's high-water mark before the set.</param>
+    /// <returns>Whether the set is additive.</returns>
+    public bool IsAdditive(long lastCustomerId)
+    {
+        if (Workspace is not null || LastCustomerId is not null || CopiedEvents.Count > 0 || DeletedCustomers.Count > 0 || DeletedGroupTags.Count > 0 || UpsertedGroupTags.Count > 0)
+        {
+            return false;
+        }
+
+        foreach (var customer in UpsertedCustomers)
+        {
+            if (customer.Id.Value <= lastCustomerId)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The change sets of a group of units of work, decided in turn, as a store may write them: when every one is
+    /// additive (<see cref="IsAdditive"/>) and no customer comes twice, one change set with all their customers and
+    /// events, in order (one bulk insert); otherwise the change sets as they are, to be applied one after the other.
+    /// </summary>
+    /// <param name="changes">The change sets, in the order they were decided.</param>
+    /// <param name="lastCustomerId">The store's high-water mark before the group.</param>
+    /// <returns>The change sets to apply, in order.</returns>
+    public static IReadOnlyList<ChangeSet> MergeAdditive(IReadOnlyList<ChangeSet> changes, long lastCustomerId)
+    {
+        Guard.NotNull(changes);
+        if (changes.Count < 2)
+        {
+            return changes;
+        }
+
+        var customers = new List<Customer>();
+        var ids = new HashSet<CustomerId>();
+        var events = new List<DomainEvent>();
+        foreach (var change in changes)
+        {
+            if (!change.IsAdditive(lastCustomerId))
+            {
+                return changes;
+            }
+
+            foreach (var customer in change.UpsertedCustomers)
+            {
+                if (!ids.Add(customer.Id))
+                {
+                    // A customer new to the store changed again later in the group: written in order instead.
+                    return changes;
+                }
+
+                customers.Add(customer);
+            }
+
+            events.AddRange(change.Events);
+        }
+
+        return [new ChangeSet(null, [], customers, events)];
+    }
 }

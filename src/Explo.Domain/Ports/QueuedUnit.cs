@@ -1,18 +1,27 @@
 using Explo.Domain.Ports;
 
-namespace Explo.Domain.LiteDb;
+namespace Explo.Domain.Ports;
 
 /// <summary>
-/// A unit of work waiting for the store's writer thread: its work, its caller's cancellation (observed only until the
-/// writer starts it), and the task the caller awaits, completed only once the unit's change is committed and on disk.
+/// A unit of work waiting for a store's writer thread: its work, its caller's cancellation (observed only until the
+/// writer starts it), and the task the caller awaits. A store that runs its units on a thread of its own (and may group
+/// several into one transaction, deciding each over a <see cref="PendingChangesReader"/>) queues one per
+/// <see cref="IWorkspaceStore.WriteAsync{T}"/>: it starts it (<see cref="TryStart"/>), decides it (<see cref="Decide"/>,
+/// again if the transaction is retried), and answers it once the change is committed and durable
+/// (<see cref="Answer"/>), or fails it (<see cref="Fail"/>).
 /// </summary>
-internal abstract class QueuedUnit
+public abstract class QueuedUnit
 {
     private const int Waiting = 0;
     private const int Started = 1;
     private const int Dropped = 2;
 
     private int _state;
+
+    /// <summary>Only <see cref="QueuedUnit{T}"/> derives from it.</summary>
+    private protected QueuedUnit()
+    {
+    }
 
     /// <summary>Claims the unit for the writer; false when its caller cancelled it while it waited.</summary>
     public bool TryStart()
@@ -23,10 +32,10 @@ internal abstract class QueuedUnit
     }
 
     /// <summary>Drops the unit while it still waits (its caller cancelled); false when the writer has started it.</summary>
-    protected bool TryDrop() => Interlocked.CompareExchange(ref _state, Dropped, Waiting) == Waiting;
+    private protected bool TryDrop() => Interlocked.CompareExchange(ref _state, Dropped, Waiting) == Waiting;
 
     /// <summary>Stops listening to the caller's cancellation.</summary>
-    protected abstract void OnStarted();
+    private protected abstract void OnStarted();
 
     /// <summary>
     /// Runs the work against <paramref name="reader"/> and keeps its result; a work that throws keeps the exception
@@ -34,6 +43,9 @@ internal abstract class QueuedUnit
     /// </summary>
     /// <returns>The change to commit, or null (nothing to change, or the work threw).</returns>
     public abstract ChangeSet? Decide(IWorkspaceReader reader);
+
+    /// <summary>The exception the work threw in its last decision (null when it decided); <see cref="Answer"/> hands it to the caller.</summary>
+    public abstract Exception? Thrown { get; }
 
     /// <summary>Completes the caller's task with the last decision (its result, or the exception the work threw).</summary>
     public abstract void Answer();
@@ -44,7 +56,7 @@ internal abstract class QueuedUnit
 
 /// <summary>A unit of work with its result type.</summary>
 /// <typeparam name="T">The work's result.</typeparam>
-internal sealed class QueuedUnit<T> : QueuedUnit
+public sealed class QueuedUnit<T> : QueuedUnit
 {
     // Continuations run off the writer thread: the caller's code after its await never holds up the next group.
     private readonly TaskCompletionSource<T> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -53,8 +65,12 @@ internal sealed class QueuedUnit<T> : QueuedUnit
     private T _result = default!;
     private Exception? _thrown;
 
+    /// <summary>A unit of <paramref name="work"/>, dropped when <paramref name="cancellationToken"/> fires while it waits.</summary>
+    /// <param name="work">The work, as given to <see cref="IWorkspaceStore.WriteAsync{T}"/>.</param>
+    /// <param name="cancellationToken">The caller's cancellation: its task is cancelled if it fires before the writer starts the unit.</param>
     public QueuedUnit(Func<IWorkspaceReader, WriteDecision<T>> work, CancellationToken cancellationToken)
     {
+        Guard.NotNull(work);
         _work = work;
         if (cancellationToken.CanBeCanceled)
         {
@@ -74,8 +90,12 @@ internal sealed class QueuedUnit<T> : QueuedUnit
     /// <summary>What the caller awaits.</summary>
     public Task<T> Task => _answer.Task;
 
-    protected override void OnStarted() => _cancellation.Dispose();
+    private protected override void OnStarted() => _cancellation.Dispose();
 
+    /// <inheritdoc />
+    public override Exception? Thrown => _thrown;
+
+    /// <inheritdoc />
     public override ChangeSet? Decide(IWorkspaceReader reader)
     {
         try
@@ -91,6 +111,7 @@ internal sealed class QueuedUnit<T> : QueuedUnit
         }
     }
 
+    /// <inheritdoc />
     public override void Answer()
     {
         if (_thrown is not null)
@@ -103,5 +124,6 @@ internal sealed class QueuedUnit<T> : QueuedUnit
         }
     }
 
+    /// <inheritdoc />
     public override void Fail(Exception failure) => _answer.TrySetException(failure);
 }
