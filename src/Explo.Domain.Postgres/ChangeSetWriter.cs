@@ -43,7 +43,7 @@ internal static class ChangeSetWriter
     {
         if (changes.Workspace is { } workspace)
         {
-            Execute(connection, UpsertWorkspace, StoredJson.Workspace(workspace));
+            Execute(connection, UpsertWorkspace, StoredJson.WorkspaceJson(workspace));
         }
 
         if (changes.DeletedGroupTags.Count > 0)
@@ -113,7 +113,7 @@ internal static class ChangeSetWriter
                 AppendEvents,
                 changes.Events.Select(e => e.Kind).ToArray(),
                 changes.Events.Select(e => e.OccurredAt.UtcTicks).ToArray(),
-                changes.Events.Select(StoredJson.Event).ToArray());
+                changes.Events.Select(StoredJson.EventJson).ToArray());
         }
     }
 
