@@ -22,7 +22,7 @@ internal sealed class ChangeSetWriter(StoreCollections store, EventLog events, C
     {
         if (changes.Workspace is { } workspace)
         {
-            store.WriteWorkspaceJson(WorkspaceJson.Write(workspace));
+            store.WriteWorkspaceJson(StoredJson.WorkspaceJson(workspace));
 
             // The DVG index is built when a second DVG appears (in this transaction, so it rolls back with it).
             if (!state.HasGroupIndex && workspace.AccessGroups.Length > 1)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Explo.Domain.Ports;
 using LiteDB;
 
@@ -15,8 +14,6 @@ internal sealed class EventLog(ILiteCollection<BsonDocument> documents)
     private const string List = "events";
     private const string Count = "n";
     private const string CountOnly = "{ n: $.n }";
-
-    private static readonly JsonSerializerOptions EventJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     /// <summary>A document holding events, the first with sequence <paramref name="firstSequence"/>.</summary>
     public static BsonDocument Batch(BsonValue firstSequence, BsonArray events) =>
@@ -44,7 +41,7 @@ internal sealed class EventLog(ILiteCollection<BsonDocument> documents)
         {
             ["kind"] = e.Kind,
             ["at"] = e.OccurredAt.UtcTicks,
-            ["data"] = System.Text.Json.JsonSerializer.Serialize(e, e.GetType(), EventJson),
+            ["data"] = StoredJson.EventJson(e),
         });
         var batches = new List<BsonDocument>();
         var sequence = lastSequence;

@@ -1,3 +1,4 @@
+using Explo.Domain.Ports;
 using LiteDB;
 
 namespace Explo.Domain.LiteDb;
@@ -42,7 +43,7 @@ internal sealed class StoreCollections
     public string? StoredWorkspaceJson() => Meta.FindById(WorkspaceKey) is { } w ? w["json"].AsString : null;
 
     /// <summary>The stored workspace, or null in a new file.</summary>
-    public Workspace? StoredWorkspace() => StoredWorkspaceJson() is { } json ? WorkspaceJson.Read(json) : null;
+    public Workspace? StoredWorkspace() => StoredWorkspaceJson() is { } json ? StoredJson.ReadWorkspace(json) : null;
 
     /// <summary>Writes the workspace document.</summary>
     public void WriteWorkspaceJson(string json) => Meta.Upsert(new BsonDocument { ["_id"] = WorkspaceKey, ["json"] = json });

@@ -41,7 +41,7 @@ internal static class ChangeSetWriter
     {
         if (changes.Workspace is { } workspace)
         {
-            Execute(connection, UpsertWorkspace, StoredJson.Workspace(workspace));
+            Execute(connection, UpsertWorkspace, StoredJson.WorkspaceJson(workspace));
         }
 
         if (changes.DeletedGroupTags.Count > 0)
@@ -115,7 +115,7 @@ internal static class ChangeSetWriter
                 AppendEvents,
                 changes.Events.Select(e => e.Kind).ToArray(),
                 changes.Events.Select(e => e.OccurredAt.UtcTicks).ToArray(),
-                changes.Events.Select(StoredJson.Event).ToArray());
+                changes.Events.Select(StoredJson.EventJson).ToArray());
         }
     }
 
@@ -135,7 +135,7 @@ internal static class ChangeSetWriter
             importer.Write(++sequence, NpgsqlDbType.Bigint);
             importer.Write(e.Kind, NpgsqlDbType.Text);
             importer.Write(e.OccurredAt.UtcTicks, NpgsqlDbType.Bigint);
-            importer.Write(StoredJson.Event(e), NpgsqlDbType.Text);
+            importer.Write(StoredJson.EventJson(e), NpgsqlDbType.Text);
         }
 
         importer.Complete();

@@ -19,7 +19,6 @@ public sealed class InMemoryWorkspaceStore : IWorkspaceStore, IEventArchive
     // Events copied from another store, kept as stored; the store's own events follow them.
     private readonly List<StoredEvent> _copiedEvents = [];
 
-    private static readonly System.Text.Json.JsonSerializerOptions EventJson = new() { PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower };
     private readonly GroupTagSet _tags = new();
     private Workspace? _workspace;
     private long _lastCustomerId;
@@ -29,7 +28,7 @@ public sealed class InMemoryWorkspaceStore : IWorkspaceStore, IEventArchive
     /// <inheritdoc />
     /// <remarks>
     /// Copied events come back as given; the store's own events are numbered after them and serialised as the LiteDB
-    /// store serialises them (snake_case fields). Completes synchronously.
+    /// store serialises them (<see cref="StoredJson.EventJson"/>). Completes synchronously.
     /// </remarks>
     public ValueTask<IReadOnlyList<StoredEvent>> ReadEventsAsync(long after, int limit, CancellationToken cancellationToken = default)
     {
@@ -52,7 +51,7 @@ public sealed class InMemoryWorkspaceStore : IWorkspaceStore, IEventArchive
                 else
                 {
                     var e = _events[index - _copiedEvents.Count];
-                    found.Add(new StoredEvent(sequence, e.Kind, e.OccurredAt, System.Text.Json.JsonSerializer.Serialize(e, e.GetType(), EventJson)));
+                    found.Add(new StoredEvent(sequence, e.Kind, e.OccurredAt, StoredJson.EventJson(e)));
                 }
             }
 
