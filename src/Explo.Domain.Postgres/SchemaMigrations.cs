@@ -10,7 +10,7 @@ namespace Explo.Domain.Postgres;
 internal static class SchemaMigrations
 {
     /// <summary>The schema version this adapter writes.</summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     /// <summary>Migrations[v] takes a database from schema version v to v + 1, in one transaction.</summary>
     private static readonly string[] Migrations =
@@ -68,6 +68,38 @@ internal static class SchemaMigrations
         """
         DROP INDEX customers_tags;
         CREATE INDEX customers_tags ON customers USING gin (tags) WHERE tags <> '{}';
+        """,
+
+        // 3: how many customers each DVG has at each level, kept exact by statement-level triggers (one grouped update
+        // per statement, COPY included, from its transition table), so a page's total is a few rows' sum instead of a
+        // scan of every customer of the DVG. Zero rows may stay; sums are unaffected.
+        """
+        CREATE TABLE customer_counts (
+            dvg int NOT NULL,
+            level int NOT NULL,
+            n bigint NOT NULL,
+            PRIMARY KEY (dvg, level));
+        INSERT INTO customer_counts SELECT dvg, level, count(*) FROM customers GROUP BY dvg, level;
+        CREATE FUNCTION explo_count_customers() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+        BEGIN
+            IF TG_OP IN ('DELETE', 'UPDATE') THEN
+                UPDATE customer_counts c SET n = c.n - o.n
+                FROM (SELECT dvg, level, count(*) AS n FROM old_rows GROUP BY dvg, level) o
+                WHERE c.dvg = o.dvg AND c.level = o.level;
+            END IF;
+            IF TG_OP IN ('INSERT', 'UPDATE') THEN
+                INSERT INTO customer_counts AS c (dvg, level, n)
+                SELECT dvg, level, count(*) FROM new_rows GROUP BY dvg, level
+                ON CONFLICT (dvg, level) DO UPDATE SET n = c.n + EXCLUDED.n;
+            END IF;
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER customers_counted_insert AFTER INSERT ON customers
+            REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION explo_count_customers();
+        CREATE TRIGGER customers_counted_update AFTER UPDATE ON customers
+            REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION explo_count_customers();
+        CREATE TRIGGER customers_counted_delete AFTER DELETE ON customers
+            REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION explo_count_customers();
         """,
     ];
 

@@ -133,6 +133,31 @@ public sealed class PostgresStoreTests : IDisposable
         Assert.Equal(["tagged"], await store.ReadAsync(r => r.CustomersWithGroupTag(new GroupTagId(3)).Select(c => c.ProvidedId).ToList()));
         Assert.Equal("{\"a\":1e400}", PropertyMap.ToJson((await store.ReadAsync(r => r.FindCustomerByProvidedId("tagged")))!.Properties));
         Assert.Equal(["plain"], await store.ReadAsync(r => r.GetChildren(new CustomerId(1)).Select(c => c.ProvidedId).ToList()));
+
+        // Schema 3 counted the customers already there.
+        Assert.Equal(2L, Scalar<long>("SELECT n FROM customer_counts WHERE dvg = 1 AND level = 1"));
+        Assert.Equal(2L, await store.ReadAsync(r => r.CountCustomers(new CustomerQuery(AccessGroupId: new AccessGroupId(1)))));
+    }
+
+    [Fact]
+    public async Task The_kept_counts_match_the_customers_after_creates_an_import_a_move_and_deletes()
+    {
+        using var store = new PostgresWorkspaceStore(_schema.ConnectionString);
+        var service = Service(store);
+        Assert.True((await service.AddLevelAsync(_admin, "Team", after: "Customer")).IsSuccess);
+        Assert.True((await service.GetOrCreateCustomerAsync(_admin, new CreateCustomerRequest("root"))).IsSuccess);
+        var rows = Enumerable.Range(0, 120).Select(i => new CreateCustomerRequest($"c{i}") { ParentProvidedId = "root", HierarchyLevelName = i % 2 == 0 ? "Team" : "User" }).ToList();
+        Assert.True((await service.ImportCustomersAsync(_admin, rows)).IsSuccess);
+
+        // A customer moved to another DVG and level by hand (an UPDATE), a subtree deleted.
+        Execute("UPDATE customers SET dvg = dvg + 100, level = level + 100 WHERE provided_id IN ('c1', 'c2')");
+        Assert.True((await service.DeleteCustomerAsync(_admin, new DeleteCustomerRequest((await service.GetCustomerAsync(_admin, "c3")).SuccessValue.Token))).IsSuccess);
+
+        const string kept = "SELECT string_agg(dvg || ':' || level || '=' || n, ',' ORDER BY dvg, level) FROM customer_counts WHERE n <> 0";
+        const string actual = "SELECT string_agg(dvg || ':' || level || '=' || n, ',' ORDER BY dvg, level) FROM (SELECT dvg, level, count(*) AS n FROM customers GROUP BY dvg, level) c";
+        Assert.Equal(Scalar<string>(actual), Scalar<string>(kept));
+        Assert.Equal(120L, Scalar<long>("SELECT count(*) FROM customers"));
+        Assert.Equal(118L, await store.ReadAsync(r => r.CountCustomers(new CustomerQuery(AccessGroupId: (r.Workspace!).AccessGroups[0].Id))));
     }
 
     [Fact]
