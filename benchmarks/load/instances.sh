@@ -61,14 +61,14 @@ pg_ctl_as=("${as[@]}" "$bin/pg_ctl")
 connection="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
 echo "Started a durable PostgreSQL cluster ($("$bin/postgres" --version)) on port $pg_port, data in $pg_data ($(df -T "$tmp" | awk 'NR==2 {print $2}'))."
 
-start_host() { # label -> prints the base URL; the host's pid joins $pids
-    local label=$1 port base
+start_host() { # label -> sets $started to the base URL; the host's pid joins $pids (no subshell: the trap needs it)
+    local label=$1 port
     port=$(free_port)
-    base="http://127.0.0.1:$port"
-    (cd "$tmp" && EXPLO_API_TOKEN="$TOKEN" exec dotnet "$dll" --postgres "$connection" --urls "$base") >>"$tmp/host-$label.log" 2>&1 &
+    started="http://127.0.0.1:$port"
+    (cd "$tmp" && EXPLO_API_TOKEN="$TOKEN" exec dotnet "$dll" --postgres "$connection" --urls "$started") >>"$tmp/host-$label.log" 2>&1 &
     pids+=("$!")
     for _ in $(seq 1 150); do
-        if curl -fsS -o /dev/null "$base/healthz" 2>/dev/null; then echo "$base"; return 0; fi
+        if curl -fsS -o /dev/null "$started/healthz" 2>/dev/null; then return 0; fi
         kill -0 "${pids[-1]}" 2>/dev/null || { cat "$tmp/host-$label.log" >&2; die "host $label exited before answering /healthz"; }
         sleep 0.2
     done
@@ -86,14 +86,16 @@ wrk_to() { # label connections duration base -> runs wrk, output in $tmp/wrk-<la
 }
 total() { awk '/requests in/ { print $1 }' "$tmp/wrk-$1.txt"; }
 
-a=$(start_host a)
+start_host a
+a=$started
 echo "Instance a on $a."
 echo "wrk: $(wrk -v 2>&1 | head -n 1 || true); $THREADS thread(s) per wrk; warm-up $WARMUP, run $DURATION each; $(nproc) cores shared by wrk, the hosts and PostgreSQL."
 wrk_to warmup-a "$CLIENTS" "$WARMUP" "$a"
 echo "Measuring $CLIENTS clients on one instance..."
 wrk_to one "$CLIENTS" "$DURATION" "$a"
 
-b=$(start_host b)
+start_host b
+b=$started
 echo "Instance b on $b (the same database)."
 half=$((CLIENTS / 2))
 wrk_to warmup-b "$half" "$WARMUP" "$b"

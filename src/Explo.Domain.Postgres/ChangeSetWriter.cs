@@ -36,67 +36,76 @@ internal static class ChangeSetWriter
 
     public const string CopyEventsIn = "COPY events (sequence, kind, occurred_ticks, json) FROM STDIN (FORMAT BINARY)";
 
-    /// <summary>Writes <paramref name="changes"/>; <paramref name="lastCustomerId"/> is the high-water mark before it.</summary>
+    /// <summary>
+    /// Writes <paramref name="changes"/>; <paramref name="lastCustomerId"/> is the high-water mark before it. Its
+    /// statements go as one batch (one round trip per <see cref="StatementsPerBatch"/>), in the order a change set is
+    /// applied (tag deletes, tag upserts, customer deletes, customer upserts, events); many new customers or events go
+    /// by <c>COPY</c> after it (the deferred constraints make the order of rows irrelevant until the commit).
+    /// </summary>
     public static void Apply(NpgsqlConnection connection, ChangeSet changes, long lastCustomerId)
     {
+        var statements = new List<(NpgsqlBatchCommand Command, bool OneRow)>();
         if (changes.Workspace is { } workspace)
         {
-            Execute(connection, UpsertWorkspace, StoredJson.WorkspaceJson(workspace));
+            statements.Add((Command(UpsertWorkspace, StoredJson.WorkspaceJson(workspace)), false));
         }
 
         if (changes.DeletedGroupTags.Count > 0)
         {
-            Execute(connection, "DELETE FROM group_tags WHERE id = ANY($1)", changes.DeletedGroupTags.Select(t => t.Value).ToArray());
+            statements.Add((Command("DELETE FROM group_tags WHERE id = ANY($1)", changes.DeletedGroupTags.Select(t => t.Value).ToArray()), false));
         }
 
-        Batched(connection, changes.UpsertedGroupTags, tag => Command(UpsertTag, tag.Id.Value, tag.Name), _ => { });
-
+        statements.AddRange(changes.UpsertedGroupTags.Select(tag => (Command(UpsertTag, tag.Id.Value, tag.Name), false)));
         if (changes.DeletedCustomers.Count > 0)
         {
-            Execute(connection, KeepMark);
-            Execute(connection, "DELETE FROM customers WHERE id = ANY($1)", changes.DeletedCustomers.Select(c => c.Value).ToArray());
+            statements.Add((Command(KeepMark), false));
+            statements.Add((Command("DELETE FROM customers WHERE id = ANY($1)", changes.DeletedCustomers.Select(c => c.Value).ToArray()), false));
         }
 
         // Ids are never reused, so a customer above the high-water mark is new: inserted (by binary COPY when there are
-        // many, as in an import or a copy); the others must be stored, and are updated.
+        // many, as in an import or a copy); the others must be stored, and are updated (one row each, checked).
         var fresh = changes.UpsertedCustomers.Count(c => c.Id.Value > lastCustomerId);
-        if (fresh >= CopyFrom)
+        foreach (var customer in changes.UpsertedCustomers)
         {
-            using (var importer = connection.BeginBinaryImport(CustomerRow.CopyIn))
+            var isNew = customer.Id.Value > lastCustomerId;
+            if (!isNew || fresh < CopyFrom)
             {
-                foreach (var customer in changes.UpsertedCustomers)
-                {
-                    if (customer.Id.Value > lastCustomerId)
-                    {
-                        CustomerRow.Copy(importer, customer);
-                    }
-                }
-
-                importer.Complete();
+                var command = new NpgsqlBatchCommand(isNew ? CustomerRow.Insert : CustomerRow.Update);
+                CustomerRow.Bind(command.Parameters, customer);
+                statements.Add((command, true));
             }
         }
-
-        Batched(
-            connection,
-            fresh >= CopyFrom ? [.. changes.UpsertedCustomers.Where(c => c.Id.Value <= lastCustomerId)] : changes.UpsertedCustomers,
-            customer =>
-            {
-                var command = new NpgsqlBatchCommand(customer.Id.Value > lastCustomerId ? CustomerRow.Insert : CustomerRow.Update);
-                CustomerRow.Bind(command.Parameters, customer);
-                return command;
-            },
-            command =>
-            {
-                if (command.RecordsAffected != 1)
-                {
-                    throw new InvalidOperationException("A change set updates a customer that is not stored; the change set is inconsistent.");
-                }
-            });
 
         // A copy carries its source's high-water mark, which may be above every stored id.
         if (changes.LastCustomerId is { } carried)
         {
-            Execute(connection, "UPDATE explo_state SET last_customer_id = GREATEST(last_customer_id, $1)", carried);
+            statements.Add((Command("UPDATE explo_state SET last_customer_id = GREATEST(last_customer_id, $1)", carried), false));
+        }
+
+        // A few events of a change that copies none ride in the batch; copied events go first, and many go by COPY.
+        var eventsInBatch = changes.CopiedEvents.Count == 0 && changes.Events.Count is > 0 and < CopyFrom;
+        if (eventsInBatch)
+        {
+            statements.Add((Command(
+                AppendEvents,
+                changes.Events.Select(e => e.Kind).ToArray(),
+                changes.Events.Select(e => e.OccurredAt.UtcTicks).ToArray(),
+                changes.Events.Select(StoredJson.EventJson).ToArray()), false));
+        }
+
+        Run(connection, statements);
+        if (fresh >= CopyFrom)
+        {
+            using var importer = connection.BeginBinaryImport(CustomerRow.CopyIn);
+            foreach (var customer in changes.UpsertedCustomers)
+            {
+                if (customer.Id.Value > lastCustomerId)
+                {
+                    CustomerRow.Copy(importer, customer);
+                }
+            }
+
+            importer.Complete();
         }
 
         if (changes.CopiedEvents.Count > 0)
@@ -104,11 +113,16 @@ internal static class ChangeSetWriter
             AppendCopied(connection, changes.CopiedEvents);
         }
 
+        if (eventsInBatch || changes.Events.Count == 0)
+        {
+            return;
+        }
+
         if (changes.Events.Count >= CopyFrom)
         {
             CopyEvents(connection, changes.Events);
         }
-        else if (changes.Events.Count > 0)
+        else
         {
             Execute(
                 connection,
@@ -116,6 +130,28 @@ internal static class ChangeSetWriter
                 changes.Events.Select(e => e.Kind).ToArray(),
                 changes.Events.Select(e => e.OccurredAt.UtcTicks).ToArray(),
                 changes.Events.Select(StoredJson.EventJson).ToArray());
+        }
+    }
+
+    /// <summary>Runs statements in batches (one round trip each), in order; a statement marked to touch one row must.</summary>
+    private static void Run(NpgsqlConnection connection, List<(NpgsqlBatchCommand Command, bool OneRow)> statements)
+    {
+        foreach (var chunk in statements.Chunk(StatementsPerBatch))
+        {
+            using var batch = new NpgsqlBatch(connection);
+            foreach (var (command, _) in chunk)
+            {
+                batch.BatchCommands.Add(command);
+            }
+
+            batch.ExecuteNonQuery();
+            foreach (var (command, oneRow) in chunk)
+            {
+                if (oneRow && command.RecordsAffected != 1)
+                {
+                    throw new InvalidOperationException("A change set updates a customer that is not stored; the change set is inconsistent.");
+                }
+            }
         }
     }
 
@@ -171,25 +207,6 @@ internal static class ChangeSetWriter
         }
 
         importer.Complete();
-    }
-
-    /// <summary>Runs one statement per item, in batches (one round trip each), checking each statement's outcome.</summary>
-    private static void Batched<T>(NpgsqlConnection connection, IReadOnlyList<T> items, Func<T, NpgsqlBatchCommand> statement, Action<NpgsqlBatchCommand> check)
-    {
-        foreach (var chunk in items.Chunk(StatementsPerBatch))
-        {
-            using var batch = new NpgsqlBatch(connection);
-            foreach (var item in chunk)
-            {
-                batch.BatchCommands.Add(statement(item));
-            }
-
-            batch.ExecuteNonQuery();
-            foreach (NpgsqlBatchCommand command in batch.BatchCommands)
-            {
-                check(command);
-            }
-        }
     }
 
     private static NpgsqlBatchCommand Command(string sql, params object[] values)

@@ -21,6 +21,7 @@ internal sealed class PostgresReader(NpgsqlConnection connection) : IWorkspaceRe
     // "tags <> '{}'" (true of every row with the tag) lets the planner use the tag index, which holds only tagged rows.
     public const string ByTag = "SELECT " + CustomerRow.Columns + " FROM customers WHERE tags @> ARRAY[$1]::bigint[] AND tags <> '{}' ORDER BY id";
     public const string After = "SELECT " + CustomerRow.Columns + " FROM customers WHERE id > $1 ORDER BY id LIMIT $2";
+    public const string WorkspaceJson = "SELECT json FROM workspace WHERE id = 1";
     public const string LastCustomer = "SELECT GREATEST((SELECT last_customer_id FROM explo_state), (SELECT max(id) FROM customers))";
 
     private const int EnumerationChunk = 1_000;
@@ -29,13 +30,36 @@ internal sealed class PostgresReader(NpgsqlConnection connection) : IWorkspaceRe
     private bool _workspaceRead;
     private long? _lastCustomerId;
 
+    /// <summary>
+    /// Takes the writers' lock (class <paramref name="lockClass"/>, key <paramref name="lockKey"/>) and then reads the
+    /// workspace and the high-water mark, in one round trip: every write unit needs all three. The reads are separate
+    /// statements after the lock's, so under <c>READ COMMITTED</c> they see every commit made before it was granted.
+    /// </summary>
+    public void LockAndLoad(int lockClass, int lockKey)
+    {
+        using var batch = new NpgsqlBatch(connection);
+        var lockCommand = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1, $2)");
+        lockCommand.Parameters.Add(new NpgsqlParameter<int> { TypedValue = lockClass });
+        lockCommand.Parameters.Add(new NpgsqlParameter<int> { TypedValue = lockKey });
+        batch.BatchCommands.Add(lockCommand);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(WorkspaceJson));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(LastCustomer));
+        using var reader = batch.ExecuteReader();
+        reader.NextResult();
+        var json = reader.Read() ? reader.GetString(0) : null;
+        reader.NextResult();
+        _lastCustomerId = reader.Read() && !reader.IsDBNull(0) ? reader.GetInt64(0) : 0;
+        _workspace = json is null ? null : StoredJson.ReadWorkspace(json);
+        _workspaceRead = true;
+    }
+
     public Workspace? Workspace
     {
         get
         {
             if (!_workspaceRead)
             {
-                var json = Scalar<string>("SELECT json FROM workspace WHERE id = 1");
+                var json = Scalar<string>(WorkspaceJson);
                 _workspace = json is null ? null : StoredJson.ReadWorkspace(json);
                 _workspaceRead = true;
             }

@@ -322,14 +322,8 @@ public sealed class PostgresWorkspaceStore : IWorkspaceStore, IEventArchive, IAs
             // READ COMMITTED: each statement sees every commit made before it, so once the lock is granted the work
             // sees the last writer's changes; no other writer commits until this transaction ends.
             using var transaction = connection.BeginTransaction(IsolationLevel.ReadCommitted);
-            using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1, $2)", connection))
-            {
-                lockCommand.Parameters.Add(new NpgsqlParameter<int> { TypedValue = StoreLocks.Writer });
-                lockCommand.Parameters.Add(new NpgsqlParameter<int> { TypedValue = _schemaKey });
-                lockCommand.ExecuteNonQuery();
-            }
-
             var reader = new PostgresReader(connection);
+            reader.LockAndLoad(StoreLocks.Writer, _schemaKey);
             var pending = units.Count > 1 ? new PendingChangesReader(reader) : null;
             var changes = new List<ChangeSet>(units.Count);
             foreach (var unit in units)
