@@ -42,7 +42,15 @@ internal static class ChangeSetWriter
     /// applied (tag deletes, tag upserts, customer deletes, customer upserts, events); many new customers or events go
     /// by <c>COPY</c> after it (the deferred constraints make the order of rows irrelevant until the commit).
     /// </summary>
-    public static void Apply(NpgsqlConnection connection, ChangeSet changes, long lastCustomerId)
+    /// <param name="connection">The connection, in the unit's transaction.</param>
+    /// <param name="changes">The change set.</param>
+    /// <param name="lastCustomerId">The high-water mark before it.</param>
+    /// <param name="commit">
+    /// Whether the transaction may be committed at the end of the batch, when nothing follows it and no statement's
+    /// outcome needs checking before the commit (a change set that only inserts, as a create does).
+    /// </param>
+    /// <returns>True when the transaction was committed.</returns>
+    public static bool Apply(NpgsqlConnection connection, ChangeSet changes, long lastCustomerId, bool commit)
     {
         var statements = new List<(NpgsqlBatchCommand Command, bool OneRow)>();
         if (changes.Workspace is { } workspace)
@@ -93,7 +101,20 @@ internal static class ChangeSetWriter
                 changes.Events.Select(StoredJson.EventJson).ToArray()), false));
         }
 
+        // Nothing after the batch, and no update whose row count must be seen before committing: COMMIT rides with it.
+        var commitInBatch = commit && fresh < CopyFrom && changes.CopiedEvents.Count == 0 && (eventsInBatch || changes.Events.Count == 0)
+            && statements.TrueForAll(s => !s.OneRow || s.Command.CommandText == CustomerRow.Insert);
+        if (commitInBatch)
+        {
+            statements.Add((Command("COMMIT"), false));
+        }
+
         Run(connection, statements);
+        if (commitInBatch)
+        {
+            return true;
+        }
+
         if (fresh >= CopyFrom)
         {
             using var importer = connection.BeginBinaryImport(CustomerRow.CopyIn);
@@ -115,7 +136,7 @@ internal static class ChangeSetWriter
 
         if (eventsInBatch || changes.Events.Count == 0)
         {
-            return;
+            return false;
         }
 
         if (changes.Events.Count >= CopyFrom)
@@ -131,6 +152,8 @@ internal static class ChangeSetWriter
                 changes.Events.Select(e => e.OccurredAt.UtcTicks).ToArray(),
                 changes.Events.Select(StoredJson.EventJson).ToArray());
         }
+
+        return false;
     }
 
     /// <summary>Runs statements in batches (one round trip each), in order; a statement marked to touch one row must.</summary>

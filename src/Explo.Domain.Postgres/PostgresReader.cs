@@ -31,19 +31,22 @@ internal sealed class PostgresReader(NpgsqlConnection connection) : IWorkspaceRe
     private long? _lastCustomerId;
 
     /// <summary>
-    /// Takes the writers' lock (class <paramref name="lockClass"/>, key <paramref name="lockKey"/>) and then reads the
-    /// workspace and the high-water mark, in one round trip: every write unit needs all three. The reads are separate
-    /// statements after the lock's, so under <c>READ COMMITTED</c> they see every commit made before it was granted.
+    /// Begins a <c>READ COMMITTED</c> transaction, takes the writers' lock (class <paramref name="lockClass"/>, key
+    /// <paramref name="lockKey"/>) and then reads the workspace and the high-water mark, in one round trip: every write
+    /// unit needs all of them. The reads are separate statements after the lock's, so they see every commit made before
+    /// it was granted.
     /// </summary>
-    public void LockAndLoad(int lockClass, int lockKey)
+    public void BeginLockAndLoad(int lockClass, int lockKey)
     {
         using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN ISOLATION LEVEL READ COMMITTED"));
         var lockCommand = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1, $2)");
         lockCommand.Parameters.Add(new NpgsqlParameter<int> { TypedValue = lockClass });
         lockCommand.Parameters.Add(new NpgsqlParameter<int> { TypedValue = lockKey });
         batch.BatchCommands.Add(lockCommand);
         batch.BatchCommands.Add(new NpgsqlBatchCommand(WorkspaceJson));
         batch.BatchCommands.Add(new NpgsqlBatchCommand(LastCustomer));
+        // The first result is the lock's (BEGIN returns none).
         using var reader = batch.ExecuteReader();
         reader.NextResult();
         var json = reader.Read() ? reader.GetString(0) : null;

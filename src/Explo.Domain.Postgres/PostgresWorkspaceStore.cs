@@ -311,19 +311,23 @@ public sealed class PostgresWorkspaceStore : IWorkspaceStore, IEventArchive, IAs
 
     /// <summary>
     /// Units written together: lock, decide each in turn, apply, commit. Returns the failure (nothing committed), or
-    /// null once committed; a unit's own exception is then its answer (it changed nothing).
+    /// null once committed; a unit's own exception is then its answer (it changed nothing). The transaction is begun
+    /// and ended by SQL rather than an <see cref="NpgsqlTransaction"/>, so that its <c>BEGIN</c> rides with the lock and
+    /// its <c>COMMIT</c> with the last statements of the change (one round trip each end); when anything fails before
+    /// the commit, it is rolled back.
     /// </summary>
     private Exception? Write(List<QueuedUnit> units)
     {
+        NpgsqlConnection? connection = null;
+        var ended = false;
         try
         {
-            using var connection = _dataSource.OpenConnection();
+            connection = _dataSource.OpenConnection();
 
             // READ COMMITTED: each statement sees every commit made before it, so once the lock is granted the work
             // sees the last writer's changes; no other writer commits until this transaction ends.
-            using var transaction = connection.BeginTransaction(IsolationLevel.ReadCommitted);
             var reader = new PostgresReader(connection);
-            reader.LockAndLoad(StoreLocks.Writer, _schemaKey);
+            reader.BeginLockAndLoad(StoreLocks.Writer, _schemaKey);
             var pending = units.Count > 1 ? new PendingChangesReader(reader) : null;
             var changes = new List<ChangeSet>(units.Count);
             foreach (var unit in units)
@@ -343,16 +347,24 @@ public sealed class PostgresWorkspaceStore : IWorkspaceStore, IEventArchive, IAs
             }
 
             var mark = reader.LastCustomerId;
-            foreach (var change in ChangeSet.MergeAdditive(changes, mark))
+            var sets = ChangeSet.MergeAdditive(changes, mark);
+            var committed = false;
+            for (var i = 0; i < sets.Count; i++)
             {
-                ChangeSetWriter.Apply(connection, change, mark);
-                foreach (var customer in change.UpsertedCustomers)
+                committed = ChangeSetWriter.Apply(connection, sets[i], mark, commit: i == sets.Count - 1);
+                foreach (var customer in sets[i].UpsertedCustomers)
                 {
                     mark = Math.Max(mark, customer.Id.Value);
                 }
             }
 
-            transaction.Commit();
+            if (!committed)
+            {
+                using var commit = new NpgsqlCommand("COMMIT", connection);
+                commit.ExecuteNonQuery();
+            }
+
+            ended = true;
             return null;
         }
         catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.ForeignKeyViolation)
@@ -363,9 +375,42 @@ public sealed class PostgresWorkspaceStore : IWorkspaceStore, IEventArchive, IAs
         {
             return Unusable(e);
         }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException or NpgsqlException)
+        catch (Exception e)
         {
+            // Anything else (a bug, a change set the database can't take) is the units' failure: the writer thread,
+            // which every later unit needs, lives on.
             return e;
+        }
+        finally
+        {
+            if (connection is not null)
+            {
+                if (!ended)
+                {
+                    RollBack(connection);
+                }
+
+                connection.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Ends a write transaction that did not commit (a failed statement or commit leaves nothing to undo).</summary>
+    private static void RollBack(NpgsqlConnection connection)
+    {
+        if (connection.State != ConnectionState.Open)
+        {
+            return;
+        }
+
+        try
+        {
+            using var rollback = new NpgsqlCommand("ROLLBACK", connection);
+            rollback.ExecuteNonQuery();
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
+            // The connection broke: the server rolls the transaction back when the session ends.
         }
     }
 
