@@ -26,15 +26,7 @@ trap 'echo "creates.sh: failed (exit $?) at line $LINENO: $BASH_COMMAND" >&2' ER
 . "$here/common.sh"
 ensure_wrk
 
-if [ -n "${HOST_DLL:-}" ]; then
-    dll=$(realpath "$HOST_DLL")
-else
-    project="$root/benchmarks/Explo.Domain.LoadHost"
-    echo "Building $project (Release)..."
-    dotnet build -c Release -nologo -v quiet "$project"
-    dll="$project/bin/Release/net10.0/Explo.Domain.LoadHost.dll"
-fi
-[ -f "$dll" ] || die "no $dll"
+host_dll
 
 tmp=$(mktemp -d)
 host_pid=
@@ -59,13 +51,7 @@ done
 curl -fsS -o /dev/null "$base/healthz" || { cat "$tmp/host.log" >&2; die "the host did not answer /healthz"; }
 
 export WRK_TOKEN="$TOKEN"
-run_wrk() { # label connections duration
-    local label=$1 connections=$2 duration=$3 out="$tmp/wrk-$1.txt"
-    WRK_PREFIX=$label wrk -t"$THREADS" -c"$connections" -d"$duration" -s "$lua" --latency "$base/api/create_customer/" >"$out" 2>&1 \
-        || { cat "$out" >&2; die "wrk failed ($label)"; }
-    if grep -q -e 'Non-2xx or 3xx responses' -e 'Socket errors' "$out"; then cat "$out" >&2; die "wrk counted errors ($label)"; fi
-    grep -q '^Requests/sec:' "$out" || { cat "$out" >&2; die "no Requests/sec ($label)"; }
-}
+run_wrk() { wrk_run "$1" "$2" "$3" "$base/api/create_customer/"; }
 
 echo "wrk: $(wrk -v 2>&1 | head -n 1 || true); $THREADS thread(s); warm-up $WARMUP, run $DURATION each; $(nproc) cores shared by wrk and the host."
 run_wrk warmup "$CLIENTS" "$WARMUP"
@@ -77,8 +63,6 @@ run_wrk many "$CLIENTS" "$DURATION"
 # Every acknowledged create is in the database: the count the API reports covers both runs.
 count=$(curl -fsS -H "Explo-Authorization: Token $TOKEN" "$base/v2/api/customers/?page_size=1" \
     | sed -n 's/.*"total_count": *\([0-9]*\).*/\1/p')
-
-total() { awk '/requests in/ { print $1 }' "$tmp/wrk-$1.txt"; }
 
 one=$(rps one); many=$(rps many)
 ratio=$(awk -v a="$many" -v b="$one" 'BEGIN { printf "%.2f", a / b }')

@@ -7,7 +7,7 @@
 # correct and what they cost.
 #
 # Knobs (environment): DURATION (15s), WARMUP (3s), CLIENTS (16, split evenly over the two instances), THREADS (1 per
-# wrk).
+# wrk), HOST_DLL (a built Explo.Domain.LoadHost.dll of another checkout).
 set -euo pipefail
 
 DURATION=${DURATION:-15s}
@@ -27,11 +27,7 @@ trap 'echo "instances.sh: failed (exit $?) at line $LINENO: $BASH_COMMAND" >&2' 
 . "$here/common.sh"
 ensure_wrk
 
-project="$root/benchmarks/Explo.Domain.LoadHost"
-echo "Building $project (Release)..."
-dotnet build -c Release -nologo -v quiet "$project"
-dll="$project/bin/Release/net10.0/Explo.Domain.LoadHost.dll"
-[ -f "$dll" ] || die "no $dll"
+host_dll
 
 tmp=$(mktemp -d)
 chmod 755 "$tmp"
@@ -77,14 +73,7 @@ start_host() { # label -> sets $started to the base URL; the host's pid joins $p
 }
 
 export WRK_TOKEN="$TOKEN"
-wrk_to() { # label connections duration base -> runs wrk, output in $tmp/wrk-<label>.txt
-    local label=$1 connections=$2 duration=$3 base=$4 out="$tmp/wrk-$1.txt"
-    WRK_PREFIX=$label wrk -t"$THREADS" -c"$connections" -d"$duration" -s "$lua" --latency "$base/api/create_customer/" >"$out" 2>&1 \
-        || { cat "$out" >&2; die "wrk failed ($label)"; }
-    if grep -q -e 'Non-2xx or 3xx responses' -e 'Socket errors' "$out"; then cat "$out" >&2; die "wrk counted errors ($label)"; fi
-    grep -q '^Requests/sec:' "$out" || { cat "$out" >&2; die "no Requests/sec ($label)"; }
-}
-total() { awk '/requests in/ { print $1 }' "$tmp/wrk-$1.txt"; }
+wrk_to() { wrk_run "$1" "$2" "$3" "$4/api/create_customer/"; }
 
 start_host a
 a=$started

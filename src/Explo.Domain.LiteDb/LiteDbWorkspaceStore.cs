@@ -217,28 +217,8 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IEventArchive, IDisp
     /// <summary>The writer thread: takes every unit waiting (at most <see cref="MaxGroup"/>) and commits them as a group.</summary>
     private void RunWriter()
     {
-        var group = new List<QueuedUnit>(MaxGroup);
-        foreach (var first in _queue.GetConsumingEnumerable())
+        foreach (var group in QueuedUnit.Groups(_queue, MaxGroup))
         {
-            group.Clear();
-            if (first.TryStart())
-            {
-                group.Add(first);
-            }
-
-            while (group.Count < MaxGroup && _queue.TryTake(out var next))
-            {
-                if (next.TryStart())
-                {
-                    group.Add(next);
-                }
-            }
-
-            if (group.Count == 0)
-            {
-                continue;
-            }
-
             if (_broken is { } broken)
             {
                 foreach (var unit in group)

@@ -257,28 +257,8 @@ public sealed class PostgresWorkspaceStore : IWorkspaceStore, IEventArchive, IAs
     /// </summary>
     private void RunWriter()
     {
-        var group = new List<QueuedUnit>(MaxGroup);
-        foreach (var first in _queue.GetConsumingEnumerable())
+        foreach (var group in QueuedUnit.Groups(_queue, MaxGroup))
         {
-            group.Clear();
-            if (first.TryStart())
-            {
-                group.Add(first);
-            }
-
-            while (group.Count < MaxGroup && _queue.TryTake(out var next))
-            {
-                if (next.TryStart())
-                {
-                    group.Add(next);
-                }
-            }
-
-            if (group.Count == 0)
-            {
-                continue;
-            }
-
             var failure = Write(group);
             if (failure is null)
             {

@@ -1,4 +1,4 @@
-using Explo.Domain.Ports;
+using System.Collections.Concurrent;
 
 namespace Explo.Domain.Ports;
 
@@ -21,6 +21,41 @@ public abstract class QueuedUnit
     /// <summary>Only <see cref="QueuedUnit{T}"/> derives from it.</summary>
     private protected QueuedUnit()
     {
+    }
+
+    /// <summary>
+    /// A writer thread's loop over its queue: waits for a unit, then takes every unit waiting behind it (up to
+    /// <paramref name="maxGroup"/> in all), starting each (<see cref="TryStart"/>); units cancelled while they waited are
+    /// left out, and a group of none is skipped. Ends when the queue is completed and empty.
+    /// </summary>
+    /// <param name="queue">The store's queue of units.</param>
+    /// <param name="maxGroup">The most units in one group (at least 1).</param>
+    /// <returns>The groups, each a new list of started units, in queue order.</returns>
+    public static IEnumerable<List<QueuedUnit>> Groups(BlockingCollection<QueuedUnit> queue, int maxGroup)
+    {
+        Guard.NotNull(queue);
+        Guard.That(maxGroup >= 1, "A group holds at least one unit");
+        foreach (var first in queue.GetConsumingEnumerable())
+        {
+            var group = new List<QueuedUnit>();
+            if (first.TryStart())
+            {
+                group.Add(first);
+            }
+
+            while (group.Count < maxGroup && queue.TryTake(out var next))
+            {
+                if (next.TryStart())
+                {
+                    group.Add(next);
+                }
+            }
+
+            if (group.Count > 0)
+            {
+                yield return group;
+            }
+        }
     }
 
     /// <summary>Claims the unit for the writer; false when its caller cancelled it while it waited.</summary>
