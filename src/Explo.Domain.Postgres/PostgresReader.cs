@@ -8,7 +8,7 @@ namespace Explo.Domain.Postgres;
 /// (a read's <c>REPEATABLE READ</c> snapshot, or a write's transaction under the writers' lock), so it sees one state.
 /// Nothing is cached beyond the unit: the workspace and the high-water mark are read once per reader.
 /// </summary>
-internal sealed class PostgresReader(NpgsqlConnection connection) : IWorkspaceReader
+internal sealed class PostgresReader(NpgsqlConnection connection, CustomerGenerations.Generation? cache = null) : IWorkspaceReader
 {
     // The statements the lookups run; the tests EXPLAIN these very texts.
     public const string ById = "SELECT " + CustomerRow.Columns + " FROM customers WHERE id = $1";
@@ -22,6 +22,7 @@ internal sealed class PostgresReader(NpgsqlConnection connection) : IWorkspaceRe
     public const string ByTag = "SELECT " + CustomerRow.Columns + " FROM customers WHERE tags @> ARRAY[$1]::bigint[] AND tags <> '{}' ORDER BY id";
     public const string After = "SELECT " + CustomerRow.Columns + " FROM customers WHERE id > $1 ORDER BY id LIMIT $2";
     public const string WorkspaceJson = "SELECT json FROM workspace WHERE id = 1";
+    public const string CustomersVersion = "SELECT customers_version FROM explo_state";
     public const string LastCustomer = "SELECT GREATEST((SELECT last_customer_id FROM explo_state), (SELECT max(id) FROM customers))";
 
     private const int EnumerationChunk = 1_000;
@@ -83,10 +84,59 @@ internal sealed class PostgresReader(NpgsqlConnection connection) : IWorkspaceRe
 
     public IReadOnlyList<GroupTag> ListGroupTags() => Tags("SELECT id, name FROM group_tags ORDER BY id");
 
-    public Customer? FindCustomer(CustomerId id) => Customers(ById, id.Value).FirstOrDefault();
+    public Customer? FindCustomer(CustomerId id)
+    {
+        if (cache is not null && cache.TryGet(id.Value, out var cached))
+        {
+            return cached;
+        }
 
-    public IReadOnlyList<Customer> FindCustomers(IReadOnlyCollection<CustomerId> ids) =>
-        ids.Count == 0 ? [] : Customers(ByIds, ids.Select(i => i.Value).ToArray());
+        var found = Customers(ById, id.Value).FirstOrDefault();
+        if (found is not null)
+        {
+            cache?.Add(found);
+        }
+
+        return found;
+    }
+
+    public IReadOnlyList<Customer> FindCustomers(IReadOnlyCollection<CustomerId> ids)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        if (cache is null)
+        {
+            return Customers(ByIds, ids.Select(i => i.Value).ToArray());
+        }
+
+        var found = new List<Customer>(ids.Count);
+        var missing = new List<long>();
+        foreach (var id in ids)
+        {
+            if (cache.TryGet(id.Value, out var cached))
+            {
+                found.Add(cached);
+            }
+            else
+            {
+                missing.Add(id.Value);
+            }
+        }
+
+        if (missing.Count > 0)
+        {
+            foreach (var customer in Customers(ByIds, missing.ToArray()))
+            {
+                cache.Add(customer);
+                found.Add(customer);
+            }
+        }
+
+        return found;
+    }
 
     public Customer? FindCustomerByProvidedId(string providedId) =>
         Storable(providedId) ? Customers(ByProvidedId, providedId).FirstOrDefault() : null;

@@ -18,8 +18,10 @@ namespace Explo.Domain.Postgres;
 /// transaction commits. Write units run on the store's own writer thread; callers await the outcome.</item>
 /// <item>A read is a <c>REPEATABLE READ READ ONLY</c> transaction: one snapshot for the whole query, no lock, and it
 /// runs on the calling thread.</item>
-/// <item>Nothing is cached between units, so a change committed by any instance is seen by the next read of every
-/// instance.</item>
+/// <item>A change committed by any instance is seen by the next read of every instance. The one cache, of customers
+/// read by id (the ancestors of the customers a read shows), holds the customers of one version of them: the database
+/// raises the version in every transaction that changes a customer, and a read uses the cache only when its snapshot
+/// finds the version the cache was filled at.</item>
 /// <item>Properties and mapping are kept as their exact JSON text (not <c>jsonb</c>): numbers and key order round-trip
 /// byte for byte. Provided ids, tokens and tag names compare byte-wise (<c>COLLATE "C"</c>).</item>
 /// </list>
@@ -33,11 +35,15 @@ public sealed class PostgresWorkspaceStore : IWorkspaceStore, IEventArchive, IAs
     private readonly ILogger _logger;
     private readonly int _schemaKey;
     private readonly BlockingCollection<QueuedUnit> _queue = new();
+    private readonly CustomerGenerations _customers;
     private readonly Thread _writer;
     private int _disposed;
 
     /// <summary>The most units of work the writer commits in one transaction.</summary>
     private const int MaxGroup = 64;
+
+    /// <summary>The most customers read by id that one version of the per-instance cache keeps.</summary>
+    private const int CachedCustomers = 50_000;
 
     /// <summary>Opens the store over a database, creating or migrating its tables.</summary>
     /// <param name="connectionString">An Npgsql connection string, for example <c>Host=db;Database=explo;Username=explo</c>.</param>
@@ -61,6 +67,7 @@ public sealed class PostgresWorkspaceStore : IWorkspaceStore, IEventArchive, IAs
     {
         ArgumentNullException.ThrowIfNull(connectionString);
         _logger = logger ?? NullLogger.Instance;
+        _customers = new CustomerGenerations(CachedCustomers);
         NpgsqlDataSourceBuilder builder;
         try
         {
@@ -120,6 +127,9 @@ public sealed class PostgresWorkspaceStore : IWorkspaceStore, IEventArchive, IAs
     /// <summary>The database, as <c>host:port/database</c> (no credentials).</summary>
     public string Target { get; }
 
+    /// <summary>The per-instance cache of customers read by id (for the tests).</summary>
+    internal CustomerGenerations CachedCustomersById => _customers;
+
     /// <summary>The schema that holds the store's tables (the first of the connection's search path).</summary>
     public string Schema { get; } = "";
 
@@ -138,12 +148,18 @@ public sealed class PostgresWorkspaceStore : IWorkspaceStore, IEventArchive, IAs
         {
             await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, CancellationToken.None).ConfigureAwait(false);
-            await using (var readOnly = new NpgsqlCommand("SET TRANSACTION READ ONLY", connection))
+
+            // The snapshot starts with the version's query: the customers the cache holds for that version are the ones
+            // this snapshot sees.
+            long version;
+            await using (var start = new NpgsqlBatch(connection))
             {
-                await readOnly.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+                start.BatchCommands.Add(new NpgsqlBatchCommand("SET TRANSACTION READ ONLY"));
+                start.BatchCommands.Add(new NpgsqlBatchCommand(PostgresReader.CustomersVersion));
+                version = (long)(await start.ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false))!;
             }
 
-            var result = query(new PostgresReader(connection));
+            var result = query(new PostgresReader(connection, _customers.For(version)));
             await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
             return result;
         }

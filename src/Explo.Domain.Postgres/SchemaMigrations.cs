@@ -10,7 +10,7 @@ namespace Explo.Domain.Postgres;
 internal static class SchemaMigrations
 {
     /// <summary>The schema version this adapter writes.</summary>
-    public const int Version = 3;
+    public const int Version = 4;
 
     /// <summary>Migrations[v] takes a database from schema version v to v + 1, in one transaction.</summary>
     private static readonly string[] Migrations =
@@ -100,6 +100,33 @@ internal static class SchemaMigrations
             REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION explo_count_customers();
         CREATE TRIGGER customers_counted_delete AFTER DELETE ON customers
             REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION explo_count_customers();
+        """,
+
+        // 4: a version of the customers, raised by every statement that changes one (by the same triggers, so changes
+        // made by hand in SQL count too), in the changing transaction: a read that finds the version its instance's
+        // cache was filled at may use the cache, since no customer changed in between.
+        """
+        ALTER TABLE explo_state ADD COLUMN customers_version bigint NOT NULL DEFAULT 0;
+        CREATE OR REPLACE FUNCTION explo_count_customers() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+        BEGIN
+            IF TG_OP IN ('DELETE', 'UPDATE') THEN
+                UPDATE customer_counts c SET n = c.n - o.n
+                FROM (SELECT dvg, level, count(*) AS n FROM old_rows GROUP BY dvg, level) o
+                WHERE c.dvg = o.dvg AND c.level = o.level;
+            END IF;
+            IF TG_OP IN ('INSERT', 'UPDATE') THEN
+                INSERT INTO customer_counts AS c (dvg, level, n)
+                SELECT dvg, level, count(*) FROM new_rows GROUP BY dvg, level
+                ON CONFLICT (dvg, level) DO UPDATE SET n = c.n + EXCLUDED.n;
+            END IF;
+            IF TG_OP = 'TRUNCATE' THEN
+                DELETE FROM customer_counts;
+            END IF;
+            UPDATE explo_state SET customers_version = customers_version + 1;
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER customers_versioned_truncate AFTER TRUNCATE ON customers
+            FOR EACH STATEMENT EXECUTE FUNCTION explo_count_customers();
         """,
     ];
 

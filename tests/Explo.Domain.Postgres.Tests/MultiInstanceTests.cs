@@ -67,6 +67,36 @@ public sealed class MultiInstanceTests : IDisposable
     }
 
     [Fact]
+    public async Task An_ancestor_changed_on_one_instance_is_in_the_other_s_next_computed_fields_though_it_caches_ancestors()
+    {
+        Assert.True((await _a.InitializeWorkspaceAsync(_admin)).IsSuccess);
+        Assert.True((await _a.GetOrCreateCustomerAsync(_admin, new CreateCustomerRequest("parent") { Properties = PropertyMap.Of(("plan", "basic")) })).IsSuccess);
+        Assert.True((await _a.GetOrCreateCustomerAsync(_admin, new CreateCustomerRequest("child") { ParentProvidedId = "parent", HierarchyLevelName = "User" })).IsSuccess);
+        async Task<string> PlanSeenByA() => PropertyMap.ToJson((await _a.GetCustomerAsync(_admin, "child")).SuccessValue.ComputedProperties);
+
+        // The second read of the child finds its parent in A's cache.
+        Assert.Equal("{\"plan\":\"basic\"}", await PlanSeenByA());
+        var hits = _storeA.CachedCustomersById.CurrentHits;
+        Assert.Equal("{\"plan\":\"basic\"}", await PlanSeenByA());
+        Assert.True(_storeA.CachedCustomersById.CurrentHits > hits, "A's second read did not use its cache.");
+
+        // B changes the parent: A's next read sees it, not its cached parent.
+        Assert.True((await _b.UpdateCustomerAsync(_admin, new UpdateCustomerRequest("parent") { Properties = PropertyMap.Of(("plan", "gold")) })).IsSuccess);
+        Assert.Equal("{\"plan\":\"gold\"}", await PlanSeenByA());
+
+        // So does a change made by hand in SQL (the version is raised by the table's triggers).
+        Assert.Equal("{\"plan\":\"gold\"}", await PlanSeenByA());
+        using (var connection = new NpgsqlConnection(_schema.ConnectionString))
+        {
+            connection.Open();
+            using var command = new NpgsqlCommand("UPDATE customers SET properties = '{\"plan\":\"by hand\"}' WHERE provided_id = 'parent'", connection);
+            Assert.Equal(1, command.ExecuteNonQuery());
+        }
+
+        Assert.Equal("{\"plan\":\"by hand\"}", await PlanSeenByA());
+    }
+
+    [Fact]
     public async Task A_cascading_delete_on_one_instance_racing_new_children_on_the_other_leaves_no_orphan()
     {
         Assert.True((await _a.InitializeWorkspaceAsync(_admin)).IsSuccess);
