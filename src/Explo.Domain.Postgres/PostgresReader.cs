@@ -6,7 +6,8 @@ namespace Explo.Domain.Postgres;
 /// <summary>
 /// The store's <see cref="IWorkspaceReader"/>: every answer is a query on one connection, inside the unit's transaction
 /// (a read's <c>REPEATABLE READ</c> snapshot, or a write's transaction under the writers' lock), so it sees one state.
-/// Nothing is cached beyond the unit: the workspace and the high-water mark are read once per reader.
+/// The workspace and the high-water mark are read once per reader; customers read by id come from the read's cache
+/// generation when it has one (<see cref="CustomerGenerations"/>: only for a snapshot at the generation's version).
 /// </summary>
 internal sealed class PostgresReader(NpgsqlConnection connection, CustomerGenerations.Generation? cache = null) : IWorkspaceReader
 {
