@@ -48,12 +48,21 @@ public static class StoredJson
     /// <summary>Reads a workspace stored by <see cref="WorkspaceJson"/> (keys it does not know, such as an older layout's <c>group_tags</c>, are ignored).</summary>
     /// <param name="json">The JSON text.</param>
     /// <returns>The workspace.</returns>
-    /// <exception cref="JsonException">The text is not a stored workspace.</exception>
+    /// <exception cref="JsonException">The text is not a stored workspace (not JSON of its shape, or a list is missing).</exception>
     /// <exception cref="InvalidOperationException">The text is JSON <c>null</c>.</exception>
     public static Workspace ReadWorkspace(string json)
     {
         var stored = JsonSerializer.Deserialize(Guard.NotNull(json), StoredJsonContext.Default.StoredWorkspace)
             ?? throw new InvalidOperationException("The stored workspace is empty.");
+        var missing = new (string Key, object? Value)[]
+        {
+            ("levels", stored.Levels), ("access_groups", stored.AccessGroups), ("api_tokens", stored.ApiTokens),
+            ("data_sources", stored.DataSources), ("data_source_defaults", stored.DataSourceDefaults),
+        }.Where(list => list.Value is null).Select(list => list.Key).ToList();
+        if (missing.Count > 0)
+        {
+            throw new JsonException($"The stored workspace has no list for {string.Join(", ", missing)}; it was not written by this layout.");
+        }
         return new Workspace(
             stored.Levels.Select(l => new HierarchyLevel(new LevelId(l.Id), l.Name, l.Rank)),
             stored.AccessGroups.Select(g => new AccessGroup(new AccessGroupId(g.Id), g.Name)),

@@ -136,6 +136,13 @@ public sealed class StoredJsonTests
     }
 
     [Fact]
+    public void A_workspace_text_without_its_lists_is_refused_naming_them()
+    {
+        var error = Assert.Throws<JsonException>(() => StoredJson.ReadWorkspace("""{"levels": [], "api_tokens": [], "data_sources": [], "next_entity_id": 1}"""));
+        Assert.Equal("The stored workspace has no list for access_groups, data_source_defaults; it was not written by this layout.", error.Message);
+    }
+
+    [Fact]
     public void A_null_workspace_text_is_refused() =>
         Assert.Throws<InvalidOperationException>(() => StoredJson.ReadWorkspace("null"));
 
