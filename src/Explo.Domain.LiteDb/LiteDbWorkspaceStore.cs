@@ -180,23 +180,7 @@ public sealed class LiteDbWorkspaceStore : IWorkspaceStore, IEventArchive, IDisp
     public ValueTask<T> WriteAsync<T>(Func<IWorkspaceReader, WriteDecision<T>> work, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return ValueTask.FromCanceled<T>(cancellationToken);
-        }
-
-        var unit = new QueuedUnit<T>(work, cancellationToken);
-        try
-        {
-            _queue.Add(unit, CancellationToken.None);
-        }
-        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
-        {
-            // Adding was completed: the store is closing or closed.
-            unit.Fail(new ObjectDisposedException(GetType().FullName));
-        }
-
-        return new ValueTask<T>(unit.Task);
+        return QueuedUnit.Enqueue(_queue, work, cancellationToken, GetType().FullName!);
     }
 
     /// <summary>Runs a query now, on the calling thread, under the read lock.</summary>

@@ -178,22 +178,7 @@ public sealed class PostgresWorkspaceStore : IWorkspaceStore, IEventArchive, IAs
     public ValueTask<T> WriteAsync<T>(Func<IWorkspaceReader, WriteDecision<T>> work, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return ValueTask.FromCanceled<T>(cancellationToken);
-        }
-
-        var unit = new QueuedUnit<T>(work, cancellationToken);
-        try
-        {
-            _queue.Add(unit, CancellationToken.None);
-        }
-        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
-        {
-            unit.Fail(new ObjectDisposedException(GetType().FullName));
-        }
-
-        return new ValueTask<T>(unit.Task);
+        return QueuedUnit.Enqueue(_queue, work, cancellationToken, GetType().FullName!);
     }
 
     /// <inheritdoc />

@@ -24,6 +24,40 @@ public abstract class QueuedUnit
     }
 
     /// <summary>
+    /// Queues a unit of <paramref name="work"/> for a store's writer thread, as <see cref="IWorkspaceStore.WriteAsync{T}"/>
+    /// does: a token already cancelled gives a cancelled task and queues nothing; a queue that was completed (the store
+    /// is closing or closed) fails the task with an <see cref="ObjectDisposedException"/> naming <paramref name="store"/>.
+    /// </summary>
+    /// <typeparam name="T">The work's result.</typeparam>
+    /// <param name="queue">The store's queue of units.</param>
+    /// <param name="work">The work.</param>
+    /// <param name="cancellationToken">The caller's cancellation, observed until the writer starts the unit.</param>
+    /// <param name="store">The store's type name, for the exception.</param>
+    /// <returns>What the caller awaits: the work's result once its change is committed.</returns>
+    public static ValueTask<T> Enqueue<T>(BlockingCollection<QueuedUnit> queue, Func<IWorkspaceReader, WriteDecision<T>> work, CancellationToken cancellationToken, string store)
+    {
+        Guard.NotNull(queue);
+        Guard.NotNull(work);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<T>(cancellationToken);
+        }
+
+        var unit = new QueuedUnit<T>(work, cancellationToken);
+        try
+        {
+            queue.Add(unit, CancellationToken.None);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
+        {
+            // Adding was completed: the store is closing or closed.
+            unit.Fail(new ObjectDisposedException(store));
+        }
+
+        return new ValueTask<T>(unit.Task);
+    }
+
+    /// <summary>
     /// A writer thread's loop over its queue: waits for a unit, then takes every unit waiting behind it (up to
     /// <paramref name="maxGroup"/> in all), starting each (<see cref="TryStart"/>); units cancelled while they waited are
     /// left out, and a group of none is skipped. Ends when the queue is completed and empty.
