@@ -94,11 +94,7 @@ internal static class ChangeSetWriter
         var eventsInBatch = changes.CopiedEvents.Count == 0 && changes.Events.Count is > 0 and < CopyFrom;
         if (eventsInBatch)
         {
-            statements.Add((Command(
-                AppendEvents,
-                changes.Events.Select(e => e.Kind).ToArray(),
-                changes.Events.Select(e => e.OccurredAt.UtcTicks).ToArray(),
-                changes.Events.Select(StoredJson.EventJson).ToArray()), false));
+            statements.Add((AppendEventsCommand(changes.Events), false));
         }
 
         // Nothing after the batch, and no update whose row count must be seen before committing: COMMIT rides with it.
@@ -145,16 +141,18 @@ internal static class ChangeSetWriter
         }
         else
         {
-            Execute(
-                connection,
-                AppendEvents,
-                changes.Events.Select(e => e.Kind).ToArray(),
-                changes.Events.Select(e => e.OccurredAt.UtcTicks).ToArray(),
-                changes.Events.Select(StoredJson.EventJson).ToArray());
+            Run(connection, [(AppendEventsCommand(changes.Events), false)]);
         }
 
         return false;
     }
+
+    /// <summary>Appends a few events, numbered after the last stored one, in one statement.</summary>
+    private static NpgsqlBatchCommand AppendEventsCommand(IReadOnlyList<DomainEvent> events) => Command(
+        AppendEvents,
+        events.Select(e => e.Kind).ToArray(),
+        events.Select(e => e.OccurredAt.UtcTicks).ToArray(),
+        events.Select(StoredJson.EventJson).ToArray());
 
     /// <summary>Runs statements in batches (one round trip each), in order; a statement marked to touch one row must.</summary>
     private static void Run(NpgsqlConnection connection, List<(NpgsqlBatchCommand Command, bool OneRow)> statements)
@@ -241,16 +239,5 @@ internal static class ChangeSetWriter
         }
 
         return command;
-    }
-
-    private static void Execute(NpgsqlConnection connection, string sql, params object[] values)
-    {
-        using var command = new NpgsqlCommand(sql, connection);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        }
-
-        command.ExecuteNonQuery();
     }
 }
