@@ -1,3 +1,4 @@
+using System.Globalization;
 using Explo.Domain.Ports;
 using Npgsql;
 
@@ -189,21 +190,43 @@ internal sealed class PostgresReader(NpgsqlConnection connection, CustomerGenera
         var (where, values) = Filter(query);
         values.Add((long)take);
         values.Add((long)Math.Max(0, skip));
-        return Customers(ListSql(where, values.Count), [.. values]);
+        return Customers(ListSql(query, where, values.Count), [.. values]);
     }
 
     /// <summary>
-    /// A page of a filter, in id order: LIMIT and OFFSET are the last two parameters. A DVG's (and level's) page walks
-    /// the DVG + id (level + DVG + id) index, already in id order; a parent's the parent + id index. The rows skipped are
-    /// skipped in the index alone: an index-only scan finds the page's first id (OFFSET on the index's ids, no table row
-    /// read), and the page is the rows from that id on, where a plain OFFSET would fetch every skipped row from the table.
+    /// A page of a filter (its WHERE clause from <see cref="Filter"/>), in id order: LIMIT and OFFSET are the last two
+    /// parameters. The page is the rows from its first id on, in the index of the filter (DVG + id, level + DVG + id,
+    /// parent + id), already in id order; the rows before it are never read from the table.
+    /// <list type="bullet">
+    /// <item>A DVG's or a level's page (or the whole table's) finds its block in the counts schema 5 keeps per block of
+    /// 4,096 ids (the running sum of the filter's blocks, a few hundred rows for a million customers), then its first id
+    /// by an index-only <c>OFFSET</c> inside that block: under 4,096 index entries skipped, however deep the page.</item>
+    /// <item>A parent's page skips its children in the parent index (index-only), as a parent has no kept counts.</item>
+    /// </list>
     /// </summary>
-    public static string ListSql(string where, int parameters)
+    public static string ListSql(CustomerQuery query, string where, int parameters)
     {
-        var first = $"(SELECT id FROM customers{where} ORDER BY id LIMIT 1 OFFSET ${parameters})";
-        var filter = where.Length == 0 ? " WHERE id >= " + first : where + " AND id >= " + first;
-        return $"SELECT {CustomerRow.Columns} FROM customers{filter} ORDER BY id LIMIT ${parameters - 1}";
+        var and = where.Length == 0 ? " WHERE " : where + " AND ";
+        var skip = "$" + parameters.ToString(CultureInfo.InvariantCulture);
+        var take = "$" + (parameters - 1).ToString(CultureInfo.InvariantCulture);
+        if (query.ParentId is not null)
+        {
+            return $"SELECT {CustomerRow.Columns} FROM customers{and}id >= (SELECT id FROM customers{where} ORDER BY id LIMIT 1 OFFSET {skip}) ORDER BY id LIMIT {take}";
+        }
+
+        return $"""
+            WITH blocks AS (SELECT block, sum(n)::bigint AS n FROM customer_blocks{where} GROUP BY block),
+            running AS (SELECT block, (sum(n) OVER (ORDER BY block))::bigint - n AS before, n FROM blocks),
+            start AS (SELECT block, before FROM running WHERE before + n > {skip} ORDER BY block LIMIT 1)
+            SELECT {CustomerRow.Columns} FROM customers{and}id >= (
+                SELECT id FROM customers{and}id >= (SELECT block << {BlockBits} FROM start)
+                ORDER BY id LIMIT 1 OFFSET ({skip} - (SELECT before FROM start)))
+            ORDER BY id LIMIT {take}
+            """;
     }
+
+    /// <summary>A customer's block of kept counts is its id shifted right by this many bits (schema 5: 4,096 ids).</summary>
+    private const int BlockBits = 12;
 
     /// <summary>
     /// The WHERE clause of a filter and its values: each part an equality on an indexed column (parent + id, DVG + id,

@@ -10,7 +10,7 @@ namespace Explo.Domain.Postgres;
 internal static class SchemaMigrations
 {
     /// <summary>The schema version this adapter writes.</summary>
-    public const int Version = 4;
+    public const int Version = 5;
 
     /// <summary>Migrations[v] takes a database from schema version v to v + 1, in one transaction.</summary>
     private static readonly string[] Migrations =
@@ -127,6 +127,44 @@ internal static class SchemaMigrations
         END $$;
         CREATE TRIGGER customers_versioned_truncate AFTER TRUNCATE ON customers
             FOR EACH STATEMENT EXECUTE FUNCTION explo_count_customers();
+        """,
+
+        // 5: how many customers each DVG has at each level in each block of 4,096 ids (id >> 12), kept by the same
+        // triggers: a page's first row is found by summing the blocks before it (a few hundred rows for a million
+        // customers) and skipping inside one block, instead of skipping every customer before the page in an index.
+        """
+        CREATE TABLE customer_blocks (
+            dvg int NOT NULL,
+            level int NOT NULL,
+            block bigint NOT NULL,
+            n bigint NOT NULL,
+            PRIMARY KEY (dvg, level, block));
+        INSERT INTO customer_blocks SELECT dvg, level, id >> 12, count(*) FROM customers GROUP BY 1, 2, 3;
+        CREATE OR REPLACE FUNCTION explo_count_customers() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+        BEGIN
+            IF TG_OP IN ('DELETE', 'UPDATE') THEN
+                UPDATE customer_counts c SET n = c.n - o.n
+                FROM (SELECT dvg, level, count(*) AS n FROM old_rows GROUP BY dvg, level) o
+                WHERE c.dvg = o.dvg AND c.level = o.level;
+                UPDATE customer_blocks c SET n = c.n - o.n
+                FROM (SELECT dvg, level, id >> 12 AS block, count(*) AS n FROM old_rows GROUP BY 1, 2, 3) o
+                WHERE c.dvg = o.dvg AND c.level = o.level AND c.block = o.block;
+            END IF;
+            IF TG_OP IN ('INSERT', 'UPDATE') THEN
+                INSERT INTO customer_counts AS c (dvg, level, n)
+                SELECT dvg, level, count(*) FROM new_rows GROUP BY dvg, level
+                ON CONFLICT (dvg, level) DO UPDATE SET n = c.n + EXCLUDED.n;
+                INSERT INTO customer_blocks AS c (dvg, level, block, n)
+                SELECT dvg, level, id >> 12, count(*) FROM new_rows GROUP BY 1, 2, 3
+                ON CONFLICT (dvg, level, block) DO UPDATE SET n = c.n + EXCLUDED.n;
+            END IF;
+            IF TG_OP = 'TRUNCATE' THEN
+                DELETE FROM customer_counts;
+                DELETE FROM customer_blocks;
+            END IF;
+            UPDATE explo_state SET customers_version = customers_version + 1;
+            RETURN NULL;
+        END $$;
         """,
     ];
 
