@@ -33,36 +33,70 @@ internal sealed class PostgresReader(NpgsqlConnection connection, CustomerGenera
     private bool _workspaceRead;
     private long? _lastCustomerId;
 
+    // A write's start (BEGIN, the writers' lock, the workspace and the high-water mark), sent with the first query.
+    private (int Class, int Key)? _pendingStart;
+    private StoredWorkspace? _assumed;
+    private bool _speculateTokens;
+
     /// <summary>
-    /// Begins a <c>READ COMMITTED</c> transaction, takes the writers' lock (class <paramref name="lockClass"/>, key
-    /// <paramref name="lockKey"/>) and then reads the workspace and the high-water mark, in one round trip: every write
-    /// unit needs all of them. The reads are separate statements after the lock's, so they see every commit made before
+    /// Makes this the reader of a write: its transaction begins (<c>READ COMMITTED</c>), takes the writers' lock
+    /// (class <paramref name="lockClass"/>, key <paramref name="lockKey"/>) and reads the workspace and the high-water
+    /// mark in the round trip of the work's first query, rather than one of their own.
+    /// <list type="bullet">
+    /// <item>With <paramref name="assumed"/>, the work is first given that workspace (the last one this instance read or
+    /// wrote) without asking; the start's read checks it, byte for byte, and a different one stops the work with a
+    /// <see cref="StaleSpeculationException"/> before it can decide anything on it.</item>
+    /// <item>With <paramref name="speculateTokens"/>, <see cref="FindTokensInUse"/> answers that no stored customer holds
+    /// the tokens (new random ones, 256 bits each), without asking: the unique token index checks them at commit, and
+    /// <see cref="TokensSpeculated"/> tells the store to decide again, asking, when the commit finds one taken.</item>
+    /// </list>
+    /// The lock's statement comes before the reads, so under <c>READ COMMITTED</c> they see every commit made before
     /// it was granted.
     /// </summary>
-    public void BeginLockAndLoad(int lockClass, int lockKey)
+    public void BeginWrite(int lockClass, int lockKey, StoredWorkspace? assumed, bool speculateTokens)
     {
-        using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN ISOLATION LEVEL READ COMMITTED"));
-        var lockCommand = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1, $2)");
-        lockCommand.Parameters.Add(new NpgsqlParameter<int> { TypedValue = lockClass });
-        lockCommand.Parameters.Add(new NpgsqlParameter<int> { TypedValue = lockKey });
-        batch.BatchCommands.Add(lockCommand);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(WorkspaceJson));
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(LastCustomer));
-        // The first result is the lock's (BEGIN returns none).
-        using var reader = batch.ExecuteReader();
-        reader.NextResult();
-        var json = reader.Read() ? reader.GetString(0) : null;
-        reader.NextResult();
-        _lastCustomerId = reader.Read() && !reader.IsDBNull(0) ? reader.GetInt64(0) : 0;
-        _workspace = json is null ? null : StoredJson.ReadWorkspace(json);
-        _workspaceRead = true;
+        _pendingStart = (lockClass, lockKey);
+        _assumed = assumed;
+        _speculateTokens = speculateTokens;
     }
+
+    /// <summary>Sends a write's start now, if no query has sent it (a work that decided without asking anything).</summary>
+    public void EnsureBegun()
+    {
+        if (_pendingStart is not null)
+        {
+            using var batch = Batch(null, []);
+            using var reader = batch.ExecuteReader();
+            ReadStart(reader);
+        }
+    }
+
+    /// <summary>True once a write's start has been read (<see cref="Loaded"/> is then the stored workspace).</summary>
+    public bool Started { get; private set; }
+
+    /// <summary>The workspace as this write's start read it (null before, or when the store is new).</summary>
+    public StoredWorkspace? Loaded { get; private set; }
+
+    /// <summary>True once <see cref="FindTokensInUse"/> answered without asking (see <see cref="BeginWrite"/>).</summary>
+    public bool TokensSpeculated { get; private set; }
 
     public Workspace? Workspace
     {
         get
         {
+            if (!_workspaceRead && _pendingStart is not null)
+            {
+                if (_assumed is { } assumed)
+                {
+                    _workspace = assumed.Workspace;
+                    _workspaceRead = true;
+                }
+                else
+                {
+                    EnsureBegun();
+                }
+            }
+
             if (!_workspaceRead)
             {
                 var json = Scalar<string>(WorkspaceJson);
@@ -74,7 +108,14 @@ internal sealed class PostgresReader(NpgsqlConnection connection, CustomerGenera
         }
     }
 
-    public long LastCustomerId => _lastCustomerId ??= Scalar<long?>(LastCustomer) ?? 0;
+    public long LastCustomerId
+    {
+        get
+        {
+            EnsureBegun();
+            return _lastCustomerId ??= Scalar<long?>(LastCustomer) ?? 0;
+        }
+    }
 
     public GroupTag? FindGroupTag(string name) =>
         Storable(name) ? Tags("SELECT id, name FROM group_tags WHERE name = $1", name).FirstOrDefault() : null;
@@ -153,6 +194,12 @@ internal sealed class PostgresReader(NpgsqlConnection connection, CustomerGenera
 
     public IReadOnlySet<string> FindTokensInUse(IReadOnlyCollection<string> tokens)
     {
+        if (_speculateTokens)
+        {
+            TokensSpeculated |= tokens.Count > 0;
+            return new HashSet<string>(StringComparer.Ordinal);
+        }
+
         var wanted = tokens.Where(Storable).ToArray();
         return wanted.Length == 0
             ? new HashSet<string>(StringComparer.Ordinal)
@@ -287,8 +334,9 @@ internal sealed class PostgresReader(NpgsqlConnection connection, CustomerGenera
 
     private List<T> Query<T>(string sql, Func<NpgsqlDataReader, T> read, params object[] values)
     {
-        using var command = Command(sql, values);
-        using var reader = command.ExecuteReader();
+        using var batch = Batch(sql, values);
+        using var reader = batch.ExecuteReader();
+        ReadStart(reader);
         var rows = new List<T>();
         while (reader.Read())
         {
@@ -300,19 +348,87 @@ internal sealed class PostgresReader(NpgsqlConnection connection, CustomerGenera
 
     private T? Scalar<T>(string sql, params object[] values)
     {
-        using var command = Command(sql, values);
-        var value = command.ExecuteScalar();
+        using var batch = Batch(sql, values);
+        using var reader = batch.ExecuteReader();
+        ReadStart(reader);
+        var value = reader.Read() ? reader.GetValue(0) : null;
         return value is null or DBNull ? default : (T)value;
     }
 
-    private NpgsqlCommand Command(string sql, object[] values)
+    /// <summary>A query (none for <paramref name="sql"/> null), after a write's start when it is still to be sent.</summary>
+    private NpgsqlBatch Batch(string? sql, object[] values)
     {
-        var command = new NpgsqlCommand(sql, connection);
-        foreach (var value in values)
+        var batch = new NpgsqlBatch(connection);
+        if (_pendingStart is { } start)
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN ISOLATION LEVEL READ COMMITTED"));
+            var lockCommand = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1, $2)");
+            lockCommand.Parameters.Add(new NpgsqlParameter<int> { TypedValue = start.Class });
+            lockCommand.Parameters.Add(new NpgsqlParameter<int> { TypedValue = start.Key });
+            batch.BatchCommands.Add(lockCommand);
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(WorkspaceJson));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(LastCustomer));
         }
 
-        return command;
+        if (sql is not null)
+        {
+            var command = new NpgsqlBatchCommand(sql);
+            foreach (var value in values)
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = value });
+            }
+
+            batch.BatchCommands.Add(command);
+        }
+
+        return batch;
+    }
+
+    /// <summary>
+    /// Reads a write's start from the results of a batch that carried it (and leaves the reader on the query's rows);
+    /// nothing when it didn't. A workspace other than the one assumed stops the work.
+    /// </summary>
+    private void ReadStart(NpgsqlDataReader reader)
+    {
+        if (_pendingStart is null)
+        {
+            return;
+        }
+
+        _pendingStart = null;
+        Started = true;
+
+        // The first result is the lock's (BEGIN returns none).
+        reader.NextResult();
+        var json = reader.Read() ? reader.GetString(0) : null;
+        reader.NextResult();
+        _lastCustomerId = reader.Read() && !reader.IsDBNull(0) ? reader.GetInt64(0) : 0;
+        reader.NextResult();
+        Loaded = json is null ? null : _assumed is { } known && known.Json == json ? known : new StoredWorkspace(json, StoredJson.ReadWorkspace(json));
+        if (_workspaceRead && !ReferenceEquals(Loaded, _assumed))
+        {
+            // The work began on the workspace this instance knew, and another instance has changed it since.
+            throw new StaleSpeculationException();
+        }
+
+        _workspace = Loaded?.Workspace;
+        _workspaceRead = true;
+    }
+}
+
+/// <summary>A workspace as stored: its exact JSON text, and the workspace it reads as.</summary>
+/// <param name="Json">The text in the <c>workspace</c> table.</param>
+/// <param name="Workspace">The workspace.</param>
+internal sealed record StoredWorkspace(string Json, Workspace Workspace);
+
+/// <summary>
+/// A write's speculation proved wrong (another instance changed the workspace since this one last read it, or a new
+/// token was taken after all): nothing was committed, and the store decides the units again, asking.
+/// </summary>
+internal sealed class StaleSpeculationException : Exception
+{
+    public StaleSpeculationException()
+        : base("The write's assumption about the stored state was stale; it is decided again.")
+    {
     }
 }

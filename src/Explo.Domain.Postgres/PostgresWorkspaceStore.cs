@@ -39,6 +39,13 @@ public sealed class PostgresWorkspaceStore : IWorkspaceStore, IEventArchive, IAs
     private readonly Thread _writer;
     private int _disposed;
 
+    // The workspace as the writer last read or wrote it (writer thread only): a write assumes it, and checks it in the
+    // round trip of its first query (PostgresReader.BeginWrite).
+    private StoredWorkspace? _knownWorkspace;
+
+    /// <summary>The unique constraint on the customers' tokens (schema 1).</summary>
+    private const string TokenConstraint = "customers_token_key";
+
     /// <summary>The most units of work the writer commits in one transaction.</summary>
     private const int MaxGroup = 64;
 
@@ -260,7 +267,7 @@ public sealed class PostgresWorkspaceStore : IWorkspaceStore, IEventArchive, IAs
     {
         foreach (var group in QueuedUnit.Groups(_queue, MaxGroup))
         {
-            var failure = Write(group);
+            var failure = Attempt(group);
             if (failure is null)
             {
                 foreach (var unit in group)
@@ -276,7 +283,7 @@ public sealed class PostgresWorkspaceStore : IWorkspaceStore, IEventArchive, IAs
             {
                 foreach (var unit in group)
                 {
-                    var alone = Write([unit]);
+                    var alone = Attempt([unit]);
                     if (alone is null)
                     {
                         unit.Answer();
@@ -291,29 +298,52 @@ public sealed class PostgresWorkspaceStore : IWorkspaceStore, IEventArchive, IAs
     }
 
     /// <summary>
+    /// Units written together, first on what this instance knows (the workspace it last saw, new tokens free), and when
+    /// that proves stale, decided again asking for everything; null once committed, else the failure.
+    /// </summary>
+    private Exception? Attempt(List<QueuedUnit> units)
+    {
+        var failure = Write(units, speculate: true);
+        return failure is StaleSpeculationException ? Write(units, speculate: false) : failure;
+    }
+
+    /// <summary>
     /// Units written together: lock, decide each in turn, apply, commit. Returns the failure (nothing committed), or
     /// null once committed; a unit's own exception is then its answer (it changed nothing). The transaction is begun
     /// and ended by SQL rather than an <see cref="NpgsqlTransaction"/>, so that its <c>BEGIN</c> rides with the lock and
     /// its <c>COMMIT</c> with the last statements of the change (one round trip each end); when anything fails before
     /// the commit, it is rolled back.
     /// </summary>
-    private Exception? Write(List<QueuedUnit> units)
+    private Exception? Write(List<QueuedUnit> units, bool speculate)
     {
         NpgsqlConnection? connection = null;
+        PostgresReader? reader = null;
+        StoredWorkspace? written = null;
         var ended = false;
         try
         {
             connection = _dataSource.OpenConnection();
 
             // READ COMMITTED: each statement sees every commit made before it, so once the lock is granted the work
-            // sees the last writer's changes; no other writer commits until this transaction ends.
-            var reader = new PostgresReader(connection);
-            reader.BeginLockAndLoad(StoreLocks.Writer, _schemaKey);
+            // sees the last writer's changes; no other writer commits until this transaction ends. The transaction
+            // begins with the work's first query (one round trip for both).
+            reader = new PostgresReader(connection);
+            reader.BeginWrite(StoreLocks.Writer, _schemaKey, speculate ? _knownWorkspace : null, speculateTokens: speculate);
+            if (!speculate)
+            {
+                reader.EnsureBegun();
+            }
+
             var pending = units.Count > 1 ? new PendingChangesReader(reader) : null;
             var changes = new List<ChangeSet>(units.Count);
             foreach (var unit in units)
             {
                 var decided = unit.Decide(pending ?? (IWorkspaceReader)reader);
+                if (unit.Thrown is StaleSpeculationException stale)
+                {
+                    return stale;
+                }
+
                 if (unit.Thrown is { } thrown && IsUnavailable(thrown))
                 {
                     // Not the work's failure but the database's: a query the work made failed with the connection.
@@ -327,6 +357,8 @@ public sealed class PostgresWorkspaceStore : IWorkspaceStore, IEventArchive, IAs
                 }
             }
 
+            // A work that decided without a query began nothing yet: the start (and its check of the workspace) now.
+            reader.EnsureBegun();
             var mark = reader.LastCustomerId;
             var sets = ChangeSet.MergeAdditive(changes, mark);
             var committed = false;
@@ -346,7 +378,21 @@ public sealed class PostgresWorkspaceStore : IWorkspaceStore, IEventArchive, IAs
             }
 
             ended = true;
+            if (sets.LastOrDefault(set => set.Workspace is not null)?.Workspace is { } workspace)
+            {
+                written = new StoredWorkspace(StoredJson.WorkspaceJson(workspace), workspace);
+            }
+
             return null;
+        }
+        catch (StaleSpeculationException e)
+        {
+            return e;
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation && e.ConstraintName == TokenConstraint && reader is { TokensSpeculated: true })
+        {
+            // A new token was taken after all (2^-256 for a random one; a test's generator repeats them): ask.
+            return new StaleSpeculationException();
         }
         catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.ForeignKeyViolation)
         {
@@ -364,6 +410,16 @@ public sealed class PostgresWorkspaceStore : IWorkspaceStore, IEventArchive, IAs
         }
         finally
         {
+            // The latest workspace this instance knows: the one it committed, else the one this transaction read.
+            if (written is not null)
+            {
+                _knownWorkspace = written;
+            }
+            else if (reader is { Started: true })
+            {
+                _knownWorkspace = reader.Loaded;
+            }
+
             if (connection is not null)
             {
                 if (!ended)

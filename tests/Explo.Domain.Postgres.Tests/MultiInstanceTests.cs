@@ -125,6 +125,26 @@ public sealed class MultiInstanceTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_write_on_one_instance_decides_on_the_workspace_the_other_changed_since_its_last_write()
+    {
+        // A writes first, so it knows the workspace; B then changes it (a level, a DVG).
+        Assert.True((await _a.InitializeWorkspaceAsync(_admin)).IsSuccess);
+        Assert.True((await _a.GetOrCreateCustomerAsync(_admin, new CreateCustomerRequest("acme"))).IsSuccess);
+        Assert.True((await _b.AddLevelAsync(_admin, "Team", after: "Customer")).IsSuccess);
+        Assert.True((await _b.AddAccessGroupAsync(_admin, "Staging")).IsSuccess);
+
+        // A work that reads the workspace and then a customer: A's next write knows the level.
+        var team = await _a.GetOrCreateCustomerAsync(_admin, new CreateCustomerRequest("team") { ParentProvidedId = "acme", HierarchyLevelName = "Team" });
+        Assert.True(team.IsSuccess, team.ToString());
+
+        // A work that decides on the workspace alone: A's level is added to B's changes, not over them.
+        Assert.True((await _a.AddLevelAsync(_admin, "Squad", after: "Team")).IsSuccess);
+        var levels = (await _b.ListLevelsAsync(_admin)).SuccessValue.Select(l => l.Name).ToList();
+        Assert.Equal(["Customer", "Team", "Squad", "User"], levels);
+        Assert.Contains("Staging", (await _a.ListAccessGroupsAsync(_admin)).SuccessValue.Select(g => g.Name));
+    }
+
     private long Scalar(string sql)
     {
         using var connection = new NpgsqlConnection(_schema.ConnectionString);

@@ -207,6 +207,41 @@ public sealed class PostgresStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_new_token_a_stored_customer_holds_is_replaced_on_every_path_that_draws_one()
+    {
+        // The store takes new tokens as free (256 random bits) and lets the unique index check them at commit; a token
+        // that was taken after all makes it decide again, asking. A generator that repeats a stored token forces it.
+        using var store = new PostgresWorkspaceStore(_schema.ConnectionString);
+        var held = (await Service(store).GetOrCreateCustomerAsync(_admin, new CreateCustomerRequest("held"))).SuccessValue.Customer.Token;
+        ExploService Repeating() => new(store, new ExploServiceOptions { TokenGenerator = new RepeatingTokens(held) });
+
+        var created = await Repeating().GetOrCreateCustomerAsync(_admin, new CreateCustomerRequest("new"));
+        Assert.True(created.IsSuccess, created.ToString());
+        Assert.NotEqual(held, created.SuccessValue.Customer.Token);
+
+        var rows = Enumerable.Range(0, 40).Select(i => new CreateCustomerRequest($"row{i}")).ToList();
+        var imported = await Repeating().ImportCustomersAsync(_admin, rows);
+        Assert.True(imported.IsSuccess, imported.ToString());
+        Assert.Equal(40, imported.SuccessValue.Created);
+
+        var refreshed = await Repeating().RefreshCustomerTokenAsync(_admin, created.SuccessValue.Customer.Token);
+        Assert.True(refreshed.IsSuccess, refreshed.ToString());
+        Assert.NotEqual(held, refreshed.SuccessValue.Token);
+
+        Assert.Equal(42L, Scalar<long>("SELECT count(DISTINCT token) FROM customers"));
+        Assert.Equal("held", Scalar<string>($"SELECT provided_id FROM customers WHERE token = '{held}'"));
+        Assert.Equal(42L, Scalar<long>("SELECT count(*) FROM events WHERE kind = 'customer_created'"));
+    }
+
+    /// <summary>Hands out one token (a stored customer's) first, then fresh ones; thread-safe.</summary>
+    private sealed class RepeatingTokens(string first) : ITokenGenerator
+    {
+        private long _drawn;
+
+        public string NewToken() => Interlocked.Increment(ref _drawn) == 1 ? first : CryptoTokenGenerator.Instance.NewToken();
+    }
+
+    [Fact]
     public void A_database_written_by_a_newer_schema_is_refused_with_one_sentence()
     {
         using (new PostgresWorkspaceStore(_schema.ConnectionString))

@@ -247,7 +247,7 @@ internal sealed class UnitOfWork : IGroupTagLookup
         for (var attempt = 0; attempt < 16; attempt++)
         {
             var token = Options.TokenGenerator.NewToken();
-            if (!_stagedTokens.Contains(token) && Reader.FindCustomerByToken(token) is null)
+            if (!_stagedTokens.Contains(token) && Reader.FindTokensInUse([token]).Count == 0)
             {
                 return token;
             }
