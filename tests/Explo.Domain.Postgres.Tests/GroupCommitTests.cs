@@ -38,6 +38,26 @@ public sealed class GroupCommitTests : IDisposable
     }
 
     [Fact]
+    public async Task An_idle_store_writes_a_unit_on_its_caller_s_thread_and_a_busy_one_queues_it_for_its_writer()
+    {
+        using var store = new PostgresWorkspaceStore(_schema.ConnectionString);
+        var caller = Environment.CurrentManagedThreadId;
+        var alone = store.WriteAsync(_ => new WriteDecision<int>(Environment.CurrentManagedThreadId, null));
+        Assert.True(alone.IsCompleted);
+        Assert.Equal(caller, await alone);
+
+        ValueTask<int> queued;
+        using (var held = new HeldWriter(store))
+        {
+            queued = store.WriteAsync(_ => new WriteDecision<int>(Environment.CurrentManagedThreadId, null));
+            Assert.False(queued.IsCompleted);
+            await held.ReleaseAsync();
+        }
+
+        Assert.NotEqual(caller, await queued);
+    }
+
+    [Fact]
     public async Task Waiting_get_or_creates_commit_in_one_transaction_and_each_sees_the_ones_before_it()
     {
         using var store = new PostgresWorkspaceStore(_schema.ConnectionString);

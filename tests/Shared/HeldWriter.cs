@@ -4,7 +4,7 @@ using Xunit;
 namespace Explo.Tests.Shared;
 
 /// <summary>
-/// Holds a store's writer thread inside a unit of work (which changes nothing) until released, so the units queued
+/// Holds a store's writer (its thread, or the thread writing a unit) inside a unit of work (which changes nothing) until released, so the units queued
 /// meanwhile form one group.
 /// </summary>
 public sealed class HeldWriter : IDisposable
@@ -17,12 +17,13 @@ public sealed class HeldWriter : IDisposable
     /// <param name="store">The store.</param>
     public HeldWriter(IWorkspaceStore store)
     {
-        Done = store.WriteAsync(_ =>
+        // From another thread: a store may write a unit on its caller's thread when it is idle.
+        Done = Task.Run(() => store.WriteAsync(_ =>
         {
             _entered.Set();
             Assert.True(_release.Wait(Patience), "The test never released the writer.");
             return new WriteDecision<int>(0, null);
-        }).AsTask();
+        }).AsTask());
         Assert.True(_entered.Wait(Patience), "The writer never started the holding unit.");
     }
 

@@ -71,25 +71,42 @@ public abstract class QueuedUnit
         Guard.That(maxGroup >= 1, "A group holds at least one unit");
         foreach (var first in queue.GetConsumingEnumerable())
         {
-            var group = new List<QueuedUnit>();
-            if (first.TryStart())
-            {
-                group.Add(first);
-            }
-
-            while (group.Count < maxGroup && queue.TryTake(out var next))
-            {
-                if (next.TryStart())
-                {
-                    group.Add(next);
-                }
-            }
-
+            var group = StartGroup(first, queue, maxGroup);
             if (group.Count > 0)
             {
                 yield return group;
             }
         }
+    }
+
+    /// <summary>
+    /// Starts a unit taken from the queue and every unit waiting behind it (up to <paramref name="maxGroup"/> in all), as
+    /// <see cref="Groups"/> does for each; for a writer loop that must hold something (a lock) before it starts units.
+    /// </summary>
+    /// <param name="first">The unit taken from the queue.</param>
+    /// <param name="queue">The store's queue of units.</param>
+    /// <param name="maxGroup">The most units in one group (at least 1).</param>
+    /// <returns>The started units, in queue order; none when all were cancelled while they waited.</returns>
+    public static List<QueuedUnit> StartGroup(QueuedUnit first, BlockingCollection<QueuedUnit> queue, int maxGroup)
+    {
+        Guard.NotNull(first);
+        Guard.NotNull(queue);
+        Guard.That(maxGroup >= 1, "A group holds at least one unit");
+        var group = new List<QueuedUnit>();
+        if (first.TryStart())
+        {
+            group.Add(first);
+        }
+
+        while (group.Count < maxGroup && queue.TryTake(out var next))
+        {
+            if (next.TryStart())
+            {
+                group.Add(next);
+            }
+        }
+
+        return group;
     }
 
     /// <summary>Claims the unit for the writer; false when its caller cancelled it while it waited.</summary>
