@@ -22,6 +22,8 @@ internal sealed class UnitOfWork : IGroupTagLookup
     private readonly Dictionary<string, GroupTag?> _stagedTagsByName = new(StringComparer.Ordinal);
     private readonly bool _workspaceIsNew;
     private Workspace? _newWorkspace;
+    // Read from the store when the first id is allocated (0 until then): a unit that creates nothing never asks for it,
+    // and one that does asks after its lookups, so a store may answer it in the same round trip as them.
     private long _nextCustomerId;
 
     public UnitOfWork(IWorkspaceReader reader, Workspace workspace, bool workspaceIsNew, Principal principal, DateTimeOffset now, ExploServiceOptions options, Rules.RuleSet<Rules.CustomerProposal> customerRules)
@@ -33,7 +35,6 @@ internal sealed class UnitOfWork : IGroupTagLookup
         Now = now;
         Options = options;
         CustomerRules = customerRules;
-        _nextCustomerId = reader.LastCustomerId + 1;
     }
 
     public IWorkspaceReader Reader { get; }
@@ -54,7 +55,15 @@ internal sealed class UnitOfWork : IGroupTagLookup
 
     public bool WorkspaceIsNew => _workspaceIsNew && _newWorkspace is null;
 
-    public CustomerId AllocateCustomerId() => new(_nextCustomerId++);
+    public CustomerId AllocateCustomerId()
+    {
+        if (_nextCustomerId == 0)
+        {
+            _nextCustomerId = Reader.LastCustomerId + 1;
+        }
+
+        return new(_nextCustomerId++);
+    }
 
     public void Replace(Workspace workspace)
     {
