@@ -47,6 +47,12 @@ public sealed class PostgresWorkspaceStore : IWorkspaceStore, IEventArchive, IAs
     // Held by whoever writes: the writer thread for a group, or a caller writing its own unit when the writer is idle.
     private readonly Lock _writing = new();
 
+    // 1 while the writer thread has units to write (taken from the queue or still in it).
+    private int _writerBusy;
+
+    /// <summary>No unit waits and the writer thread has none in hand: a caller may write its own.</summary>
+    private bool Idle => _queue.Count == 0 && Volatile.Read(ref _writerBusy) == 0;
+
     /// <summary>The unique constraint on the customers' tokens (schema 1).</summary>
     private const string TokenConstraint = "customers_token_key";
 
@@ -194,11 +200,11 @@ public sealed class PostgresWorkspaceStore : IWorkspaceStore, IEventArchive, IAs
         // No unit waiting and none being written: the caller writes its own, on its thread, and saves handing it to the
         // writer thread and the answer back (two thread switches, a fifth of a lone write's time). Under load the lock
         // is taken, the units queue, and the writer thread commits them in groups.
-        if (_queue.Count == 0 && !cancellationToken.IsCancellationRequested && _writing.TryEnter())
+        if (Idle && !cancellationToken.IsCancellationRequested && _writing.TryEnter())
         {
             try
             {
-                if (_queue.Count == 0 && Volatile.Read(ref _disposed) == 0)
+                if (Idle && Volatile.Read(ref _disposed) == 0)
                 {
                     var unit = new QueuedUnit<T>(work, CancellationToken.None);
                     unit.TryStart();
@@ -299,6 +305,10 @@ public sealed class PostgresWorkspaceStore : IWorkspaceStore, IEventArchive, IAs
     {
         foreach (var first in _queue.GetConsumingEnumerable())
         {
+            // Busy from the first unit taken until the queue is empty: a caller that finds the queue empty meanwhile
+            // must not write its own unit ahead of the ones the writer has taken and waits to write.
+            Volatile.Write(ref _writerBusy, 1);
+
             // The units are started under the lock: while a caller writes its own, the waiting ones can still be cancelled.
             lock (_writing)
             {
@@ -306,6 +316,11 @@ public sealed class PostgresWorkspaceStore : IWorkspaceStore, IEventArchive, IAs
                 if (group.Count > 0)
                 {
                     Run(group);
+                }
+
+                if (_queue.Count == 0)
+                {
+                    Volatile.Write(ref _writerBusy, 0);
                 }
             }
         }

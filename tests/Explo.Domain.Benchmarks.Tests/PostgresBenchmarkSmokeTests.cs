@@ -54,6 +54,7 @@ public sealed class PostgresBenchmarkSmokeTests
         page.SetupRaw();
         Assert.Equal(100, page.Raw_same_query());
         Assert.Equal(100, page.Raw_index_skip());
+        Assert.Equal(100, page.Raw_block_skip());
         Assert.Equal(100, page.Raw_id_range());
         page.Cleanup();
         Assert.Equal(Enumerable.Range((page.PageNumber - 1) * 100 + 1, 100).Select(i => (long)i), ids);
