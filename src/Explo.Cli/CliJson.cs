@@ -13,6 +13,9 @@ internal sealed record NameJson(string Name);
 /// <summary>An API token in <c>token list --json</c> (never its secret).</summary>
 internal sealed record TokenJson(int Id, string AccessGroup, bool ReadOnly, string Label, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
 
+/// <summary>An embed secret in <c>secrets list --json</c> (never the secret).</summary>
+internal sealed record EmbedSecretJson(string KeyId, string Label, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
+
 /// <summary>A node of <c>tree --json</c>: a customer and its children (down to <c>--depth</c>).</summary>
 internal sealed record TreeNodeJson(string ProvidedId, string HierarchyLevel, string AccessGroup, IReadOnlyList<TreeNodeJson> Children);
 
@@ -36,6 +39,7 @@ internal sealed record ImportErrorJson(int Line, string Field, string Reason, st
 [JsonSerializable(typeof(IReadOnlyList<LevelJson>))]
 [JsonSerializable(typeof(IReadOnlyList<NameJson>))]
 [JsonSerializable(typeof(IReadOnlyList<TokenJson>))]
+[JsonSerializable(typeof(IReadOnlyList<EmbedSecretJson>))]
 [JsonSerializable(typeof(IReadOnlyList<TreeNodeJson>))]
 [JsonSerializable(typeof(IReadOnlyList<FoundJson>))]
 [JsonSerializable(typeof(StatsJson))]

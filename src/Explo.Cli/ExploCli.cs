@@ -72,6 +72,7 @@ public static class ExploCli
         root.Subcommands.Add(LevelsCommands.Create(cli));
         root.Subcommands.Add(DvgCommands.Create(cli));
         root.Subcommands.Add(TokenCommands.Create(cli));
+        root.Subcommands.Add(SecretsCommands.Create(cli));
         root.Subcommands.Add(TagsCommands.Create(cli));
         root.Subcommands.Add(ImportCommand.Create(cli));
         root.Subcommands.Add(ExportCommand.Create(cli));

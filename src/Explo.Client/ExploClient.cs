@@ -127,6 +127,14 @@ public sealed class ExploClient : IExploApi, IDisposable
             Contract.CustomerResponse, CustomerOf, cancellationToken);
 
     /// <inheritdoc />
+    public Task<Result<EmbedToken>> GenerateEmbedTokenAsync(Caller caller, EmbedTokenRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return Send(caller, HttpMethod.Post, "api/generate_jwt/", Body(GenerateJwtBody.From(request), Contract.GenerateJwtBody), Contract.GenerateJwtResponse,
+            r => r.ToToken(), cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<Result<ImportResult>> ImportCustomersAsync(Caller caller, IReadOnlyList<CreateCustomerRequest> customers, ImportOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(customers);

@@ -15,6 +15,8 @@ namespace Explo.Contracts;
 [JsonSerializable(typeof(CustomerListResponse))]
 [JsonSerializable(typeof(CustomerPageResponse))]
 [JsonSerializable(typeof(DeleteResponse))]
+[JsonSerializable(typeof(GenerateJwtResponse))]
+[JsonSerializable(typeof(GenerateJwtBody))]
 [JsonSerializable(typeof(GroupTagResponse))]
 [JsonSerializable(typeof(GroupTagListResponse))]
 [JsonSerializable(typeof(SuccessResponse))]

@@ -196,6 +196,75 @@ public sealed class GetCustomerBody
     public string ProvidedId { get; set; } = string.Empty;
 }
 
+/// <summary>The body of <c>generate_jwt</c>: the customer, the dashboard, and the embed token's options.</summary>
+public sealed class GenerateJwtBody
+{
+    /// <summary>The customer's provided id (required).</summary>
+    [JsonPropertyName("provided_id")]
+    [JsonRequired]
+    public string ProvidedId { get; set; } = string.Empty;
+
+    /// <summary>The embed id of the dashboard or report builder (required).</summary>
+    [JsonPropertyName("embed_id")]
+    [JsonRequired]
+    public string EmbedId { get; set; } = string.Empty;
+
+    /// <summary>The embed secret to encrypt with; the newest live one when absent.</summary>
+    [JsonPropertyName("key_id")]
+    public string? KeyId { get; set; }
+
+    /// <summary>The token's life as an ISO-8601 duration (<c>PT1H</c>); <c>PT24H</c> when absent.</summary>
+    [JsonPropertyName("expiration")]
+    public string? Expiration { get; set; }
+
+    /// <summary>The chart, when embedding a single one.</summary>
+    [JsonPropertyName("chart_id")]
+    public string? ChartId { get; set; }
+
+    /// <summary>The report-builder features allowed (<c>flt</c>, <c>srt</c>, <c>core</c>, <c>crt-view</c>, <c>fork</c>, <c>*</c>).</summary>
+    [JsonPropertyName("rb_allowed_features")]
+    public IReadOnlyList<string>? RbAllowedFeatures { get; set; }
+
+    /// <summary>True to stop the end user editing the editable section.</summary>
+    [JsonPropertyName("disable_editable_section_editing")]
+    public bool? DisableEditableSectionEditing { get; set; }
+
+    /// <summary>The origin the embed runs at.</summary>
+    [JsonPropertyName("embed_origin")]
+    public string? EmbedOrigin { get; set; }
+
+    /// <summary>The core's request.</summary>
+    /// <returns>The request.</returns>
+    public EmbedTokenRequest ToRequest() => new(ProvidedId, EmbedId)
+    {
+        KeyId = KeyId,
+        Expiration = Expiration,
+        ChartId = ChartId,
+        RbAllowedFeatures = RbAllowedFeatures,
+        DisableEditableSectionEditing = DisableEditableSectionEditing,
+        EmbedOrigin = EmbedOrigin,
+    };
+
+    /// <summary>The body of a core request.</summary>
+    /// <param name="request">The request.</param>
+    /// <returns>The body.</returns>
+    public static GenerateJwtBody From(EmbedTokenRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return new()
+        {
+            ProvidedId = request.ProvidedId,
+            EmbedId = request.EmbedId,
+            KeyId = request.KeyId,
+            Expiration = request.Expiration,
+            ChartId = request.ChartId,
+            RbAllowedFeatures = request.RbAllowedFeatures,
+            DisableEditableSectionEditing = request.DisableEditableSectionEditing,
+            EmbedOrigin = request.EmbedOrigin,
+        };
+    }
+}
+
 /// <summary>The body of the token refreshes: the current token of the customer or user group.</summary>
 public sealed class CurrentTokenBody
 {

@@ -201,6 +201,42 @@ public sealed class CustomerPageResults
     public IEnumerable<CustomerBody> Customers { get; set; } = [];
 }
 
+/// <summary>
+/// The answer of <c>generate_jwt</c>: the embed token, and (beyond the hosted API's <c>jwt</c>) the key that encrypted it
+/// and when it was issued and expires, so a host knows when to ask again.
+/// </summary>
+public sealed class GenerateJwtResponse : SuccessResponse
+{
+    /// <summary>The embed token, a compact JWE.</summary>
+    [JsonPropertyName("jwt")]
+    public string Jwt { get; set; } = string.Empty;
+
+    /// <summary>The embed secret that encrypted it.</summary>
+    [JsonPropertyName("key_id")]
+    public string KeyId { get; set; } = string.Empty;
+
+    /// <summary>When it was issued (UTC, whole seconds).</summary>
+    [JsonPropertyName("issued_at")]
+    public DateTimeOffset IssuedAt { get; set; }
+
+    /// <summary>When it expires (UTC, whole seconds).</summary>
+    [JsonPropertyName("expires_at")]
+    public DateTimeOffset ExpiresAt { get; set; }
+
+    /// <summary>The answer for a token.</summary>
+    /// <param name="token">The token.</param>
+    /// <returns>The answer.</returns>
+    public static GenerateJwtResponse From(EmbedToken token)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        return new() { Jwt = token.Jwt, KeyId = token.KeyId, IssuedAt = token.IssuedAt, ExpiresAt = token.ExpiresAt };
+    }
+
+    /// <summary>The core's token.</summary>
+    /// <returns>The token.</returns>
+    public EmbedToken ToToken() => new(Jwt, KeyId, IssuedAt, ExpiresAt);
+}
+
 /// <summary>The answer of a delete: every provided id removed (the customer and, with cascade, its descendants).</summary>
 public sealed class DeleteResponse : SuccessResponse
 {

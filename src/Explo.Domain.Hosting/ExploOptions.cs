@@ -36,6 +36,10 @@ public sealed class ExploOptions
     /// <inheritdoc cref="ExploLimits.MaxPageSize"/>
     public int MaxPageSize { get; set; } = ExploLimits.Default.MaxPageSize;
 
+    /// <inheritdoc cref="ExploLimits.MaxEmbedTokenLifetime"/>
+    /// <remarks>In configuration as a .NET time span (<c>"30.00:00:00"</c> for 30 days); 1 second to 366 days.</remarks>
+    public TimeSpan MaxEmbedTokenLifetime { get; set; } = ExploLimits.Default.MaxEmbedTokenLifetime;
+
     /// <summary>The clock; the system clock by default. Set in code, never bound from configuration.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
@@ -60,6 +64,7 @@ public sealed class ExploOptions
         MaxGroupTagsPerCustomer = MaxGroupTagsPerCustomer,
         MaxGroupTagsPerWorkspace = MaxGroupTagsPerWorkspace,
         MaxPageSize = MaxPageSize,
+        MaxEmbedTokenLifetime = MaxEmbedTokenLifetime,
     };
 
     /// <summary>The service's options: these limits, clock and token generator.</summary>
@@ -95,6 +100,7 @@ public sealed class ExploOptions
         MaxGroupTagsPerCustomer = limits.MaxGroupTagsPerCustomer;
         MaxGroupTagsPerWorkspace = limits.MaxGroupTagsPerWorkspace;
         MaxPageSize = limits.MaxPageSize;
+        MaxEmbedTokenLifetime = limits.MaxEmbedTokenLifetime;
         return this;
     }
 }

@@ -45,6 +45,11 @@ public sealed class ExploOptionsValidator : IValidateOptions<ExploOptions>
         Check(nameof(ExploOptions.MaxGroupTagsPerCustomer), options.MaxGroupTagsPerCustomer);
         Check(nameof(ExploOptions.MaxGroupTagsPerWorkspace), options.MaxGroupTagsPerWorkspace);
         Check(nameof(ExploOptions.MaxPageSize), options.MaxPageSize);
+        if (options.MaxEmbedTokenLifetime < TimeSpan.FromSeconds(1) || options.MaxEmbedTokenLifetime > TimeSpan.FromDays(366))
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{Key(nameof(ExploOptions.MaxEmbedTokenLifetime))} must be between 00:00:01 and 366.00:00:00; it is {options.MaxEmbedTokenLifetime:c}."));
+        }
+
         if (options.TimeProvider is null)
         {
             failures.Add($"{Key(nameof(ExploOptions.TimeProvider))} must be set; it is null.");

@@ -198,6 +198,13 @@ public static class ExploApi
         },
         new()
         {
+            Method = "POST", Path = ExploPaths.GenerateJwt, Name = "generate_jwt", Tag = "Embedding", Writes = false,
+            Summary = "Generates an embed token (a JWE) for a customer and a dashboard; read-only tokens may call it.",
+            Body = typeof(GenerateJwtBody), Response = typeof(GenerateJwtResponse), ServiceStatuses = Writing,
+            Run = Post(ExploJson.Context.GenerateJwtBody, (s, c, b, t) => s.GenerateEmbedTokenAsync(c, b.ToRequest(), t), GenerateJwtResponse.From, ExploJson.Context.GenerateJwtResponse),
+        },
+        new()
+        {
             Method = "GET", Path = ExploPaths.GroupTags, Name = "list_group_tags", Tag = "Group tags", Writes = false,
             Summary = "Lists the workspace's group tags.",
             Response = typeof(GroupTagListResponse),

@@ -24,6 +24,9 @@ public static class ExploPaths
     /// <summary>Rotate a customer's token.</summary>
     public const string RefreshCustomerToken = "/api/refresh_customer_token/";
 
+    /// <summary>Generate an embed token (a JWE) for a customer and a dashboard.</summary>
+    public const string GenerateJwt = "/api/generate_jwt/";
+
     /// <summary>List group tags.</summary>
     public const string GroupTags = "/api/group_tags/";
 

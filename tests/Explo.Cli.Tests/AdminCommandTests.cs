@@ -45,6 +45,29 @@ public sealed class AdminCommandTests : CliTestBase
     }
 
     [Fact]
+    public async Task Embed_secrets_are_created_with_their_secret_shown_once_listed_and_revoked()
+    {
+        var created = (await Ok("secrets", "create", "--label", "web")).Replace("\r", string.Empty).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, created.Length);
+        Assert.Matches("^key_id: [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", created[0]);
+        Assert.Matches("^secret: [A-Za-z0-9]{32}$", created[1]);
+        var keyId = created[0]["key_id: ".Length..];
+        var secret = created[1]["secret: ".Length..];
+
+        var listed = await Ok("secrets", "list", "--json");
+        Assert.DoesNotContain(secret, listed, StringComparison.Ordinal);
+        var entry = JsonDocument.Parse(listed).RootElement[0];
+        Assert.Equal((keyId, "web"), (entry.GetProperty("key_id").GetString(), entry.GetProperty("label").GetString()));
+        Assert.Equal(JsonValueKind.Null, entry.GetProperty("revoked_at").ValueKind);
+        Assert.DoesNotContain(secret, await Ok("secrets", "list"), StringComparison.Ordinal);
+
+        Assert.Contains(keyId, await Ok("secrets", "revoke", keyId), StringComparison.Ordinal);
+        Assert.Contains("revoked", await Ok("secrets", "list"), StringComparison.Ordinal);
+        var unknown = await Explo("secrets", "revoke", "no-such-key");
+        Assert.Equal((1, "No embed secret has key id 'no-such-key'."), (unknown.Exit, unknown.Err.Trim()));
+    }
+
+    [Fact]
     public async Task Tags_are_added_renamed_listed_and_removed()
     {
         await Ok("tags", "add", "vip");

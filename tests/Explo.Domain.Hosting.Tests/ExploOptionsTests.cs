@@ -16,7 +16,7 @@ public sealed class ExploOptionsTests
     [Fact]
     public void The_limits_are_bound_from_the_section()
     {
-        var configuration = Configuration(("Explo:MaxPageSize", "50"), ("Explo:MaxEmails", "3"), ("Explo:MaxJsonDepth", "10"));
+        var configuration = Configuration(("Explo:MaxPageSize", "50"), ("Explo:MaxEmails", "3"), ("Explo:MaxJsonDepth", "10"), ("Explo:MaxEmbedTokenLifetime", "2.00:00:00"));
         var services = new ServiceCollection().AddSingleton(configuration);
         using var provider = services.AddExploDomain().UseInMemory().BindConfiguration().Services.BuildServiceProvider();
         var options = provider.GetRequiredService<IOptions<ExploOptions>>().Value;
@@ -26,8 +26,18 @@ public sealed class ExploOptionsTests
         Assert.Equal(ExploLimits.Default.MaxMappingEntries, options.MaxMappingEntries);
         Assert.Same(TimeProvider.System, options.TimeProvider);
         Assert.Equal(
-            ExploLimits.Default with { MaxPageSize = 50, MaxEmails = 3, MaxJsonDepth = 10 },
+            ExploLimits.Default with { MaxPageSize = 50, MaxEmails = 3, MaxJsonDepth = 10, MaxEmbedTokenLifetime = TimeSpan.FromDays(2) },
             provider.GetRequiredService<ExploService>().Limits);
+    }
+
+    [Fact]
+    public void An_embed_token_lifetime_out_of_range_is_one_sentence_naming_it()
+    {
+        var configuration = Configuration(("Explo:MaxEmbedTokenLifetime", "00:00:00"));
+        using var provider = new ServiceCollection().AddExploDomain().UseInMemory()
+            .BindConfiguration(configuration.GetSection("Explo")).Services.BuildServiceProvider();
+        var e = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<ExploOptions>>().Value);
+        Assert.Equal("Explo:MaxEmbedTokenLifetime must be between 00:00:01 and 366.00:00:00; it is 00:00:00.", Assert.Single(e.Failures));
     }
 
     [Fact]

@@ -22,6 +22,11 @@ public sealed class LiteDbAdminContract : AdminContract
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => LiteDbServiceFactory.Create(options);
 }
 
+public sealed class LiteDbEmbedContract : EmbedContract
+{
+    protected override ServiceUnderTest CreateService(ExploServiceOptions options) => LiteDbServiceFactory.Create(options);
+}
+
 public sealed class LiteDbApiTokenSecretContract : ApiTokenSecretContract
 {
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => LiteDbServiceFactory.Create(options);

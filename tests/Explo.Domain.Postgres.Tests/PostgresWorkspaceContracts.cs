@@ -22,6 +22,11 @@ public sealed class PostgresAdminContract : AdminContract
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => PostgresServiceFactory.Create(options);
 }
 
+public sealed class PostgresEmbedContract : EmbedContract
+{
+    protected override ServiceUnderTest CreateService(ExploServiceOptions options) => PostgresServiceFactory.Create(options);
+}
+
 public sealed class PostgresApiTokenSecretContract : ApiTokenSecretContract
 {
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => PostgresServiceFactory.Create(options);

@@ -32,6 +32,9 @@ public sealed record ExploLimits
 
     /// <summary>Largest page of the v2 list (1000).</summary>
     public int MaxPageSize { get; init; } = 1000;
+
+    /// <summary>Longest life an embed token may be given by <c>generate_jwt</c>'s <c>expiration</c> (30 days).</summary>
+    public TimeSpan MaxEmbedTokenLifetime { get; init; } = TimeSpan.FromDays(30);
 }
 
 /// <summary>Options of <see cref="ExploService"/>.</summary>

@@ -264,17 +264,70 @@ public interface IWorkspaceAdmin
     /// <param name="cancellationToken">Cancels before the work starts.</param>
     /// <returns>Done.</returns>
     Task<Result<Done>> SetDefaultDataSourceAsync(Caller caller, string accessGroup, string schemaId, string? dataSourceId, CancellationToken cancellationToken = default);
+
+    /// <summary>Admin: creates an embed secret; its secret is in the result, shown this once.</summary>
+    /// <param name="caller">An administrator.</param>
+    /// <param name="label">A label for people.</param>
+    /// <param name="cancellationToken">Cancels before the work starts.</param>
+    /// <returns>The secret's key id and label, and the secret.</returns>
+    Task<Result<CreatedEmbedSecret>> CreateEmbedSecretAsync(Caller caller, string? label = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Admin: the embed secrets, revoked ones included, in creation order (never a secret).</summary>
+    /// <param name="caller">An administrator.</param>
+    /// <param name="cancellationToken">Cancels before the work starts.</param>
+    /// <returns>The secrets.</returns>
+    Task<Result<IReadOnlyList<EmbedSecretInfo>>> ListEmbedSecretsAsync(Caller caller, CancellationToken cancellationToken = default);
+
+    /// <summary>Admin: revokes an embed secret (tokens it encrypted no longer validate); revoking again changes nothing.</summary>
+    /// <param name="caller">An administrator.</param>
+    /// <param name="keyId">The secret's key id.</param>
+    /// <param name="cancellationToken">Cancels before the work starts.</param>
+    /// <returns>Done, or <c>embed_secret_not_found</c>.</returns>
+    Task<Result<Done>> RevokeEmbedSecretAsync(Caller caller, string keyId, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The use case of <c>generate_jwt</c>: embed tokens for a customer and a dashboard.</summary>
+public interface IEmbedTokenService
+{
+    /// <summary>
+    /// An embed token (a compact JWE, <c>dir</c> / <c>A256GCM</c>) for a customer the caller sees and a dashboard,
+    /// encrypted with the embed secret <see cref="EmbedTokenRequest.KeyId"/> names, or the newest live one. Read-only
+    /// tokens may ask; nothing is stored.
+    /// </summary>
+    /// <param name="caller">Who asks.</param>
+    /// <param name="request">The customer, the embed id, and the token's options.</param>
+    /// <param name="cancellationToken">Cancels before the work starts.</param>
+    /// <returns>
+    /// The token, or: <c>customer_not_found</c>, <c>embed_secret_not_found</c> (unknown or revoked key id),
+    /// <c>no_embed_secret</c>, <c>invalid_expiration</c>, <c>invalid_rb_allowed_features</c>, <c>invalid_embed_id</c>.
+    /// </returns>
+    Task<Result<EmbedToken>> GenerateEmbedTokenAsync(Caller caller, EmbedTokenRequest request, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The inverse of <c>generate_jwt</c>, for hosts that render dashboards themselves.</summary>
+public interface IEmbedTokenValidator
+{
+    /// <summary>
+    /// Decrypts an embed token with the live embed secret its header names, and checks that it has not expired.
+    /// </summary>
+    /// <param name="token">The token, as <c>generate_jwt</c> gave it.</param>
+    /// <param name="cancellationToken">Cancels before the work starts.</param>
+    /// <returns>
+    /// Its claims, or an <see cref="Unauthorized"/> failure: <c>invalid_embed_token</c> (malformed, altered, or a key
+    /// the workspace does not hold live) or <c>embed_token_expired</c>.
+    /// </returns>
+    Task<Result<EmbedTokenClaims>> ValidateEmbedTokenAsync(string token, CancellationToken cancellationToken = default);
 }
 
 /// <summary>
-/// What the HTTP API serves: <see cref="ICustomerService"/>, <see cref="IGroupTagService"/> and
-/// <see cref="IUserGroupService"/>, implemented in-process by <see cref="ExploService"/> and remotely by the HTTP client,
-/// so a host can swap one for the other.
+/// What the HTTP API serves: <see cref="ICustomerService"/>, <see cref="IGroupTagService"/>,
+/// <see cref="IUserGroupService"/> and <see cref="IEmbedTokenService"/>, implemented in-process by
+/// <see cref="ExploService"/> and remotely by the HTTP client, so a host can swap one for the other.
 /// </summary>
-public interface IExploApi : ICustomerService, IGroupTagService, IUserGroupService;
+public interface IExploApi : ICustomerService, IGroupTagService, IUserGroupService, IEmbedTokenService;
 
 /// <summary>
-/// Every port at once (<see cref="IExploApi"/> and <see cref="IWorkspaceAdmin"/>), as the in-process
-/// <see cref="ExploService"/> implements them. A host usually depends on the one port it needs.
+/// Every port at once (<see cref="IExploApi"/>, <see cref="IWorkspaceAdmin"/> and <see cref="IEmbedTokenValidator"/>), as
+/// the in-process <see cref="ExploService"/> implements them. A host usually depends on the one port it needs.
 /// </summary>
-public interface IExploService : IExploApi, IWorkspaceAdmin;
+public interface IExploService : IExploApi, IWorkspaceAdmin, IEmbedTokenValidator;

@@ -57,6 +57,27 @@ public static class ErrorCodes
     /// <summary>409: a data visibility group of that name already exists.</summary>
     public const string AccessGroupExists = "access_group_exists";
 
+    /// <summary>404: no embed secret has that key id, or it was revoked.</summary>
+    public const string EmbedSecretNotFound = "embed_secret_not_found";
+
+    /// <summary>409: an embed token was asked for without a key id, and the workspace has no live embed secret.</summary>
+    public const string NoEmbedSecret = "no_embed_secret";
+
+    /// <summary>400: an embed token's expiration is not a positive ISO-8601 duration within the limit.</summary>
+    public const string InvalidExpiration = "invalid_expiration";
+
+    /// <summary>400: an embed token's <c>rb_allowed_features</c> names a feature that does not exist.</summary>
+    public const string InvalidRbAllowedFeatures = "invalid_rb_allowed_features";
+
+    /// <summary>400: an embed token's <c>embed_id</c> is missing or empty.</summary>
+    public const string InvalidEmbedId = "invalid_embed_id";
+
+    /// <summary>401: an embed token is malformed, altered, or encrypted with a key the workspace does not hold (live).</summary>
+    public const string InvalidEmbedToken = "invalid_embed_token";
+
+    /// <summary>401: an embed token has expired.</summary>
+    public const string EmbedTokenExpired = "embed_token_expired";
+
     /// <summary>409: an API token with that secret already exists.</summary>
     public const string ApiTokenExists = "api_token_exists";
 

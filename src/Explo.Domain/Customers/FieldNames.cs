@@ -6,6 +6,15 @@ public static class FieldNames
     /// <summary><c>provided_id</c>.</summary>
     public const string ProvidedId = "provided_id";
 
+    /// <summary><c>embed_id</c> (<c>generate_jwt</c>).</summary>
+    public const string EmbedId = "embed_id";
+
+    /// <summary><c>expiration</c> (<c>generate_jwt</c>).</summary>
+    public const string Expiration = "expiration";
+
+    /// <summary><c>rb_allowed_features</c> (<c>generate_jwt</c>).</summary>
+    public const string RbAllowedFeatures = "rb_allowed_features";
+
     /// <summary><c>new_provided_id</c>.</summary>
     public const string NewProvidedId = "new_provided_id";
 

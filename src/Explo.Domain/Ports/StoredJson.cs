@@ -41,7 +41,11 @@ public static class StoredJson
             [.. workspace.ApiTokens.Select(t => new StoredToken(t.Id.Value, t.SecretHash, t.AccessGroupId.Value, t.ReadOnly, t.Label, t.CreatedAt, t.RevokedAt))],
             [.. workspace.DataSources.Select(d => new StoredDataSource(d.Id, d.SchemaId, d.Name, [.. d.AccessGroups.Select(g => g.Value)]))],
             [.. workspace.DataSourceDefaults.Select(d => new StoredDefault(d.AccessGroupId.Value, d.SchemaId, d.DataSourceId))],
-            workspace.NextEntityId);
+            workspace.NextEntityId)
+        {
+            // Written only when there are some, so a workspace without any is stored as before they existed.
+            EmbedSecrets = workspace.EmbedSecrets.IsEmpty ? null : [.. workspace.EmbedSecrets.Select(e => new StoredEmbedSecret(e.KeyId, e.Secret, e.Label, e.CreatedAt, e.RevokedAt))],
+        };
         return JsonSerializer.Serialize(stored, StoredJsonContext.Default.StoredWorkspace);
     }
 
@@ -69,6 +73,7 @@ public static class StoredJson
             stored.ApiTokens.Select(t => new ApiToken(new ApiTokenId(t.Id), t.SecretHash, new AccessGroupId(t.AccessGroupId), t.ReadOnly, t.Label, t.CreatedAt, t.RevokedAt)),
             stored.DataSources.Select(d => new DataSource(d.Id, d.SchemaId, d.Name, d.AccessGroups.Select(g => new AccessGroupId(g)).ToImmutableArray())),
             stored.DataSourceDefaults.Select(d => new DataSourceDefault(new AccessGroupId(d.AccessGroupId), d.SchemaId, d.DataSourceId)),
+            (stored.EmbedSecrets ?? []).Select(e => new EmbedSecret(e.KeyId, e.Secret, e.Label, e.CreatedAt, e.RevokedAt)),
             stored.NextEntityId);
     }
 }
@@ -98,7 +103,15 @@ internal sealed record StoredWorkspace(
     List<StoredToken> ApiTokens,
     List<StoredDataSource> DataSources,
     List<StoredDefault> DataSourceDefaults,
-    int NextEntityId);
+    int NextEntityId)
+{
+    /// <summary>The embed secrets; absent (null) when there are none, as in a workspace stored before they existed.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public List<StoredEmbedSecret>? EmbedSecrets { get; init; }
+}
+
+/// <summary>A stored embed secret (the key itself: encrypting needs it); <c>revoked_at</c> is <c>null</c> while live.</summary>
+internal sealed record StoredEmbedSecret(string KeyId, string Secret, string Label, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
 
 /// <summary>A stored hierarchy level.</summary>
 internal sealed record StoredLevel(int Id, string Name, int Rank);

@@ -34,7 +34,28 @@ public sealed class Workspace
         IEnumerable<DataSource> dataSources,
         IEnumerable<DataSourceDefault> dataSourceDefaults,
         int nextEntityId)
+        : this(levels, accessGroups, apiTokens, dataSources, dataSourceDefaults, [], nextEntityId)
     {
+    }
+
+    /// <summary>Reconstitutes a workspace with its embed secrets (for stores); use <see cref="CreateDefault"/> for a new one.</summary>
+    /// <param name="levels">The hierarchy levels, in any order; ranks must be 0..n-1.</param>
+    /// <param name="accessGroups">The DVGs.</param>
+    /// <param name="apiTokens">The API tokens (hashed).</param>
+    /// <param name="dataSources">The data-source registry.</param>
+    /// <param name="dataSourceDefaults">Per-DVG default data sources.</param>
+    /// <param name="embedSecrets">The embed secrets, in creation order, revoked ones included.</param>
+    /// <param name="nextEntityId">The next id to hand out for levels, DVGs, tags and tokens.</param>
+    public Workspace(
+        IEnumerable<HierarchyLevel> levels,
+        IEnumerable<AccessGroup> accessGroups,
+        IEnumerable<ApiToken> apiTokens,
+        IEnumerable<DataSource> dataSources,
+        IEnumerable<DataSourceDefault> dataSourceDefaults,
+        IEnumerable<EmbedSecret> embedSecrets,
+        int nextEntityId)
+    {
+        EmbedSecrets = Guard.NotNull(embedSecrets).ToImmutableArray();
         Levels = Guard.NotNull(levels).OrderBy(l => l.Rank).ToImmutableArray();
         for (var i = 0; i < Levels.Length; i++)
         {
@@ -62,6 +83,9 @@ public sealed class Workspace
 
     /// <summary>The default data source per DVG and schema.</summary>
     public ImmutableArray<DataSourceDefault> DataSourceDefaults { get; }
+
+    /// <summary>The embed secrets (the keys of embed tokens), in creation order, revoked ones included.</summary>
+    public ImmutableArray<EmbedSecret> EmbedSecrets { get; }
 
     /// <summary>The next id to hand out for levels, DVGs, tags and tokens.</summary>
     public int NextEntityId { get; }
@@ -151,12 +175,14 @@ public sealed class Workspace
         IEnumerable<ApiToken>? apiTokens = null,
         IEnumerable<DataSource>? dataSources = null,
         IEnumerable<DataSourceDefault>? dataSourceDefaults = null,
+        IEnumerable<EmbedSecret>? embedSecrets = null,
         int? nextEntityId = null) => new(
         levels ?? Levels,
         accessGroups ?? AccessGroups,
         apiTokens ?? ApiTokens,
         dataSources ?? DataSources,
         dataSourceDefaults ?? DataSourceDefaults,
+        embedSecrets ?? EmbedSecrets,
         nextEntityId ?? NextEntityId);
 
     /// <summary>A copy whose entity counter moved past one newly allocated id.</summary>

@@ -59,6 +59,11 @@ public sealed class HttpAdminContract : AdminContract
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => HttpServiceFactory.Create(options);
 }
 
+public sealed class HttpEmbedContract : EmbedContract
+{
+    protected override ServiceUnderTest CreateService(ExploServiceOptions options) => HttpServiceFactory.Create(options);
+}
+
 public sealed class HttpApiTokenSecretContract : ApiTokenSecretContract
 {
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => HttpServiceFactory.Create(options);

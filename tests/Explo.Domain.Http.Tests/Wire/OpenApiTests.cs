@@ -136,6 +136,12 @@ public sealed class OpenApiTests : WireTestBase
         Assert.Equal("123456789012345678901234567890", acme["customer"]!["properties"]!["big"]!.ToJsonString());
         var kid = await Call(HttpMethod.Post, "api/create_customer/", """{"provided_id": "kid", "parent_provided_id": "acme", "hierarchy_level_name": "User"}""");
         await Call(HttpMethod.Post, "api/get_customer/", """{"provided_id": "kid"}""");
+        Assert.True((await Server.Service.CreateEmbedSecretAsync(Caller.Administrator(), "wire")).IsSuccess);
+        var jwt = await Call(HttpMethod.Post, "api/generate_jwt/", """
+            {"provided_id": "acme", "embed_id": "dash-1", "expiration": "PT1H", "chart_id": "c1", "rb_allowed_features": ["flt", "srt"],
+             "disable_editable_section_editing": true, "embed_origin": "https://app.example"}
+            """);
+        Assert.Equal(5, ((string)jwt["jwt"]!).Split('.').Length);
         await Call(HttpMethod.Get, "v2/api/customers/?page=1&page_size=10");
         await Call(HttpMethod.Get, "api/customers/");
         await Call(HttpMethod.Post, "api/update_customer/", """{"provided_id": "acme", "name": "Acme Inc", "parent_provided_id": null}""");

@@ -21,3 +21,8 @@ public sealed class InMemoryAdminContract : AdminContract
 {
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => InMemoryServiceFactory.Create(options);
 }
+
+public sealed class InMemoryEmbedContract : EmbedContract
+{
+    protected override ServiceUnderTest CreateService(ExploServiceOptions options) => InMemoryServiceFactory.Create(options);
+}
