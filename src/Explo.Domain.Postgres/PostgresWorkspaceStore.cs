@@ -50,8 +50,22 @@ public sealed class PostgresWorkspaceStore : IWorkspaceStore, IEventArchive, IAs
     // 1 while the writer thread has units to write (taken from the queue or still in it).
     private int _writerBusy;
 
-    /// <summary>No unit waits and the writer thread has none in hand: a caller may write its own.</summary>
-    private bool Idle => _queue.Count == 0 && Volatile.Read(ref _writerBusy) == 0;
+    /// <summary>Open, no unit waits and the writer thread has none in hand: a caller may write its own.</summary>
+    private bool Idle
+    {
+        get
+        {
+            try
+            {
+                return Volatile.Read(ref _disposed) == 0 && _queue.Count == 0 && Volatile.Read(ref _writerBusy) == 0;
+            }
+            catch (ObjectDisposedException)
+            {
+                // Closed meanwhile: the queue answers the unit (ObjectDisposedException naming the store).
+                return false;
+            }
+        }
+    }
 
     /// <summary>The unique constraint on the customers' tokens (schema 1).</summary>
     private const string TokenConstraint = "customers_token_key";
@@ -204,7 +218,7 @@ public sealed class PostgresWorkspaceStore : IWorkspaceStore, IEventArchive, IAs
         {
             try
             {
-                if (Idle && Volatile.Read(ref _disposed) == 0)
+                if (Idle)
                 {
                     var unit = new QueuedUnit<T>(work, CancellationToken.None);
                     unit.TryStart();
