@@ -73,6 +73,7 @@ public static class ExploCli
         root.Subcommands.Add(DvgCommands.Create(cli));
         root.Subcommands.Add(TokenCommands.Create(cli));
         root.Subcommands.Add(SecretsCommands.Create(cli));
+        root.Subcommands.Add(EventsCommand.Create(cli));
         root.Subcommands.Add(TagsCommands.Create(cli));
         root.Subcommands.Add(ImportCommand.Create(cli));
         root.Subcommands.Add(ExportCommand.Create(cli));

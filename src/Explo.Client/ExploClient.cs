@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -132,6 +133,13 @@ public sealed class ExploClient : IExploApi, IDisposable
         ArgumentNullException.ThrowIfNull(request);
         return Send(caller, HttpMethod.Post, "api/generate_jwt/", Body(GenerateJwtBody.From(request), Contract.GenerateJwtBody), Contract.GenerateJwtResponse,
             r => r.ToToken(), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<Result<EventPage>> ReadEventsAsync(Caller caller, string? after = null, int limit = 100, CancellationToken cancellationToken = default)
+    {
+        var query = string.Create(CultureInfo.InvariantCulture, $"api/events/?limit={limit}") + (after is null ? string.Empty : "&after=" + Uri.EscapeDataString(after));
+        return Send(caller, HttpMethod.Get, query, null, Contract.EventPageResponse, r => r.ToPage(), cancellationToken);
     }
 
     /// <inheritdoc />

@@ -16,6 +16,8 @@ namespace Explo.Contracts;
 [JsonSerializable(typeof(CustomerPageResponse))]
 [JsonSerializable(typeof(DeleteResponse))]
 [JsonSerializable(typeof(GenerateJwtResponse))]
+[JsonSerializable(typeof(EventPageResponse))]
+[JsonSerializable(typeof(EventBody))]
 [JsonSerializable(typeof(GenerateJwtBody))]
 [JsonSerializable(typeof(GroupTagResponse))]
 [JsonSerializable(typeof(GroupTagListResponse))]

@@ -237,6 +237,69 @@ public sealed class GenerateJwtResponse : SuccessResponse
     public EmbedToken ToToken() => new(Jwt, KeyId, IssuedAt, ExpiresAt);
 }
 
+/// <summary>One event of the change feed.</summary>
+public sealed class EventBody
+{
+    /// <summary>Its position in commit order (ids only grow).</summary>
+    [JsonPropertyName("id")]
+    public long Id { get; set; }
+
+    /// <summary>What happened, for example <c>customer_updated</c>.</summary>
+    [JsonPropertyName("type")]
+    public string Type { get; set; } = string.Empty;
+
+    /// <summary>When it happened (UTC).</summary>
+    [JsonPropertyName("occurred_at")]
+    public DateTimeOffset OccurredAt { get; set; }
+
+    /// <summary>The customer it concerns (its provided id after the change); null for a group tag's.</summary>
+    [JsonPropertyName("provided_id")]
+    public string? ProvidedId { get; set; }
+
+    /// <summary>What changed: the event's fields.</summary>
+    [JsonPropertyName("data")]
+    public JsonElement Data { get; set; }
+
+    /// <summary>The body of a feed event.</summary>
+    /// <param name="e">The event.</param>
+    /// <returns>The body.</returns>
+    public static EventBody From(FeedEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        using var data = JsonDocument.Parse(e.Data);
+        return new() { Id = e.Id, Type = e.Type, OccurredAt = e.OccurredAt, ProvidedId = e.ProvidedId, Data = data.RootElement.Clone() };
+    }
+
+    /// <summary>The core's event.</summary>
+    /// <returns>The event.</returns>
+    public FeedEvent ToEvent() => new(Id, Type, OccurredAt, ProvidedId, Data.GetRawText());
+}
+
+/// <summary>The answer of <c>GET /api/events/</c>: the events after the cursor, and where to go on from.</summary>
+public sealed class EventPageResponse : SuccessResponse
+{
+    /// <summary>The events, in commit order.</summary>
+    [JsonPropertyName("events")]
+    public IReadOnlyList<EventBody> Events { get; set; } = [];
+
+    /// <summary>The cursor to pass as <c>after</c> to read on (never null).</summary>
+    [JsonPropertyName("next_cursor")]
+    public string NextCursor { get; set; } = string.Empty;
+
+    /// <summary>The answer for a page.</summary>
+    /// <param name="page">The page.</param>
+    /// <returns>The answer.</returns>
+    public static EventPageResponse From(EventPage page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        return new() { Events = page.Events.Select(EventBody.From).ToList(), NextCursor = page.NextCursor };
+    }
+
+    /// <summary>The core's page.</summary>
+    /// <returns>The page.</returns>
+    public EventPage ToPage() => new(Events.Select(e => e.ToEvent()).ToList(), NextCursor);
+}
+
 /// <summary>The answer of a delete: every provided id removed (the customer and, with cascade, its descendants).</summary>
 public sealed class DeleteResponse : SuccessResponse
 {

@@ -205,6 +205,13 @@ public static class ExploApi
         },
         new()
         {
+            Method = "GET", Path = ExploPaths.Events, Name = "list_events", Tag = "Change feed", Writes = false,
+            Summary = "Reads the change feed: the events after a cursor, in commit order.",
+            Response = typeof(EventPageResponse), Query = ["after", "limit"],
+            Run = ListEvents,
+        },
+        new()
+        {
             Method = "GET", Path = ExploPaths.GroupTags, Name = "list_group_tags", Tag = "Group tags", Writes = false,
             Summary = "Lists the workspace's group tags.",
             Response = typeof(GroupTagListResponse),
@@ -406,6 +413,23 @@ public static class ExploApi
         var result = await Service(context).ListCustomersAsync(caller, FilterOf(context), context.RequestAborted);
         await result.Match(
             customers => JsonOut.Stream(context, new CustomerListResponse { Customers = customers.Select(CustomerBody.From) }, ExploJson.Context.CustomerListResponse),
+            failure => JsonOut.Failure(context, failure));
+    }
+
+    private static async Task ListEvents(HttpContext context, Caller caller)
+    {
+        var violations = new List<Violation>();
+        var limit = JsonIn.QueryInt(context, violations, ErrorCodes.InvalidLimit, FieldNames.Limit);
+        if (violations.Count > 0)
+        {
+            await JsonOut.Failure(context, new ValidationFailed(violations));
+            return;
+        }
+
+        var after = context.Request.Query.TryGetValue(FieldNames.After, out var cursor) ? cursor.ToString() : null;
+        var result = await Service(context).ReadEventsAsync(caller, after, limit ?? 100, context.RequestAborted);
+        await result.Match(
+            page => JsonOut.Success(context, EventPageResponse.From(page), ExploJson.Context.EventPageResponse),
             failure => JsonOut.Failure(context, failure));
     }
 

@@ -27,6 +27,9 @@ public static class ExploPaths
     /// <summary>Generate an embed token (a JWE) for a customer and a dashboard.</summary>
     public const string GenerateJwt = "/api/generate_jwt/";
 
+    /// <summary>Read the change feed.</summary>
+    public const string Events = "/api/events/";
+
     /// <summary>List group tags.</summary>
     public const string GroupTags = "/api/group_tags/";
 

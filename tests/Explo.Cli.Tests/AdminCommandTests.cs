@@ -68,6 +68,28 @@ public sealed class AdminCommandTests : CliTestBase
     }
 
     [Fact]
+    public async Task Events_prints_the_feed_one_json_line_each_and_the_cursor_to_go_on_from()
+    {
+        await Ok("tags", "add", "vip");
+        await Ok("tags", "rename", "vip", "gold");
+        var first = await Explo("events");
+        Assert.Equal(0, first.Exit);
+        var lines = first.Out.Replace("\r", string.Empty).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var types = lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("type").GetString()).ToList();
+        Assert.Equal(["group_tag_created", "group_tag_renamed"], types.Where(t => t!.StartsWith("group_tag", StringComparison.Ordinal)));
+        Assert.StartsWith("next_cursor: ", first.Err.Trim(), StringComparison.Ordinal);
+        var cursor = first.Err.Trim()["next_cursor: ".Length..];
+
+        await Ok("tags", "remove", "gold");
+        var next = await Explo("events", "--after", cursor);
+        Assert.Equal("group_tag_deleted", JsonDocument.Parse(next.Out.Trim()).RootElement.GetProperty("type").GetString());
+
+        var bad = await Explo("events", "--after", "nonsense");
+        Assert.Equal(1, bad.Exit);
+        Assert.Contains("after is not a cursor", bad.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Tags_are_added_renamed_listed_and_removed()
     {
         await Ok("tags", "add", "vip");

@@ -27,6 +27,11 @@ public sealed class LiteDbEmbedContract : EmbedContract
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => LiteDbServiceFactory.Create(options);
 }
 
+public sealed class LiteDbFeedContract : FeedContract
+{
+    protected override ServiceUnderTest CreateService(ExploServiceOptions options) => LiteDbServiceFactory.Create(options);
+}
+
 public sealed class LiteDbApiTokenSecretContract : ApiTokenSecretContract
 {
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => LiteDbServiceFactory.Create(options);

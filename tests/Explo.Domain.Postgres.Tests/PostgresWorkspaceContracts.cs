@@ -27,6 +27,11 @@ public sealed class PostgresEmbedContract : EmbedContract
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => PostgresServiceFactory.Create(options);
 }
 
+public sealed class PostgresFeedContract : FeedContract
+{
+    protected override ServiceUnderTest CreateService(ExploServiceOptions options) => PostgresServiceFactory.Create(options);
+}
+
 public sealed class PostgresApiTokenSecretContract : ApiTokenSecretContract
 {
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => PostgresServiceFactory.Create(options);

@@ -262,10 +262,10 @@ public sealed partial class ExploService
         }
 
         unit.Upsert(next);
-        unit.Emit(new CustomerUpdated(next.Id, next.ProvidedId, changed) { OccurredAt = unit.Now });
+        unit.Emit(new CustomerUpdated(next.Id, next.ProvidedId, changed) { OccurredAt = unit.Now, AccessGroupId = next.AccessGroupId });
         if (next.ParentId != existing.ParentId)
         {
-            unit.Emit(new CustomerMoved(next.Id, next.ProvidedId, existing.ParentId, next.ParentId) { OccurredAt = unit.Now });
+            unit.Emit(new CustomerMoved(next.Id, next.ProvidedId, existing.ParentId, next.ParentId) { OccurredAt = unit.Now, AccessGroupId = next.AccessGroupId });
         }
 
         return unit.View(next);
@@ -300,7 +300,7 @@ public sealed partial class ExploService
         foreach (var customer in subtree)
         {
             unit.Delete(customer.Id);
-            unit.Emit(new CustomerDeleted(customer.Id, customer.ProvidedId) { OccurredAt = unit.Now });
+            unit.Emit(new CustomerDeleted(customer.Id, customer.ProvidedId) { OccurredAt = unit.Now, AccessGroupId = customer.AccessGroupId });
         }
 
         return new DeleteResult(subtree.Select(c => c.ProvidedId).Reverse().ToList());
@@ -320,7 +320,7 @@ public sealed partial class ExploService
 
         var next = customer.Next(unit.Now, token: unit.NewCustomerToken());
         unit.Upsert(next);
-        unit.Emit(new CustomerTokenRotated(next.Id, next.ProvidedId) { OccurredAt = unit.Now });
+        unit.Emit(new CustomerTokenRotated(next.Id, next.ProvidedId) { OccurredAt = unit.Now, AccessGroupId = next.AccessGroupId });
         return unit.View(next);
     }
 

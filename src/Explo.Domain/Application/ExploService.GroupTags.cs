@@ -90,7 +90,7 @@ public sealed partial class ExploService
             {
                 var next = customer.Next(unit.Now, groupTags: customer.GroupTags.Remove(tag.Id));
                 unit.Upsert(next);
-                unit.Emit(new CustomerUpdated(next.Id, next.ProvidedId, [FieldNames.GroupTags]) { OccurredAt = unit.Now });
+                unit.Emit(new CustomerUpdated(next.Id, next.ProvidedId, [FieldNames.GroupTags]) { OccurredAt = unit.Now, AccessGroupId = next.AccessGroupId });
             }
 
             unit.DeleteGroupTag(tag);

@@ -304,6 +304,22 @@ public interface IEmbedTokenService
     Task<Result<EmbedToken>> GenerateEmbedTokenAsync(Caller caller, EmbedTokenRequest request, CancellationToken cancellationToken = default);
 }
 
+/// <summary>The change feed: every stored change, in commit order, resumable from a cursor.</summary>
+public interface IChangeFeed
+{
+    /// <summary>
+    /// The events after a cursor that the caller may see, in commit order: a token sees its DVG's customer events and
+    /// the workspace's group-tag events; the administrator sees everything. Reading on from
+    /// <see cref="EventPage.NextCursor"/> never repeats or skips an event, even while writes go on.
+    /// </summary>
+    /// <param name="caller">Who asks (read-only tokens may).</param>
+    /// <param name="after">A <see cref="EventPage.NextCursor"/> of an earlier read; null to start at the first event.</param>
+    /// <param name="limit">The most events to return, 1 to 1000.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The page, or <c>invalid_cursor</c> / <c>invalid_limit</c>.</returns>
+    Task<Result<EventPage>> ReadEventsAsync(Caller caller, string? after = null, int limit = 100, CancellationToken cancellationToken = default);
+}
+
 /// <summary>The inverse of <c>generate_jwt</c>, for hosts that render dashboards themselves.</summary>
 public interface IEmbedTokenValidator
 {
@@ -321,10 +337,10 @@ public interface IEmbedTokenValidator
 
 /// <summary>
 /// What the HTTP API serves: <see cref="ICustomerService"/>, <see cref="IGroupTagService"/>,
-/// <see cref="IUserGroupService"/> and <see cref="IEmbedTokenService"/>, implemented in-process by
+/// <see cref="IUserGroupService"/>, <see cref="IEmbedTokenService"/> and <see cref="IChangeFeed"/>, implemented in-process by
 /// <see cref="ExploService"/> and remotely by the HTTP client, so a host can swap one for the other.
 /// </summary>
-public interface IExploApi : ICustomerService, IGroupTagService, IUserGroupService, IEmbedTokenService;
+public interface IExploApi : ICustomerService, IGroupTagService, IUserGroupService, IEmbedTokenService, IChangeFeed;
 
 /// <summary>
 /// Every port at once (<see cref="IExploApi"/>, <see cref="IWorkspaceAdmin"/> and <see cref="IEmbedTokenValidator"/>), as

@@ -57,6 +57,12 @@ public static class ErrorCodes
     /// <summary>409: a data visibility group of that name already exists.</summary>
     public const string AccessGroupExists = "access_group_exists";
 
+    /// <summary>400: a cursor (the change feed's <c>after</c>, a page's <c>cursor</c>) is malformed or not one this endpoint gave.</summary>
+    public const string InvalidCursor = "invalid_cursor";
+
+    /// <summary>400: the change feed's <c>limit</c> is not between 1 and 1000.</summary>
+    public const string InvalidLimit = "invalid_limit";
+
     /// <summary>404: no embed secret has that key id, or it was revoked.</summary>
     public const string EmbedSecretNotFound = "embed_secret_not_found";
 

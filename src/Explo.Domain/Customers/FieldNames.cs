@@ -6,6 +6,12 @@ public static class FieldNames
     /// <summary><c>provided_id</c>.</summary>
     public const string ProvidedId = "provided_id";
 
+    /// <summary><c>after</c> (the change feed's cursor).</summary>
+    public const string After = "after";
+
+    /// <summary><c>limit</c> (the change feed's page size).</summary>
+    public const string Limit = "limit";
+
     /// <summary><c>embed_id</c> (<c>generate_jwt</c>).</summary>
     public const string EmbedId = "embed_id";
 

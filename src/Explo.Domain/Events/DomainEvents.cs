@@ -27,6 +27,13 @@ public sealed record CustomerCreated(CustomerId CustomerId, string ProvidedId, A
 /// <param name="ChangedFields">The API names of the fields that changed.</param>
 public sealed record CustomerUpdated(CustomerId CustomerId, string ProvidedId, IReadOnlyList<string> ChangedFields) : DomainEvent
 {
+    /// <summary>
+    /// The customer's DVG, which decides who sees the event in the change feed. Null in events stored before it was
+    /// recorded (then the feed looks the customer up).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public AccessGroupId? AccessGroupId { get; init; }
+
     /// <inheritdoc />
     public override string Kind => "customer_updated";
 }
@@ -38,6 +45,13 @@ public sealed record CustomerUpdated(CustomerId CustomerId, string ProvidedId, I
 /// <param name="NewParentId">The new parent.</param>
 public sealed record CustomerMoved(CustomerId CustomerId, string ProvidedId, CustomerId? OldParentId, CustomerId? NewParentId) : DomainEvent
 {
+    /// <summary>
+    /// The customer's DVG, which decides who sees the event in the change feed. Null in events stored before it was
+    /// recorded (then the feed looks the customer up).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public AccessGroupId? AccessGroupId { get; init; }
+
     /// <inheritdoc />
     public override string Kind => "customer_moved";
 }
@@ -47,6 +61,13 @@ public sealed record CustomerMoved(CustomerId CustomerId, string ProvidedId, Cus
 /// <param name="ProvidedId">Its provided id.</param>
 public sealed record CustomerDeleted(CustomerId CustomerId, string ProvidedId) : DomainEvent
 {
+    /// <summary>
+    /// The customer's DVG, which decides who sees the event in the change feed. Null in events stored before it was
+    /// recorded (then the feed looks the customer up).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public AccessGroupId? AccessGroupId { get; init; }
+
     /// <inheritdoc />
     public override string Kind => "customer_deleted";
 }
@@ -56,6 +77,13 @@ public sealed record CustomerDeleted(CustomerId CustomerId, string ProvidedId) :
 /// <param name="ProvidedId">Its provided id.</param>
 public sealed record CustomerTokenRotated(CustomerId CustomerId, string ProvidedId) : DomainEvent
 {
+    /// <summary>
+    /// The customer's DVG, which decides who sees the event in the change feed. Null in events stored before it was
+    /// recorded (then the feed looks the customer up).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public AccessGroupId? AccessGroupId { get; init; }
+
     /// <inheritdoc />
     public override string Kind => "customer_token_rotated";
 }

@@ -64,6 +64,11 @@ public sealed class HttpEmbedContract : EmbedContract
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => HttpServiceFactory.Create(options);
 }
 
+public sealed class HttpFeedContract : FeedContract
+{
+    protected override ServiceUnderTest CreateService(ExploServiceOptions options) => HttpServiceFactory.Create(options);
+}
+
 public sealed class HttpApiTokenSecretContract : ApiTokenSecretContract
 {
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => HttpServiceFactory.Create(options);

@@ -129,6 +129,9 @@ public sealed class OpenApiTests : WireTestBase
         await Call(HttpMethod.Post, "api/create_group_tag/", """{"name": "temporary"}""");
         await Call(HttpMethod.Post, "api/delete_group_tag/", """{"name": "temporary"}""");
         await Call(HttpMethod.Get, "api/group_tags/");
+        var feed = await Call(HttpMethod.Get, "api/events/?limit=2");
+        Assert.Equal(2, feed["events"]!.AsArray().Count);
+        await Call(HttpMethod.Get, "api/events/?after=" + Uri.EscapeDataString((string)feed["next_cursor"]!));
         var acme = await Call(HttpMethod.Post, "api/create_customer/", """
             {"provided_id": "acme", "name": "Acme", "emails": ["ops@acme.example"], "group_tags": ["sales-eu"], "is_demo_group": 1,
              "mapping": {"40": "213", "134": 386}, "properties": {"big": 123456789012345678901234567890, "huge": 1e400, "nested": {"a": [1, {"b": null}], "ключ": "значение"}}}

@@ -26,3 +26,8 @@ public sealed class InMemoryEmbedContract : EmbedContract
 {
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => InMemoryServiceFactory.Create(options);
 }
+
+public sealed class InMemoryFeedContract : FeedContract
+{
+    protected override ServiceUnderTest CreateService(ExploServiceOptions options) => InMemoryServiceFactory.Create(options);
+}
