@@ -233,6 +233,30 @@ public sealed class PostgresStoreTests : IDisposable
         Assert.Equal(42L, Scalar<long>("SELECT count(*) FROM events WHERE kind = 'customer_created'"));
     }
 
+    [Fact]
+    public async Task The_feed_places_events_stored_before_they_recorded_a_dvg_by_their_customer()
+    {
+        using var store = new PostgresWorkspaceStore(_schema.ConnectionString);
+        var service = Service(store);
+        Assert.True((await service.AddAccessGroupAsync(_admin, "Development")).IsSuccess);
+        var production = Caller.WithApiToken((await service.CreateApiTokenAsync(_admin, new CreateApiTokenRequest("Production"))).SuccessValue.Secret);
+        var development = Caller.WithApiToken((await service.CreateApiTokenAsync(_admin, new CreateApiTokenRequest("Development"))).SuccessValue.Secret);
+        var acme = (await service.GetOrCreateCustomerAsync(production, new CreateCustomerRequest("acme"))).SuccessValue.Customer;
+        var start = (await service.ReadEventsAsync(production)).SuccessValue.NextCursor;
+
+        // As an older version stored them: no access_group_id; one of a customer that exists, one of one since deleted.
+        Execute($$"""
+            INSERT INTO events (sequence, kind, occurred_ticks, json) SELECT max(sequence) + 1, 'customer_updated', 1,
+                '{"customer_id":{"value":{{acme.Id.Value}}},"provided_id":"acme","changed_fields":["name"],"occurred_at":"2026-01-01T00:00:00+00:00"}' FROM events;
+            INSERT INTO events (sequence, kind, occurred_ticks, json) SELECT max(sequence) + 1, 'customer_deleted', 1,
+                '{"customer_id":{"value":999},"provided_id":"gone","occurred_at":"2026-01-01T00:00:00+00:00"}' FROM events;
+            """);
+
+        Assert.Equal(["acme"], (await service.ReadEventsAsync(production, start)).SuccessValue.Events.Select(e => e.ProvidedId));
+        Assert.Empty((await service.ReadEventsAsync(development, start)).SuccessValue.Events);
+        Assert.Equal(["acme", "gone"], (await service.ReadEventsAsync(_admin, start)).SuccessValue.Events.Select(e => e.ProvidedId));
+    }
+
     /// <summary>Hands out one token (a stored customer's) first, then fresh ones; thread-safe.</summary>
     private sealed class RepeatingTokens(string first) : ITokenGenerator
     {

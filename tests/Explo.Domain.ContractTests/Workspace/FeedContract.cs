@@ -137,21 +137,28 @@ public abstract class FeedContract : ContractTestBase
         })).ToList();
 
         var read = new List<FeedEvent>();
+        var trace = new List<string>();
         string? after = null;
         while (true)
         {
+            // Whether the writers were done is taken before the read: an empty read after that is the end.
+            var done = writers.TrueForAll(w => w.IsCompleted);
             var page = (await Api.ReadEventsAsync(Writer, after, 7)).SuccessValue;
             read.AddRange(page.Events);
+            trace.Add($"{page.Events.Count}@{page.NextCursor}");
             after = page.NextCursor;
-            if (page.Events.Count == 0 && writers.TrueForAll(w => w.IsCompleted))
+            if (page.Events.Count == 0 && done)
             {
                 break;
             }
+
+            await Task.Yield();
         }
 
         await Task.WhenAll(writers);
         var whole = await ReadAll(Admin, limit: 1000);
-        Assert.Equal(whole.Where(e => e.ProvidedId is not null).Select(e => e.Id), read.Select(e => e.Id));
+        var expected = string.Join(',', whole.Where(e => e.ProvidedId is not null).Select(e => e.Id));
+        Assert.True(expected == string.Join(',', read.Select(e => e.Id)), $"expected {expected}; read {string.Join(',', read.Select(e => e.Id))}; pages {string.Join(' ', trace.TakeLast(20))}");
         Assert.Equal(120, read.Count);
         Assert.Equal(read.Count, read.Select(e => e.Id).Distinct().Count());
     }
