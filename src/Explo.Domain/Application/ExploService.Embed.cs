@@ -32,7 +32,7 @@ public sealed partial class ExploService
         {
             if (FindSecret(unit.Workspace, keyId) is not { } secret)
             {
-                return new NotFound(ErrorCodes.EmbedSecretNotFound, $"No embed secret has key id '{keyId}'.");
+                return new NotFound(ErrorCodes.EmbedSecretNotFound, $"No embed secret has key id {Rules.TextChecks.Quote(keyId)}.");
             }
 
             if (!secret.IsLive)
@@ -67,7 +67,7 @@ public sealed partial class ExploService
                     return new ValidationFailed(
                         ErrorCodes.InvalidExpiration,
                         FieldNames.Expiration,
-                        $"expiration must be a positive ISO-8601 duration of days, hours, minutes or seconds (such as PT1H or P1D) of at most {EmbedTokens.Describe(max)}; '{Clip(expiration)}' is not.");
+                        $"expiration must be a positive ISO-8601 duration of days, hours, minutes or seconds (such as PT1H or P1D) of at most {EmbedTokens.Describe(max)}; {Rules.TextChecks.Quote(expiration)} is not.");
                 }
 
                 lifetime = parsed;
@@ -80,7 +80,7 @@ public sealed partial class ExploService
                     return new ValidationFailed(
                         ErrorCodes.InvalidRbAllowedFeatures,
                         FieldNames.RbAllowedFeatures,
-                        $"rb_allowed_features may hold only {string.Join(", ", EmbedTokens.Features.Order(StringComparer.Ordinal))}; {(feature is null ? "null" : $"'{Clip(feature)}'")} is not one.");
+                        $"rb_allowed_features may hold only {string.Join(", ", EmbedTokens.Features.Order(StringComparer.Ordinal))}; {(feature is null ? "null" : Rules.TextChecks.Quote(feature))} is not one.");
                 }
             }
 
@@ -90,7 +90,7 @@ public sealed partial class ExploService
                 secret = FindSecret(unit.Workspace, keyId) is { IsLive: true } live ? live : null;
                 if (secret is null)
                 {
-                    return new NotFound(ErrorCodes.EmbedSecretNotFound, $"No live embed secret has key id '{Clip(keyId)}'.");
+                    return new NotFound(ErrorCodes.EmbedSecretNotFound, $"No live embed secret has key id {Rules.TextChecks.Quote(keyId)}.");
                 }
             }
             else
@@ -153,7 +153,4 @@ public sealed partial class ExploService
         workspace.EmbedSecrets.FirstOrDefault(e => string.Equals(e.KeyId, keyId, StringComparison.Ordinal));
 
     private static EmbedSecretInfo Info(EmbedSecret secret) => new(secret.KeyId, secret.Label, secret.CreatedAt, secret.RevokedAt);
-
-    /// <summary>A value quoted in a message, cut to a readable length.</summary>
-    private static string Clip(string value) => value.Length <= 64 ? value : value[..64] + "...";
 }

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -19,14 +20,10 @@ public sealed partial class ExploService
     {
         Guard.NotNull(caller);
         var violations = new List<Violation>();
-        long position = 0;
-        if (after is not null && FeedCursor.Parse(after) is null)
+        var position = after is null ? 0 : FeedCursor.Parse(after) ?? -1;
+        if (position < 0)
         {
             violations.Add(new Violation(ErrorCodes.InvalidCursor, FieldNames.After, "after is not a cursor of the change feed; pass the next_cursor of an earlier read, or nothing to start at the beginning."));
-        }
-        else if (after is not null)
-        {
-            position = FeedCursor.Parse(after)!.Value;
         }
 
         if (limit is < 1 or > MaxFeedLimit)
@@ -123,8 +120,7 @@ public sealed partial class ExploService
     {
         private const string Prefix = "ev1:";
 
-        public static string Of(long position) => Convert.ToBase64String(Encoding.ASCII.GetBytes(Prefix + position.ToString(CultureInfo.InvariantCulture)))
-            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        public static string Of(long position) => Base64Url.EncodeToString(Encoding.ASCII.GetBytes(Prefix + position.ToString(CultureInfo.InvariantCulture)));
 
         public static long? Parse(string cursor)
         {
@@ -135,9 +131,7 @@ public sealed partial class ExploService
 
             try
             {
-                var padded = cursor.Replace('-', '+').Replace('_', '/');
-                padded += new string('=', (4 - (padded.Length % 4)) % 4);
-                var text = Encoding.ASCII.GetString(Convert.FromBase64String(padded));
+                var text = Encoding.ASCII.GetString(Base64Url.DecodeFromChars(cursor));
                 return text.StartsWith(Prefix, StringComparison.Ordinal)
                     && long.TryParse(text.AsSpan(Prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var position)
                     && Of(position) == cursor

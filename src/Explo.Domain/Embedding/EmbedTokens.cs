@@ -104,7 +104,14 @@ internal static class EmbedTokens
     /// </summary>
     public static TimeSpan? ParseDuration(string text)
     {
-        if (text.Length is 0 or > 64 || text[0] != 'P' || text.AsSpan(1, text.IndexOf('T') is var t and >= 0 ? t - 1 : text.Length - 1).ContainsAny("YM"))
+        if (text.Length is 0 or > 64 || text[0] != 'P')
+        {
+            return null;
+        }
+
+        // Y and M before the T are years and months (after it, M is minutes).
+        var date = text.IndexOf('T') is var t and >= 0 ? text[1..t] : text[1..];
+        if (date.Contains('Y', StringComparison.Ordinal) || date.Contains('M', StringComparison.Ordinal))
         {
             return null;
         }
