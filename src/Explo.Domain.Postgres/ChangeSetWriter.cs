@@ -1,6 +1,7 @@
 using Explo.Domain.Ports;
 using Npgsql;
 using NpgsqlTypes;
+using static Explo.Domain.Postgres.Statements;
 
 namespace Explo.Domain.Postgres;
 
@@ -228,16 +229,5 @@ internal static class ChangeSetWriter
         }
 
         importer.Complete();
-    }
-
-    private static NpgsqlBatchCommand Command(string sql, params object[] values)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        }
-
-        return command;
     }
 }

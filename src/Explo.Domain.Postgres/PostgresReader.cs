@@ -372,13 +372,7 @@ internal sealed class PostgresReader(NpgsqlConnection connection, CustomerGenera
 
         if (sql is not null)
         {
-            var command = new NpgsqlBatchCommand(sql);
-            foreach (var value in values)
-            {
-                command.Parameters.Add(new NpgsqlParameter { Value = value });
-            }
-
-            batch.BatchCommands.Add(command);
+            batch.BatchCommands.Add(Statements.Command(sql, values));
         }
 
         return batch;
