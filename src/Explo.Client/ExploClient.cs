@@ -114,8 +114,9 @@ public sealed class ExploClient : IExploApi, IDisposable
     public Task<Result<CustomerView>> UpdateCustomerAsync(Caller caller, UpdateCustomerRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return Send(caller, HttpMethod.Post, "api/update_customer/", Body(UpdateCustomerBody.From(request), Contract.UpdateCustomerBody),
-            Contract.CustomerResponse, CustomerOf, cancellationToken);
+        // The expected version goes as If-Match (which the hosted API ignores, as it does expected_version).
+        return Send(caller, HttpMethod.Post, "api/update_customer/", Body(UpdateCustomerBody.From(request with { ExpectedVersion = null }), Contract.UpdateCustomerBody),
+            request.ExpectedVersion, Contract.CustomerResponse, (r, _) => CustomerOf(r), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -123,9 +124,12 @@ public sealed class ExploClient : IExploApi, IDisposable
         Delete(caller, "api/delete_customer/", request, cancellationToken);
 
     /// <inheritdoc />
-    public Task<Result<CustomerView>> RefreshCustomerTokenAsync(Caller caller, string currentToken, CancellationToken cancellationToken = default) =>
-        Send(caller, HttpMethod.Post, "api/refresh_customer_token/", Body(new CurrentTokenBody { CurrentToken = currentToken }, Contract.CurrentTokenBody),
-            Contract.CustomerResponse, CustomerOf, cancellationToken);
+    public Task<Result<CustomerView>> RefreshCustomerTokenAsync(Caller caller, RefreshTokenRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return Send(caller, HttpMethod.Post, "api/refresh_customer_token/", Body(new CurrentTokenBody { CurrentToken = request.CurrentToken }, Contract.CurrentTokenBody),
+            request.ExpectedVersion, Contract.CustomerResponse, (r, _) => CustomerOf(r), cancellationToken);
+    }
 
     /// <inheritdoc />
     public Task<Result<EmbedToken>> GenerateEmbedTokenAsync(Caller caller, EmbedTokenRequest request, CancellationToken cancellationToken = default)
@@ -176,7 +180,7 @@ public sealed class ExploClient : IExploApi, IDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         return Send(caller, HttpMethod.Post, "api/create_user_group/", Body(CreateUserGroupBody.From(request), Contract.CreateUserGroupBody),
-            Contract.GetOrCreateUserGroupResponse, r => new UserGroupResult(r.NewUserGroup, Required(r.UserGroup).ToView()), cancellationToken);
+            null, Contract.GetOrCreateUserGroupResponse, (r, version) => new UserGroupResult(r.NewUserGroup, Required(r.UserGroup).ToView() with { Version = version ?? 0 }), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -184,7 +188,7 @@ public sealed class ExploClient : IExploApi, IDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         return Send(caller, HttpMethod.Post, "api/update_user_group/", Body(UpdateUserGroupBody.From(request), Contract.UpdateUserGroupBody),
-            Contract.UserGroupResponse, UserGroupOf, cancellationToken);
+            request.ExpectedVersion, Contract.UserGroupResponse, UserGroupOf, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -192,9 +196,12 @@ public sealed class ExploClient : IExploApi, IDisposable
         Delete(caller, "api/delete_user_group/", request, cancellationToken);
 
     /// <inheritdoc />
-    public Task<Result<UserGroupView>> RefreshUserGroupTokenAsync(Caller caller, string currentToken, CancellationToken cancellationToken = default) =>
-        Send(caller, HttpMethod.Post, "api/refresh_user_group_token/", Body(new CurrentTokenBody { CurrentToken = currentToken }, Contract.CurrentTokenBody),
-            Contract.UserGroupResponse, UserGroupOf, cancellationToken);
+    public Task<Result<UserGroupView>> RefreshUserGroupTokenAsync(Caller caller, RefreshTokenRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return Send(caller, HttpMethod.Post, "api/refresh_user_group_token/", Body(new CurrentTokenBody { CurrentToken = request.CurrentToken }, Contract.CurrentTokenBody),
+            request.ExpectedVersion, Contract.UserGroupResponse, UserGroupOf, cancellationToken);
+    }
 
     private static Forbidden AdminRequired() => new(
         RuleCodes.AdminRequired,
@@ -208,7 +215,8 @@ public sealed class ExploClient : IExploApi, IDisposable
 
     private static GroupTagView GroupTagOf(GroupTagResponse response) => new(Required(response.GroupTag).Name ?? string.Empty);
 
-    private static UserGroupView UserGroupOf(UserGroupResponse response) => Required(response.UserGroup).ToView();
+    /// <summary>The user group of an answer; its version is the answer's ETag (the legacy body doesn't show it).</summary>
+    private static UserGroupView UserGroupOf(UserGroupResponse response, long? version) => Required(response.UserGroup).ToView() with { Version = version ?? 0 };
 
     private static List<CustomerView> Views(IEnumerable<CustomerBody>? customers) => (customers ?? []).Select(c => Required(c).ToView()).ToList();
 
@@ -222,9 +230,16 @@ public sealed class ExploClient : IExploApi, IDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         var body = new DeleteCustomerBody { CurrentToken = request.CurrentToken, Cascade = request.Cascade };
-        return Send(caller, HttpMethod.Delete, path, Body(body, Contract.DeleteCustomerBody), Contract.DeleteResponse,
-            r => new DeleteResult(r.DeletedProvidedIds ?? []), cancellationToken);
+        return Send(caller, HttpMethod.Delete, path, Body(body, Contract.DeleteCustomerBody), request.ExpectedVersion, Contract.DeleteResponse,
+            (r, _) => new DeleteResult(r.DeletedProvidedIds ?? []), cancellationToken);
     }
+
+    /// <summary>The version a strong <c>ETag</c> of this API's form (<c>"7"</c>) names; null for none or another form.</summary>
+    private static long? VersionOf(EntityTagHeaderValue? tag) =>
+        tag is { IsWeak: false, Tag: { Length: > 2 } quoted }
+        && long.TryParse(quoted.AsSpan(1, quoted.Length - 2), NumberStyles.None, CultureInfo.InvariantCulture, out var version)
+            ? version
+            : null;
 
     private static string Query(CustomerFilter filter, params (string Name, string Value)[] more)
     {
@@ -243,7 +258,14 @@ public sealed class ExploClient : IExploApi, IDisposable
     }
 
     /// <summary>One call: the caller's token in the header, a JSON body, and the answer read in the contract's shape.</summary>
-    private async Task<Result<T>> Send<TResponse, T>(Caller caller, HttpMethod method, string path, byte[]? body, JsonTypeInfo<TResponse> shape, Func<TResponse, T> read, CancellationToken cancellationToken)
+    private Task<Result<T>> Send<TResponse, T>(Caller caller, HttpMethod method, string path, byte[]? body, JsonTypeInfo<TResponse> shape, Func<TResponse, T> read, CancellationToken cancellationToken) =>
+        Send(caller, method, path, body, null, shape, (r, _) => read(r), cancellationToken);
+
+    /// <summary>
+    /// One call: the caller's token in the header, <c>If-Match</c> when <paramref name="ifMatch"/> is given, a JSON
+    /// body, and the answer read in the contract's shape with the version its <c>ETag</c> names (null without one).
+    /// </summary>
+    private async Task<Result<T>> Send<TResponse, T>(Caller caller, HttpMethod method, string path, byte[]? body, long? ifMatch, JsonTypeInfo<TResponse> shape, Func<TResponse, long?, T> read, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         if (caller.IsAdministrator)
@@ -262,6 +284,11 @@ public sealed class ExploClient : IExploApi, IDisposable
         if (!string.IsNullOrEmpty(caller.Secret))
         {
             request.Headers.TryAddWithoutValidation("Explo-Authorization", "Token " + caller.Secret);
+        }
+
+        if (ifMatch is { } version)
+        {
+            request.Headers.IfMatch.Add(new EntityTagHeaderValue(string.Create(CultureInfo.InvariantCulture, $"\"{version}\"")));
         }
 
         if (body is not null)
@@ -283,7 +310,7 @@ public sealed class ExploClient : IExploApi, IDisposable
         try
         {
             return JsonSerializer.Deserialize(bytes, shape) is { } answer
-                ? Result<T>.Success(read(answer))
+                ? Result<T>.Success(read(answer, VersionOf(response.Headers.ETag)))
                 : throw new JsonException("The answer is null.");
         }
         catch (JsonException e)

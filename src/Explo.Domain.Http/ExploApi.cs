@@ -145,6 +145,9 @@ public static class ExploApi
     /// <summary>The statuses a write may get from the service (declared before the table, which uses it).</summary>
     private static readonly int[] Writing = [StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict];
 
+    /// <summary>The statuses of a write that honours <c>If-Match</c>: a write's, and 412 for a stale version.</summary>
+    private static readonly int[] ConditionalWriting = [.. Writing, StatusCodes.Status412PreconditionFailed];
+
     internal static readonly IReadOnlyList<ExploEndpoint> Endpoints =
     [
         new()
@@ -152,14 +155,14 @@ public static class ExploApi
             Method = "POST", Path = ExploPaths.CreateCustomer, Name = "create_customer", Tag = "Customers",
             Summary = "Gets a customer by provided id, or creates it.",
             Body = typeof(CreateCustomerBody), Response = typeof(GetOrCreateCustomerResponse), ServiceStatuses = Writing,
-            Run = Post(ExploJson.Context.CreateCustomerBody, (s, c, b, t) => s.GetOrCreateCustomerAsync(c, b.ToRequest(), t), r => new GetOrCreateCustomerResponse { NewCustomer = r.IsNew, Customer = CustomerBody.From(r.Customer) }, ExploJson.Context.GetOrCreateCustomerResponse),
+            Run = Post(ExploJson.Context.CreateCustomerBody, (s, c, b, t) => s.GetOrCreateCustomerAsync(c, b.ToRequest(), t), r => new GetOrCreateCustomerResponse { NewCustomer = r.IsNew, Customer = CustomerBody.From(r.Customer) }, ExploJson.Context.GetOrCreateCustomerResponse, version: r => r.Customer.Version),
         },
         new()
         {
             Method = "POST", Path = ExploPaths.GetCustomer, Name = "get_customer", Tag = "Customers", Writes = false,
             Summary = "Gets a customer by provided id.",
             Body = typeof(GetCustomerBody), Response = typeof(CustomerResponse),
-            Run = Post(ExploJson.Context.GetCustomerBody, (s, c, b, t) => s.GetCustomerAsync(c, b.ProvidedId, t), CustomerAnswer, ExploJson.Context.CustomerResponse),
+            Run = Post(ExploJson.Context.GetCustomerBody, (s, c, b, t) => s.GetCustomerAsync(c, b.ProvidedId, t), CustomerAnswer, ExploJson.Context.CustomerResponse, version: CustomerVersion),
         },
         new()
         {
@@ -179,22 +182,22 @@ public static class ExploApi
         {
             Method = "POST", Path = ExploPaths.UpdateCustomer, Name = "update_customer", Tag = "Customers",
             Summary = "Changes a customer's fields.",
-            Body = typeof(UpdateCustomerBody), Response = typeof(CustomerResponse), ServiceStatuses = Writing,
-            Run = Post(ExploJson.Context.UpdateCustomerBody, (s, c, b, t) => s.UpdateCustomerAsync(c, b.ToRequest(), t), CustomerAnswer, ExploJson.Context.CustomerResponse),
+            Body = typeof(UpdateCustomerBody), Response = typeof(CustomerResponse), ServiceStatuses = ConditionalWriting, Conditional = true,
+            Run = Conditional(ExploJson.Context.UpdateCustomerBody, (s, c, b, v, t) => s.UpdateCustomerAsync(c, b.ToRequest() with { ExpectedVersion = v }, t), CustomerAnswer, ExploJson.Context.CustomerResponse, CustomerVersion, b => b.ExpectedVersion),
         },
         new()
         {
             Method = "DELETE", Path = ExploPaths.DeleteCustomer, Name = "delete_customer", Tag = "Customers",
             Summary = "Deletes a customer (with cascade, its descendants too).",
-            Body = typeof(DeleteCustomerBody), Response = typeof(DeleteResponse), ServiceStatuses = Writing,
-            Run = Post(ExploJson.Context.DeleteCustomerBody, (s, c, b, t) => s.DeleteCustomerAsync(c, b.ToRequest(), t), DeletedAnswer, ExploJson.Context.DeleteResponse),
+            Body = typeof(DeleteCustomerBody), Response = typeof(DeleteResponse), ServiceStatuses = ConditionalWriting, Conditional = true,
+            Run = Conditional(ExploJson.Context.DeleteCustomerBody, (s, c, b, v, t) => s.DeleteCustomerAsync(c, b.ToRequest() with { ExpectedVersion = v }, t), DeletedAnswer, ExploJson.Context.DeleteResponse, version: null),
         },
         new()
         {
             Method = "POST", Path = ExploPaths.RefreshCustomerToken, Name = "refresh_customer_token", Tag = "Customers",
             Summary = "Gives a customer a new token.",
-            Body = typeof(CurrentTokenBody), Response = typeof(CustomerResponse),
-            Run = Post(ExploJson.Context.CurrentTokenBody, (s, c, b, t) => s.RefreshCustomerTokenAsync(c, b.CurrentToken, t), CustomerAnswer, ExploJson.Context.CustomerResponse),
+            Body = typeof(CurrentTokenBody), Response = typeof(CustomerResponse), ServiceStatuses = ConditionalWriting, Conditional = true,
+            Run = Conditional(ExploJson.Context.CurrentTokenBody, (s, c, b, v, t) => s.RefreshCustomerTokenAsync(c, new RefreshTokenRequest(b.CurrentToken) { ExpectedVersion = v }, t), CustomerAnswer, ExploJson.Context.CustomerResponse, CustomerVersion),
         },
         new()
         {
@@ -243,35 +246,35 @@ public static class ExploApi
             Method = "POST", Path = ExploPaths.CreateUserGroup, Name = "create_user_group", Tag = "User groups (legacy)",
             Summary = "Gets a user group, or creates it.",
             Body = typeof(CreateUserGroupBody), Response = typeof(GetOrCreateUserGroupResponse), ServiceStatuses = Writing,
-            Run = Post(ExploJson.Context.CreateUserGroupBody, (s, c, b, t) => s.GetOrCreateUserGroupAsync(c, b.ToRequest(), t), GetOrCreateUserGroupAnswer, ExploJson.Context.GetOrCreateUserGroupResponse),
+            Run = Post(ExploJson.Context.CreateUserGroupBody, (s, c, b, t) => s.GetOrCreateUserGroupAsync(c, b.ToRequest(), t), GetOrCreateUserGroupAnswer, ExploJson.Context.GetOrCreateUserGroupResponse, version: r => r.UserGroup.Version),
         },
         new()
         {
             Method = "POST", Path = ExploPaths.EmbedCreateUserGroup, Name = "embed_create_user_group", Tag = "User groups (legacy)",
             Summary = "Gets a user group, or creates it (the embed path).",
             Body = typeof(CreateUserGroupBody), Response = typeof(GetOrCreateUserGroupResponse), ServiceStatuses = Writing,
-            Run = Post(ExploJson.Context.CreateUserGroupBody, (s, c, b, t) => s.GetOrCreateUserGroupAsync(c, b.ToRequest(), t), GetOrCreateUserGroupAnswer, ExploJson.Context.GetOrCreateUserGroupResponse),
+            Run = Post(ExploJson.Context.CreateUserGroupBody, (s, c, b, t) => s.GetOrCreateUserGroupAsync(c, b.ToRequest(), t), GetOrCreateUserGroupAnswer, ExploJson.Context.GetOrCreateUserGroupResponse, version: r => r.UserGroup.Version),
         },
         new()
         {
             Method = "POST", Path = ExploPaths.UpdateUserGroup, Name = "update_user_group", Tag = "User groups (legacy)",
             Summary = "Changes a user group's fields.",
-            Body = typeof(UpdateUserGroupBody), Response = typeof(UserGroupResponse), ServiceStatuses = Writing,
-            Run = Post(ExploJson.Context.UpdateUserGroupBody, (s, c, b, t) => s.UpdateUserGroupAsync(c, b.ToRequest(), t), UserGroupAnswer, ExploJson.Context.UserGroupResponse),
+            Body = typeof(UpdateUserGroupBody), Response = typeof(UserGroupResponse), ServiceStatuses = ConditionalWriting, Conditional = true,
+            Run = Conditional(ExploJson.Context.UpdateUserGroupBody, (s, c, b, v, t) => s.UpdateUserGroupAsync(c, b.ToRequest() with { ExpectedVersion = v }, t), UserGroupAnswer, ExploJson.Context.UserGroupResponse, UserGroupVersion),
         },
         new()
         {
             Method = "DELETE", Path = ExploPaths.DeleteUserGroup, Name = "delete_user_group", Tag = "User groups (legacy)",
             Summary = "Deletes a user group.",
-            Body = typeof(DeleteCustomerBody), Response = typeof(DeleteResponse), ServiceStatuses = Writing,
-            Run = Post(ExploJson.Context.DeleteCustomerBody, (s, c, b, t) => s.DeleteUserGroupAsync(c, b.ToRequest(), t), DeletedAnswer, ExploJson.Context.DeleteResponse),
+            Body = typeof(DeleteCustomerBody), Response = typeof(DeleteResponse), ServiceStatuses = ConditionalWriting, Conditional = true,
+            Run = Conditional(ExploJson.Context.DeleteCustomerBody, (s, c, b, v, t) => s.DeleteUserGroupAsync(c, b.ToRequest() with { ExpectedVersion = v }, t), DeletedAnswer, ExploJson.Context.DeleteResponse, version: null),
         },
         new()
         {
             Method = "POST", Path = ExploPaths.RefreshUserGroupToken, Name = "refresh_user_group_token", Tag = "User groups (legacy)",
             Summary = "Gives a user group a new token.",
-            Body = typeof(CurrentTokenBody), Response = typeof(UserGroupResponse),
-            Run = Post(ExploJson.Context.CurrentTokenBody, (s, c, b, t) => s.RefreshUserGroupTokenAsync(c, b.CurrentToken, t), UserGroupAnswer, ExploJson.Context.UserGroupResponse),
+            Body = typeof(CurrentTokenBody), Response = typeof(UserGroupResponse), ServiceStatuses = ConditionalWriting, Conditional = true,
+            Run = Conditional(ExploJson.Context.CurrentTokenBody, (s, c, b, v, t) => s.RefreshUserGroupTokenAsync(c, new RefreshTokenRequest(b.CurrentToken) { ExpectedVersion = v }, t), UserGroupAnswer, ExploJson.Context.UserGroupResponse, UserGroupVersion),
         },
         new()
         {
@@ -286,6 +289,10 @@ public static class ExploApi
                 streamed: true),
         },
     ];
+
+    private static long CustomerVersion(CustomerView customer) => customer.Version;
+
+    private static long UserGroupVersion(UserGroupView group) => group.Version;
 
     private static CustomerResponse CustomerAnswer(CustomerView customer) => new() { Customer = CustomerBody.From(customer) };
 
@@ -333,24 +340,83 @@ public static class ExploApi
 
     /// <summary>
     /// An endpoint with a JSON body: the body read within the limits and checked (<see cref="JsonIn"/>), its fields read
-    /// by the contract (every wrong type reported at once), the service called, the answer written whole or streamed.
+    /// by the contract (every wrong type reported at once), the service called, the answer written whole or streamed;
+    /// with <paramref name="version"/>, the answer's <c>ETag</c> is the version of the customer it returns.
     /// </summary>
     private static Func<HttpContext, Caller, Task> Post<TBody, TResult, TAnswer>(
         JsonTypeInfo<TBody> shape,
         Func<IExploApi, Caller, TBody, CancellationToken, Task<Result<TResult>>> call,
         Func<TResult, TAnswer> answer,
         JsonTypeInfo<TAnswer> answerShape,
-        bool streamed = false)
+        bool streamed = false,
+        Func<TResult, long>? version = null)
+        where TBody : class =>
+        Handle(shape, (s, c, b, _, t) => call(s, c, b, t), answer, answerShape, streamed, version, conditional: false, bodyVersion: null);
+
+    /// <summary>
+    /// A write to one customer that honours <c>If-Match</c>: the header (and the body's <paramref name="bodyVersion"/>,
+    /// if it has one) becomes the service's expected version, which a stale customer fails with 412
+    /// <c>precondition_failed</c>; the answer's <c>ETag</c> is the customer's version after the write.
+    /// </summary>
+    private static Func<HttpContext, Caller, Task> Conditional<TBody, TResult, TAnswer>(
+        JsonTypeInfo<TBody> shape,
+        Func<IExploApi, Caller, TBody, long?, CancellationToken, Task<Result<TResult>>> call,
+        Func<TResult, TAnswer> answer,
+        JsonTypeInfo<TAnswer> answerShape,
+        Func<TResult, long>? version,
+        Func<TBody, long?>? bodyVersion = null)
+        where TBody : class =>
+        Handle(shape, call, answer, answerShape, streamed: false, version, conditional: true, bodyVersion);
+
+    private static Func<HttpContext, Caller, Task> Handle<TBody, TResult, TAnswer>(
+        JsonTypeInfo<TBody> shape,
+        Func<IExploApi, Caller, TBody, long?, CancellationToken, Task<Result<TResult>>> call,
+        Func<TResult, TAnswer> answer,
+        JsonTypeInfo<TAnswer> answerShape,
+        bool streamed,
+        Func<TResult, long>? version,
+        bool conditional,
+        Func<TBody, long?>? bodyVersion)
         where TBody : class => async (context, caller) =>
     {
+        long? expected = null;
+        if (conditional)
+        {
+            (expected, var invalid) = EntityTags.Required(context);
+            if (invalid is not null)
+            {
+                ExploGate.CloseUnreadBody(context);
+                await JsonOut.Failure(context, invalid);
+                return;
+            }
+        }
+
         if (await Body(context, shape) is not { } body)
         {
             return;
         }
 
-        var result = await call(Service(context), caller, body, context.RequestAborted);
+        if (bodyVersion is not null)
+        {
+            (expected, var disagreeing) = EntityTags.Agreed(expected, bodyVersion(body));
+            if (disagreeing is not null)
+            {
+                await JsonOut.Failure(context, disagreeing);
+                return;
+            }
+        }
+
+        var result = await call(Service(context), caller, body, expected, context.RequestAborted);
         await result.Match(
-            value => streamed ? JsonOut.Stream(context, answer(value), answerShape) : JsonOut.Success(context, answer(value), answerShape),
+            value =>
+            {
+                if (version is not null)
+                {
+                    EntityTags.Set(context, version(value));
+                }
+
+                return streamed ? JsonOut.Stream(context, answer(value), answerShape) : JsonOut.Success(context, answer(value), answerShape);
+            },
             failure => JsonOut.Failure(context, failure));
     };
 

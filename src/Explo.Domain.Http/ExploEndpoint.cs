@@ -29,6 +29,9 @@ internal sealed class ExploEndpoint
     /// <summary>The success answer's shape.</summary>
     public required Type Response { get; init; }
 
+    /// <summary>Whether the endpoint honours <c>If-Match</c> (a write to one customer).</summary>
+    public bool Conditional { get; init; }
+
     /// <summary>The query parameters (GET endpoints).</summary>
     public IReadOnlyList<string> Query { get; init; } = [];
 

@@ -24,7 +24,8 @@ internal static class ExploOpenApi
         [StatusCodes.Status404NotFound] = "Something the request names does not exist (or is not visible to the token).",
         [StatusCodes.Status405MethodNotAllowed] = "Another method is expected (see Allow), or the path lacks its trailing slash.",
         [StatusCodes.Status408RequestTimeout] = "The body arrived too slowly.",
-        [StatusCodes.Status409Conflict] = "The request conflicts with the current state (a name or id in use, a stale expected_version).",
+        [StatusCodes.Status409Conflict] = "The request conflicts with the current state (a name or id in use, a customer with children).",
+        [StatusCodes.Status412PreconditionFailed] = "The customer is not at the version If-Match (or expected_version) names; nothing was changed. The message names the current version.",
         [StatusCodes.Status413PayloadTooLarge] = "The body is over the limit (1 MiB by default).",
         [StatusCodes.Status415UnsupportedMediaType] = "The Content-Type names a charset other than UTF-8.",
         [StatusCodes.Status429TooManyRequests] = "Too many requests for this token (or, without a valid token, this address); see Retry-After.",
@@ -86,8 +87,30 @@ internal static class ExploOpenApi
                 });
             }
 
+            if (endpoint is { Conditional: true })
+            {
+                operation.Parameters ??= [];
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = EntityTags.IfMatchHeader,
+                    In = ParameterLocation.Header,
+                    Description = "Apply only if the customer is at this version: the ETag of an earlier answer (\"7\"), or * for any.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                });
+            }
+
             foreach (var (status, response) in operation.Responses ?? [])
             {
+                if (status == "200" && response is OpenApiResponse ok && endpoint?.Response is { } shape && OneCustomer(shape))
+                {
+                    ok.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                    ok.Headers["ETag"] = new OpenApiHeader
+                    {
+                        Description = "The customer's version as a strong entity tag (\"7\"), for If-Match.",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                    };
+                }
+
                 if (int.TryParse(status, out var code) && ErrorDescriptions.TryGetValue(code, out var description) && response is OpenApiResponse concrete)
                 {
                     concrete.Description = description;
@@ -97,6 +120,10 @@ internal static class ExploOpenApi
             return Task.CompletedTask;
         });
     }
+
+    /// <summary>Whether an answer of this shape returns one customer (and so has an <c>ETag</c>).</summary>
+    private static bool OneCustomer(Type shape) =>
+        shape == typeof(CustomerResponse) || shape == typeof(GetOrCreateCustomerResponse) || shape == typeof(UserGroupResponse) || shape == typeof(GetOrCreateUserGroupResponse);
 
     private static string QueryDescription(string name) => name switch
     {

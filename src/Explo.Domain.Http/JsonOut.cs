@@ -86,9 +86,18 @@ internal static class JsonOut
         rejection.Violation is { } violation ? ErrorResponse.From(new ValidationFailed([violation])) : ErrorResponse.Of(rejection.Code, rejection.Message),
         ExploJson.Context.ErrorResponse);
 
-    /// <summary>The answer of a failure: its status (<see cref="StatusOf"/>), and its body (a validation failure lists its violations, bounded).</summary>
+    /// <summary>The answer of a failure: its status (<see cref="StatusOf(Failure)"/>), and its body (a validation failure lists its violations, bounded).</summary>
     public static Task Failure(HttpContext context, Failure failure) =>
-        Write(context, StatusOf(failure.Kind), ErrorResponse.From(failure), ExploJson.Context.ErrorResponse);
+        Write(context, StatusOf(failure), ErrorResponse.From(failure), ExploJson.Context.ErrorResponse);
+
+    /// <summary>
+    /// The HTTP status of a failure: that of its kind, except a stale expected version (a <see cref="Conflict"/>
+    /// <c>precondition_failed</c>), which HTTP answers 412 as a failed <c>If-Match</c>.
+    /// </summary>
+    /// <param name="failure">The failure.</param>
+    /// <returns>The status.</returns>
+    public static int StatusOf(Failure failure) =>
+        failure is Conflict { Code: ErrorCodes.PreconditionFailed } ? StatusCodes.Status412PreconditionFailed : StatusOf(failure.Kind);
 
     // The table has an arm for every kind and no discard, so a new FailureKind fails the build here (CS8509, an error
     // with warnings as errors) until it gets its status. CS8524 is about values outside the enum's named members

@@ -90,7 +90,7 @@ public sealed record RefreshToken(Actor Actor, string ProvidedId) : ModelOperati
 
     /// <inheritdoc />
     public override async Task<OperationOutcome> ExecuteAsync(ExploSystem system) =>
-        OperationOutcome.Of(await system.Api.RefreshCustomerTokenAsync(system.CallerOf(Actor), await system.TokenOf(ProvidedId)));
+        OperationOutcome.Of(await system.Api.RefreshCustomerTokenAsync(system.CallerOf(Actor), new RefreshTokenRequest(await system.TokenOf(ProvidedId))));
 
     /// <inheritdoc />
     public override string ToString() => $"refresh {ProvidedId} as {Actor}";

@@ -23,6 +23,11 @@ public sealed class LiteDbDeleteAndRefreshContract : DeleteAndRefreshContract
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => LiteDbServiceFactory.Create(options);
 }
 
+public sealed class LiteDbConditionalWriteContract : ConditionalWriteContract
+{
+    protected override ServiceUnderTest CreateService(ExploServiceOptions options) => LiteDbServiceFactory.Create(options);
+}
+
 public sealed class LiteDbCustomerRulesContract : CustomerRulesContract
 {
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => LiteDbServiceFactory.Create(options);

@@ -514,8 +514,8 @@ public sealed class LiteDbStoreTests : IDisposable
         Assert.Equal("acme-2", (await service.GetCustomerAsync(_admin, "bob")).SuccessValue.ParentProvidedId);
         Assert.False((await service.GetCustomerAsync(_admin, "acme")).IsSuccess);
 
-        var rotated = (await service.RefreshCustomerTokenAsync(_admin, acme.Token)).SuccessValue;
-        Assert.False((await service.RefreshCustomerTokenAsync(_admin, acme.Token)).IsSuccess);
+        var rotated = (await service.RefreshCustomerTokenAsync(_admin, new RefreshTokenRequest(acme.Token))).SuccessValue;
+        Assert.False((await service.RefreshCustomerTokenAsync(_admin, new RefreshTokenRequest(acme.Token))).IsSuccess);
         Assert.True((await service.DeleteCustomerAsync(_admin, new DeleteCustomerRequest(rotated.Token, Cascade: true))).IsSuccess);
         Assert.False((await service.GetCustomerAsync(_admin, "bob")).IsSuccess);
 
@@ -537,7 +537,7 @@ public sealed class LiteDbStoreTests : IDisposable
         using var store = new LiteDbWorkspaceStore(_folder.PathOf());
         var service = Service(store);
         var created = (await service.GetOrCreateCustomerAsync(_admin, new CreateCustomerRequest("acme"))).SuccessValue.Customer;
-        await service.RefreshCustomerTokenAsync(_admin, created.Token);
+        await service.RefreshCustomerTokenAsync(_admin, new RefreshTokenRequest(created.Token));
 
         var events = store.ReadEvents();
 

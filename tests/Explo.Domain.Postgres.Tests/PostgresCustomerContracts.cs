@@ -23,6 +23,11 @@ public sealed class PostgresDeleteAndRefreshContract : DeleteAndRefreshContract
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => PostgresServiceFactory.Create(options);
 }
 
+public sealed class PostgresConditionalWriteContract : ConditionalWriteContract
+{
+    protected override ServiceUnderTest CreateService(ExploServiceOptions options) => PostgresServiceFactory.Create(options);
+}
+
 public sealed class PostgresCustomerRulesContract : CustomerRulesContract
 {
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => PostgresServiceFactory.Create(options);

@@ -224,7 +224,7 @@ public sealed class PostgresStoreTests : IDisposable
         Assert.True(imported.IsSuccess, imported.ToString());
         Assert.Equal(40, imported.SuccessValue.Created);
 
-        var refreshed = await Repeating().RefreshCustomerTokenAsync(_admin, created.SuccessValue.Customer.Token);
+        var refreshed = await Repeating().RefreshCustomerTokenAsync(_admin, new RefreshTokenRequest(created.SuccessValue.Customer.Token));
         Assert.True(refreshed.IsSuccess, refreshed.ToString());
         Assert.NotEqual(held, refreshed.SuccessValue.Token);
 

@@ -13,7 +13,7 @@ internal static class RotateCommand
         command.SetAction((parse, _) => cli.With(parse, async (_, service) =>
         {
             var rotated = CliContext.Ok(await service.GetCustomerAsync(CliContext.Admin, parse.GetValue(id)!)
-                .ThenAsync(customer => service.RefreshCustomerTokenAsync(CliContext.Admin, customer.Token)));
+                .ThenAsync(customer => service.RefreshCustomerTokenAsync(CliContext.Admin, new RefreshTokenRequest(customer.Token))));
             cli.Output.WriteLine($"New token of '{rotated.ProvidedId}':");
             cli.Output.WriteLine(rotated.Token);
             return 0;

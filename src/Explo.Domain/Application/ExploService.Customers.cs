@@ -77,11 +77,20 @@ public sealed partial class ExploService
     }
 
     /// <inheritdoc />
-    public Task<Result<CustomerView>> RefreshCustomerTokenAsync(Caller caller, string currentToken, CancellationToken cancellationToken = default) =>
-        Run(caller, Access.Write, cancellationToken, unit => RefreshToken(unit, currentToken));
+    public Task<Result<CustomerView>> RefreshCustomerTokenAsync(Caller caller, RefreshTokenRequest request, CancellationToken cancellationToken = default)
+    {
+        Guard.NotNull(request);
+        return Run(caller, Access.Write, cancellationToken, unit => RefreshToken(unit, request));
+    }
 
     private static NotFound CustomerNotFound(string providedId, string field = FieldNames.ProvidedId) =>
         new(ErrorCodes.CustomerNotFound, $"No customer has {field} {TextChecks.Quote(providedId)}.");
+
+    /// <summary>The failure of a conditional write whose customer is not at the expected version; null when it is, or when no version is expected.</summary>
+    private static Conflict? StaleVersion(Customer customer, long? expected) =>
+        expected is { } version && version != customer.Version
+            ? new Conflict(ErrorCodes.PreconditionFailed, $"customer {TextChecks.Quote(customer.ProvidedId)} is at version {customer.Version}, not {version}; nothing was changed. Read it again and retry.")
+            : null;
 
     private static NotFound TokenNotFound() =>
         new(ErrorCodes.CustomerNotFound, "No customer has this current_token.");
@@ -195,9 +204,9 @@ public sealed partial class ExploService
             return CustomerNotFound(request.ProvidedId, providedIdField);
         }
 
-        if (request.ExpectedVersion is { } expected && expected != existing.Version)
+        if (StaleVersion(existing, request.ExpectedVersion) is { } stale)
         {
-            return new Conflict(ErrorCodes.VersionMismatch, $"customer {TextChecks.Quote(existing.ProvidedId)} is at version {existing.Version}, not {expected}; read it again and retry.");
+            return stale;
         }
 
         var workspace = unit.Workspace;
@@ -283,6 +292,11 @@ public sealed partial class ExploService
             return TokenNotFound();
         }
 
+        if (StaleVersion(target, request.ExpectedVersion) is { } stale)
+        {
+            return stale;
+        }
+
         var children = unit.Reader.GetChildren(target.Id);
         if (children.Count > 0 && !request.Cascade)
         {
@@ -306,16 +320,21 @@ public sealed partial class ExploService
         return new DeleteResult(subtree.Select(c => c.ProvidedId).Reverse().ToList());
     }
 
-    private static Result<CustomerView> RefreshToken(UnitOfWork unit, string currentToken)
+    private static Result<CustomerView> RefreshToken(UnitOfWork unit, RefreshTokenRequest request)
     {
-        if (CheckIdentifier(FieldNames.CurrentToken, currentToken) is { } invalid)
+        if (CheckIdentifier(FieldNames.CurrentToken, request.CurrentToken) is { } invalid)
         {
             return invalid;
         }
 
-        if (unit.FindVisibleByToken(currentToken) is not { } customer)
+        if (unit.FindVisibleByToken(request.CurrentToken) is not { } customer)
         {
             return TokenNotFound();
+        }
+
+        if (StaleVersion(customer, request.ExpectedVersion) is { } stale)
+        {
+            return stale;
         }
 
         var next = customer.Next(unit.Now, token: unit.NewCustomerToken());

@@ -29,6 +29,7 @@ public sealed partial class ExploService
             Mapping = request.Mapping,
             IsDemoGroup = request.IsDemoGroup,
             Properties = request.Properties,
+            ExpectedVersion = request.ExpectedVersion,
         };
         return Run(caller, Access.Write, cancellationToken, unit =>
             Update(unit, update, FieldNames.UserGroupId, "new_user_group_id").Map(UserGroupView.From));
@@ -39,6 +40,9 @@ public sealed partial class ExploService
         DeleteCustomerAsync(caller, request, cancellationToken);
 
     /// <inheritdoc />
-    public Task<Result<UserGroupView>> RefreshUserGroupTokenAsync(Caller caller, string currentToken, CancellationToken cancellationToken = default) =>
-        Run(caller, Access.Write, cancellationToken, unit => RefreshToken(unit, currentToken).Map(UserGroupView.From));
+    public Task<Result<UserGroupView>> RefreshUserGroupTokenAsync(Caller caller, RefreshTokenRequest request, CancellationToken cancellationToken = default)
+    {
+        Guard.NotNull(request);
+        return Run(caller, Access.Write, cancellationToken, unit => RefreshToken(unit, request).Map(UserGroupView.From));
+    }
 }

@@ -50,12 +50,15 @@ public interface ICustomerService
     /// <returns>What was deleted.</returns>
     Task<Result<DeleteResult>> DeleteCustomerAsync(Caller caller, DeleteCustomerRequest request, CancellationToken cancellationToken = default);
 
-    /// <summary>Gives a customer a new dashboard token; the old one stops working at once.</summary>
+    /// <summary>
+    /// Gives a customer a new dashboard token, if it is at the request's expected version when one is given; the old
+    /// token stops working at once.
+    /// </summary>
     /// <param name="caller">The caller.</param>
-    /// <param name="currentToken">The customer's current token.</param>
+    /// <param name="request">The customer's current token, and the version it must be at.</param>
     /// <param name="cancellationToken">Cancels before the work starts.</param>
     /// <returns>The customer with its new token.</returns>
-    Task<Result<CustomerView>> RefreshCustomerTokenAsync(Caller caller, string currentToken, CancellationToken cancellationToken = default);
+    Task<Result<CustomerView>> RefreshCustomerTokenAsync(Caller caller, RefreshTokenRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Bulk get-or-create of many customers: rows may name parents that come later in the input, and the outcome (which
@@ -134,12 +137,12 @@ public interface IUserGroupService
     /// <returns>What was deleted.</returns>
     Task<Result<DeleteResult>> DeleteUserGroupAsync(Caller caller, DeleteCustomerRequest request, CancellationToken cancellationToken = default);
 
-    /// <summary>Legacy: gives a user group a new token.</summary>
+    /// <summary>Legacy: gives a user group a new token, if it is at the request's expected version when one is given.</summary>
     /// <param name="caller">The caller.</param>
-    /// <param name="currentToken">The current token.</param>
+    /// <param name="request">The current token, and the version the user group must be at.</param>
     /// <param name="cancellationToken">Cancels before the work starts.</param>
     /// <returns>The user group with its new token.</returns>
-    Task<Result<UserGroupView>> RefreshUserGroupTokenAsync(Caller caller, string currentToken, CancellationToken cancellationToken = default);
+    Task<Result<UserGroupView>> RefreshUserGroupTokenAsync(Caller caller, RefreshTokenRequest request, CancellationToken cancellationToken = default);
 }
 
 /// <summary>

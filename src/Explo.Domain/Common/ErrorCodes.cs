@@ -36,8 +36,11 @@ public static class ErrorCodes
     /// <summary>409: the provided id is already used by another customer (or by one in another data visibility group).</summary>
     public const string ProvidedIdTaken = "provided_id_taken";
 
-    /// <summary>409: the customer is not at the expected version any more; read it again and retry.</summary>
-    public const string VersionMismatch = "version_mismatch";
+    /// <summary>
+    /// 409 in process, 412 over HTTP: the customer is not at the version the request expected (<c>If-Match</c>, or an
+    /// expected version); nothing was changed. Read it again and retry.
+    /// </summary>
+    public const string PreconditionFailed = "precondition_failed";
 
     /// <summary>409: the customer has children, and the delete does not cascade.</summary>
     public const string CustomerHasChildren = "customer_has_children";
@@ -59,6 +62,9 @@ public static class ErrorCodes
 
     /// <summary>400: a cursor (the change feed's <c>after</c>, a page's <c>cursor</c>) is malformed or not one this endpoint gave.</summary>
     public const string InvalidCursor = "invalid_cursor";
+
+    /// <summary>400 (HTTP): the <c>If-Match</c> header is not <c>*</c> or one entity tag as this API's <c>ETag</c> gives it, or disagrees with the body's <c>expected_version</c>.</summary>
+    public const string InvalidIfMatch = "invalid_if_match";
 
     /// <summary>400: the change feed's <c>limit</c> is not between 1 and 1000.</summary>
     public const string InvalidLimit = "invalid_limit";

@@ -62,14 +62,36 @@ public sealed record UpdateCustomerRequest(string ProvidedId)
     /// <summary>A new parent: a provided id moves the customer, null detaches it, not given leaves it.</summary>
     public Optional<string?> ParentProvidedId { get; init; }
 
-    /// <summary>When given, the update applies only if the stored version equals it (optimistic concurrency).</summary>
+    /// <summary>
+    /// When given, the update applies only if the stored version equals it (optimistic concurrency; over HTTP,
+    /// <c>If-Match</c>); otherwise it fails with a <see cref="Conflict"/> <c>precondition_failed</c> and changes nothing.
+    /// </summary>
     public long? ExpectedVersion { get; init; }
 }
 
 /// <summary>Input of delete.</summary>
 /// <param name="CurrentToken">The customer's current dashboard token.</param>
 /// <param name="Cascade">True to delete the customer's whole subtree; otherwise a customer with children is not deleted.</param>
-public sealed record DeleteCustomerRequest(string CurrentToken, bool Cascade = false);
+public sealed record DeleteCustomerRequest(string CurrentToken, bool Cascade = false)
+{
+    /// <summary>
+    /// When given, the delete applies only if the customer the token names is at this version (over HTTP,
+    /// <c>If-Match</c>); otherwise it fails with a <see cref="Conflict"/> <c>precondition_failed</c> and nothing is
+    /// deleted. A cascade checks the named customer's version only.
+    /// </summary>
+    public long? ExpectedVersion { get; init; }
+}
+
+/// <summary>Input of a token refresh (customer or legacy user group).</summary>
+/// <param name="CurrentToken">The customer's current dashboard token.</param>
+public sealed record RefreshTokenRequest(string CurrentToken)
+{
+    /// <summary>
+    /// When given, the refresh applies only if the customer is at this version (over HTTP, <c>If-Match</c>);
+    /// otherwise it fails with a <see cref="Conflict"/> <c>precondition_failed</c> and the token stays.
+    /// </summary>
+    public long? ExpectedVersion { get; init; }
+}
 
 /// <summary>Filters of the customer lists.</summary>
 public sealed record CustomerFilter
@@ -129,4 +151,7 @@ public sealed record UpdateUserGroupRequest(string UserGroupId)
 
     /// <summary>New properties.</summary>
     public OrderedMap<JsonElement>? Properties { get; init; }
+
+    /// <summary>When given, the update applies only if the stored version equals it (see <see cref="UpdateCustomerRequest.ExpectedVersion"/>).</summary>
+    public long? ExpectedVersion { get; init; }
 }

@@ -108,6 +108,12 @@ public sealed record UserGroupView
     /// <summary><c>api_environment_tag</c>: always <c>Customer</c>.</summary>
     public string ApiEnvironmentTag { get; init; } = CustomerEnvironmentTag;
 
+    /// <summary>
+    /// The customer's version, raised by every change of its own (for an expected version). The legacy body doesn't
+    /// show it; over HTTP it is the answer's <c>ETag</c> (0 from a server that sends none).
+    /// </summary>
+    public long Version { get; init; }
+
     /// <summary>The user group view of a customer.</summary>
     /// <param name="customer">The customer.</param>
     /// <returns>The view.</returns>
@@ -119,6 +125,7 @@ public sealed record UserGroupView
         ProvidedId = customer.ProvidedId,
         Properties = customer.Properties,
         IsDemoGroup = customer.IsDemoGroup,
+        Version = customer.Version,
     };
 }
 

@@ -718,7 +718,7 @@ public abstract class CustomerRulesContract : ContractTestBase
     {
         await Create("acme");
 
-        var result = await RejectedWithoutChange(() => Api.RefreshCustomerTokenAsync(Writer, new string('a', 256)));
+        var result = await RejectedWithoutChange(() => Api.RefreshCustomerTokenAsync(Writer, new RefreshTokenRequest(new string('a', 256))));
 
         AssertViolation(result, "invalid_identifier", "current_token");
     }

@@ -154,7 +154,7 @@ public abstract class DeleteAndRefreshContract : ContractTestBase
         var before = await Create("acme", with: r => r with { Name = "Acme", Properties = PropertyMap.Of(("region", "eu")) });
         Clock.Advance(TimeSpan.FromMinutes(1));
 
-        var result = await Api.RefreshCustomerTokenAsync(Writer, before.Token);
+        var result = await Api.RefreshCustomerTokenAsync(Writer, new RefreshTokenRequest(before.Token));
 
         Assert.True(result.IsSuccess, result.ToString());
         var after = result.SuccessValue;
@@ -168,9 +168,9 @@ public abstract class DeleteAndRefreshContract : ContractTestBase
     public async Task After_a_refresh_the_old_token_no_longer_finds_the_customer()
     {
         var before = await Create("acme");
-        var after = (await Api.RefreshCustomerTokenAsync(Writer, before.Token)).SuccessValue;
+        var after = (await Api.RefreshCustomerTokenAsync(Writer, new RefreshTokenRequest(before.Token))).SuccessValue;
 
-        var refreshAgain = await RejectedWithoutChange(() => Api.RefreshCustomerTokenAsync(Writer, before.Token));
+        var refreshAgain = await RejectedWithoutChange(() => Api.RefreshCustomerTokenAsync(Writer, new RefreshTokenRequest(before.Token)));
         var delete = await RejectedWithoutChange(() => Api.DeleteCustomerAsync(Writer, new DeleteCustomerRequest(before.Token)));
 
         AssertFails<NotFound, CustomerView>(refreshAgain, "customer_not_found");
@@ -184,7 +184,7 @@ public abstract class DeleteAndRefreshContract : ContractTestBase
         var acme = await Create("acme");
         var before = Sut.EventCount();
 
-        Assert.True((await Api.RefreshCustomerTokenAsync(Writer, acme.Token)).IsSuccess);
+        Assert.True((await Api.RefreshCustomerTokenAsync(Writer, new RefreshTokenRequest(acme.Token))).IsSuccess);
 
         Assert.True(Sut.EventCount() > before, "a token refresh stored no event");
     }
@@ -194,7 +194,7 @@ public abstract class DeleteAndRefreshContract : ContractTestBase
     {
         await Create("acme");
 
-        var result = await RejectedWithoutChange(() => Api.RefreshCustomerTokenAsync(Writer, new string('e', 64)));
+        var result = await RejectedWithoutChange(() => Api.RefreshCustomerTokenAsync(Writer, new RefreshTokenRequest(new string('e', 64))));
 
         AssertFails<NotFound, CustomerView>(result, "customer_not_found");
     }
@@ -204,7 +204,7 @@ public abstract class DeleteAndRefreshContract : ContractTestBase
     {
         var theirs = await Create("theirs", caller: OtherWriter);
 
-        var result = await RejectedWithoutChange(() => Api.RefreshCustomerTokenAsync(Writer, theirs.Token));
+        var result = await RejectedWithoutChange(() => Api.RefreshCustomerTokenAsync(Writer, new RefreshTokenRequest(theirs.Token)));
 
         AssertFails<NotFound, CustomerView>(result, "customer_not_found");
     }
@@ -214,7 +214,7 @@ public abstract class DeleteAndRefreshContract : ContractTestBase
     {
         var acme = await Create("acme");
 
-        var result = await RejectedWithoutChange(() => Api.RefreshCustomerTokenAsync(ReadOnly, acme.Token));
+        var result = await RejectedWithoutChange(() => Api.RefreshCustomerTokenAsync(ReadOnly, new RefreshTokenRequest(acme.Token)));
 
         AssertFails<Forbidden, CustomerView>(result, "read_only_token");
     }

@@ -234,18 +234,6 @@ public abstract class UpdateContract : ContractTestBase
         Assert.Equal(3, after.Version);
     }
 
-    [Fact]
-    public async Task An_update_with_a_stale_expected_version_is_a_conflict()
-    {
-        await Create("acme");
-        await Updated(new UpdateCustomerRequest("acme") { Name = "two" });
-
-        var result = await RejectedWithoutChange(() => Api.UpdateCustomerAsync(Writer, new UpdateCustomerRequest("acme") { Name = "three", ExpectedVersion = 1 }));
-
-        AssertFails<Conflict, CustomerView>(result, "version_mismatch");
-        Assert.Equal("two", (await Get("acme")).Name);
-    }
-
     // ---- moves ----
 
     [Fact]

@@ -720,7 +720,7 @@ public abstract class HierarchyPropertiesContract : ContractTestBase
 
             var target = _model.FindByToken(_tokens.GetValueOrDefault(token));
             var transition = _model.RefreshByToken(actor, _tokens.GetValueOrDefault(token));
-            var result = await Api.RefreshCustomerTokenAsync(caller, token);
+            var result = await Api.RefreshCustomerTokenAsync(caller, new RefreshTokenRequest(token));
             var step = Compare(transition, result, view => [view]);
             if (step.Actual == OperationOutcome.Success && step.Expected == OperationOutcome.Success)
             {

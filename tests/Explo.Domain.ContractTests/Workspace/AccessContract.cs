@@ -365,14 +365,14 @@ public abstract class AccessContract : ContractTestBase
             "create_customer" => Text(await Api.GetOrCreateCustomerAsync(caller, new CreateCustomerRequest("newco"))),
             "update_customer" => Text(await Api.UpdateCustomerAsync(caller, new UpdateCustomerRequest("acme-bob") { Name = "Bob" })),
             "delete_customer" => Text(await Api.DeleteCustomerAsync(caller, new DeleteCustomerRequest(leafToken))),
-            "refresh_customer_token" => Text(await Api.RefreshCustomerTokenAsync(caller, leafToken)),
+            "refresh_customer_token" => Text(await Api.RefreshCustomerTokenAsync(caller, new RefreshTokenRequest(leafToken))),
             "create_group_tag" => Text(await Api.CreateGroupTagAsync(caller, "beta")),
             "rename_group_tag" => Text(await Api.RenameGroupTagAsync(caller, "vip", "gold")),
             "delete_group_tag" => Text(await Api.DeleteGroupTagAsync(caller, "vip")),
             "create_user_group" => Text(await Api.GetOrCreateUserGroupAsync(caller, new CreateUserGroupRequest("newgroup"))),
             "update_user_group" => Text(await Api.UpdateUserGroupAsync(caller, new UpdateUserGroupRequest("acme-bob") { Name = "Bob" })),
             "delete_user_group" => Text(await Api.DeleteUserGroupAsync(caller, new DeleteCustomerRequest(leafToken))),
-            "refresh_user_group_token" => Text(await Api.RefreshUserGroupTokenAsync(caller, leafToken)),
+            "refresh_user_group_token" => Text(await Api.RefreshUserGroupTokenAsync(caller, new RefreshTokenRequest(leafToken))),
             _ => throw new ArgumentOutOfRangeException(nameof(operation), operation, "unknown operation"),
         };
     }

@@ -37,7 +37,7 @@ public abstract class FeedContract : ContractTestBase
         await Create("team", level: "User", parent: "acme");
         Assert.True((await Api.UpdateCustomerAsync(Writer, new UpdateCustomerRequest("team") { Name = "Team A" })).IsSuccess);
         var token = (await Api.GetCustomerAsync(Writer, "team")).SuccessValue.Token;
-        Assert.True((await Api.RefreshCustomerTokenAsync(Writer, token)).IsSuccess);
+        Assert.True((await Api.RefreshCustomerTokenAsync(Writer, new RefreshTokenRequest(token))).IsSuccess);
         Assert.True((await Api.CreateGroupTagAsync(Writer, "vip")).IsSuccess);
         Assert.True((await Api.RenameGroupTagAsync(Writer, "vip", "gold")).IsSuccess);
         var newToken = (await Api.GetCustomerAsync(Writer, "team")).SuccessValue.Token;

@@ -305,7 +305,7 @@ public abstract class UserGroupContract : ContractTestBase
     {
         var group = (await Api.GetOrCreateUserGroupAsync(Writer, new CreateUserGroupRequest("ug-1"))).SuccessValue.UserGroup;
 
-        var refreshed = await Api.RefreshUserGroupTokenAsync(Writer, group.Token);
+        var refreshed = await Api.RefreshUserGroupTokenAsync(Writer, new RefreshTokenRequest(group.Token));
 
         var fresh = refreshed.SuccessValue;
         Assert.NotEqual(group.Token, fresh.Token);
@@ -317,7 +317,7 @@ public abstract class UserGroupContract : ContractTestBase
         Assert.Equal(fresh.Token, customer.Token);
         Assert.Equal(2, customer.Version);
 
-        var withOld = await RejectedWithoutChange(() => Api.RefreshUserGroupTokenAsync(Writer, group.Token));
+        var withOld = await RejectedWithoutChange(() => Api.RefreshUserGroupTokenAsync(Writer, new RefreshTokenRequest(group.Token)));
         AssertFails<NotFound, UserGroupView>(withOld, "customer_not_found");
         var deleteWithOld = await RejectedWithoutChange(() => Api.DeleteUserGroupAsync(Writer, new DeleteCustomerRequest(group.Token)));
         AssertFails<NotFound, DeleteResult>(deleteWithOld, "customer_not_found");
@@ -328,7 +328,7 @@ public abstract class UserGroupContract : ContractTestBase
     {
         await Api.GetOrCreateUserGroupAsync(Writer, new CreateUserGroupRequest("ug-1"));
 
-        var result = await RejectedWithoutChange(() => Api.RefreshUserGroupTokenAsync(Writer, string.Empty));
+        var result = await RejectedWithoutChange(() => Api.RefreshUserGroupTokenAsync(Writer, new RefreshTokenRequest(string.Empty)));
 
         AssertViolation(result, "invalid_identifier", FieldNames.CurrentToken);
     }

@@ -29,6 +29,11 @@ public sealed class HttpDeleteAndRefreshContract : DeleteAndRefreshContract
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => HttpServiceFactory.Create(options);
 }
 
+public sealed class HttpConditionalWriteContract : ConditionalWriteContract
+{
+    protected override ServiceUnderTest CreateService(ExploServiceOptions options) => HttpServiceFactory.Create(options);
+}
+
 public sealed class HttpCustomerRulesContract : CustomerRulesContract
 {
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => HttpServiceFactory.Create(options);

@@ -24,6 +24,11 @@ public sealed class InMemoryDeleteAndRefreshContract : DeleteAndRefreshContract
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => InMemoryServiceFactory.Create(options);
 }
 
+public sealed class InMemoryConditionalWriteContract : ConditionalWriteContract
+{
+    protected override ServiceUnderTest CreateService(ExploServiceOptions options) => InMemoryServiceFactory.Create(options);
+}
+
 public sealed class InMemoryCustomerRulesContract : CustomerRulesContract
 {
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => InMemoryServiceFactory.Create(options);

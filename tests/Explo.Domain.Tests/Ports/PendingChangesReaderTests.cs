@@ -216,7 +216,7 @@ public sealed class PendingChangesReaderTests
             if (customers.Count > 0)
             {
                 var target = customers[Target % customers.Count];
-                _ = world.Service.RefreshCustomerTokenAsync(world.CallerFor(target), target.Token).GetAwaiter().GetResult();
+                _ = world.Service.RefreshCustomerTokenAsync(world.CallerFor(target), new RefreshTokenRequest(target.Token)).GetAwaiter().GetResult();
             }
         }
     }
@@ -634,7 +634,7 @@ public sealed class PendingChangesReaderTests
         var first = Ok(f.Service.GetOrCreateCustomerAsync(Admin, new CreateCustomerRequest("p"))).Customer;
         var mark = f.Mark();
         Ok(f.Service.UpdateCustomerAsync(Admin, new UpdateCustomerRequest("p") { NewProvidedId = "q" }));
-        var refreshed = Ok(f.Service.RefreshCustomerTokenAsync(Admin, first.Token));
+        var refreshed = Ok(f.Service.RefreshCustomerTokenAsync(Admin, new RefreshTokenRequest(first.Token)));
         f.Overlay(mark, overlay =>
         {
             Assert.Equal(first.Id, overlay.Committed.FindCustomerByProvidedId("p")!.Id);
