@@ -22,6 +22,7 @@ public sealed class ExploClient : IExploApi, IDisposable
     private readonly HttpClient _http;
     private readonly Uri _base;
     private readonly bool _ownsHttp;
+    private readonly string? _idempotencyKey;
 
     /// <summary>Uses an existing <see cref="HttpClient"/> and its <see cref="HttpClient.BaseAddress"/>; does not dispose it.</summary>
     /// <param name="http">The client; its base address is the API's root, for example <c>http://localhost:5080/</c>.</param>
@@ -61,14 +62,37 @@ public sealed class ExploClient : IExploApi, IDisposable
     /// The caller for the token this client was configured with (<c>client.GetCustomerAsync(client.Caller, "acme")</c>);
     /// a caller with no token when none was given. Any call may still pass another caller.
     /// </summary>
-    public Caller Caller { get; } = Caller.WithApiToken(null);
+    public Caller Caller { get; private init; } = Caller.WithApiToken(null);
 
-    private ExploClient(HttpClient http, bool ownsHttp)
+    private ExploClient(HttpClient http, bool ownsHttp, string? idempotencyKey = null)
     {
+        _idempotencyKey = idempotencyKey;
         _http = http ?? throw new ArgumentNullException(nameof(http));
         var root = http.BaseAddress ?? throw new ArgumentException("The HttpClient needs a BaseAddress (the API's root).", nameof(http));
         _base = root.AbsoluteUri.EndsWith('/') ? root : new Uri(root.AbsoluteUri + "/");
         _ownsHttp = ownsHttp;
+    }
+
+    /// <summary>
+    /// A client that sends <c>Idempotency-Key: <paramref name="key"/></c> with every <c>POST</c> and <c>DELETE</c>, on the
+    /// same connection pool, caller and token; this client is unchanged. Use one key per logical write, and call the
+    /// same method again with it after a timeout or a network failure: the server runs the write once and answers a
+    /// repeat with the first answer (it knows the key for 24 hours by default). The same key with another request is a
+    /// <see cref="Conflict"/> <c>idempotency_key_reused</c>; a repeat while the first still runs may be a
+    /// <see cref="Conflict"/> <c>idempotency_key_in_use</c> (retry it). Disposing it never disposes the shared
+    /// <see cref="HttpClient"/>.
+    /// </summary>
+    /// <param name="key">The key: 1 to 255 printable ASCII characters, no space at either end.</param>
+    /// <returns>The client that sends it.</returns>
+    /// <exception cref="ArgumentException">The key is not one the server takes.</exception>
+    public ExploClient WithIdempotencyKey(string key)
+    {
+        if (IdempotentRequest.Check(key) is { } invalid)
+        {
+            throw new ArgumentException(invalid.Violations[0].Message, nameof(key));
+        }
+
+        return new ExploClient(_http, ownsHttp: false, key) { Caller = Caller };
     }
 
     /// <inheritdoc />
@@ -284,6 +308,11 @@ public sealed class ExploClient : IExploApi, IDisposable
         if (!string.IsNullOrEmpty(caller.Secret))
         {
             request.Headers.TryAddWithoutValidation("Explo-Authorization", "Token " + caller.Secret);
+        }
+
+        if (_idempotencyKey is { } key && (method == HttpMethod.Post || method == HttpMethod.Delete))
+        {
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
         }
 
         if (ifMatch is { } version)

@@ -14,7 +14,7 @@ internal static class Wire
         401 => ErrorKinds.Unauthorized,
         403 or 429 => ErrorKinds.Forbidden,
         404 => ErrorKinds.NotFound,
-        409 or 412 => ErrorKinds.Conflict,
+        409 or 412 or 422 => ErrorKinds.Conflict,
         _ => null,
     };
 

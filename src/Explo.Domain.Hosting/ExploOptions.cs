@@ -40,6 +40,10 @@ public sealed class ExploOptions
     /// <remarks>In configuration as a .NET time span (<c>"30.00:00:00"</c> for 30 days); 1 second to 366 days.</remarks>
     public TimeSpan MaxEmbedTokenLifetime { get; set; } = ExploLimits.Default.MaxEmbedTokenLifetime;
 
+    /// <inheritdoc cref="ExploLimits.IdempotencyKeyLifetime"/>
+    /// <remarks>In configuration as a .NET time span (<c>"1.00:00:00"</c> for a day); 1 minute to 30 days.</remarks>
+    public TimeSpan IdempotencyKeyLifetime { get; set; } = ExploLimits.Default.IdempotencyKeyLifetime;
+
     /// <summary>The clock; the system clock by default. Set in code, never bound from configuration.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
@@ -65,6 +69,7 @@ public sealed class ExploOptions
         MaxGroupTagsPerWorkspace = MaxGroupTagsPerWorkspace,
         MaxPageSize = MaxPageSize,
         MaxEmbedTokenLifetime = MaxEmbedTokenLifetime,
+        IdempotencyKeyLifetime = IdempotencyKeyLifetime,
     };
 
     /// <summary>The service's options: these limits, clock and token generator.</summary>
@@ -101,6 +106,7 @@ public sealed class ExploOptions
         MaxGroupTagsPerWorkspace = limits.MaxGroupTagsPerWorkspace;
         MaxPageSize = limits.MaxPageSize;
         MaxEmbedTokenLifetime = limits.MaxEmbedTokenLifetime;
+        IdempotencyKeyLifetime = limits.IdempotencyKeyLifetime;
         return this;
     }
 }

@@ -50,6 +50,11 @@ public sealed class ExploOptionsValidator : IValidateOptions<ExploOptions>
             failures.Add(string.Create(CultureInfo.InvariantCulture, $"{Key(nameof(ExploOptions.MaxEmbedTokenLifetime))} must be between 00:00:01 and 366.00:00:00; it is {options.MaxEmbedTokenLifetime:c}."));
         }
 
+        if (options.IdempotencyKeyLifetime < TimeSpan.FromMinutes(1) || options.IdempotencyKeyLifetime > TimeSpan.FromDays(30))
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{Key(nameof(ExploOptions.IdempotencyKeyLifetime))} must be between 00:01:00 and 30.00:00:00; it is {options.IdempotencyKeyLifetime:c}."));
+        }
+
         if (options.TimeProvider is null)
         {
             failures.Add($"{Key(nameof(ExploOptions.TimeProvider))} must be set; it is null.");

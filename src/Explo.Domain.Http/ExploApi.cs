@@ -51,6 +51,7 @@ public static class ExploApi
             services.Configure(configure);
         }
 
+        services.TryAddSingleton<IdempotencyGate>();
         services.AddRateLimiter(o => o.AddPolicy<string, ExploRateLimitPolicy>(ExploRateLimitPolicy.Name));
         services.AddHealthChecks().AddCheck<ExploStoreHealthCheck>(ExploStoreHealthCheck.Name);
         services.ConfigureHttpJsonOptions(o =>
@@ -391,7 +392,16 @@ public static class ExploApi
             }
         }
 
-        if (await Body(context, shape) is not { } body)
+        var (key, invalidKey) = IdempotentRequests.KeyOf(context);
+        if (invalidKey is not null)
+        {
+            ExploGate.CloseUnreadBody(context);
+            await JsonOut.Failure(context, invalidKey);
+            return;
+        }
+
+        var (read, json) = await Body(context, shape);
+        if (read is not { } body)
         {
             return;
         }
@@ -406,7 +416,14 @@ public static class ExploApi
             }
         }
 
-        var result = await call(Service(context), caller, body, expected, context.RequestAborted);
+        var api = Service(context);
+        if (key is not null && context.GetEndpoint()?.Metadata.GetMetadata<ExploEndpoint>() is { Writes: true })
+        {
+            await Idempotent(context, caller, api, key, json, (c, t) => call(api, c, body, expected, t), r => IdempotentRequests.Render(r, answer, answerShape, version));
+            return;
+        }
+
+        var result = await call(api, caller, body, expected, context.RequestAborted);
         await result.Match(
             value =>
             {
@@ -420,8 +437,33 @@ public static class ExploApi
             failure => JsonOut.Failure(context, failure));
     };
 
-    /// <summary>Reads the body into its shape, or answers why not (and returns null).</summary>
-    private static async ValueTask<TBody?> Body<TBody>(HttpContext context, JsonTypeInfo<TBody> shape)
+    /// <summary>
+    /// A write under an <c>Idempotency-Key</c>: once no request of the caller with the key runs here (else, after
+    /// <see cref="ExploHttpOptions.IdempotencyWait"/>, 409 <c>idempotency_key_in_use</c>), the service runs it, storing
+    /// its answer with its change or giving a stored one again, and that answer is written.
+    /// </summary>
+    private static async Task Idempotent<TResult>(HttpContext context, Caller caller, IExploApi api, string key, JsonElement json, Func<Caller, CancellationToken, Task<Result<TResult>>> write, Func<Result<TResult>, IdempotentReply> render)
+    {
+        if (api is not IIdempotentWrites runner)
+        {
+            await JsonOut.Failure(context, new ValidationFailed(ErrorCodes.InvalidIdempotencyKey, FieldNames.IdempotencyKey, $"This server's service does not keep idempotency keys; send the request without {FieldNames.IdempotencyKey}."));
+            return;
+        }
+
+        var options = context.RequestServices.GetRequiredService<IOptions<ExploHttpOptions>>().Value;
+        using var running = await context.RequestServices.GetRequiredService<IdempotencyGate>().Enter(caller, key, options.IdempotencyWait, context.RequestAborted);
+        if (running is null)
+        {
+            await JsonOut.Failure(context, new Conflict(ErrorCodes.IdempotencyKeyInUse, $"A request with this {FieldNames.IdempotencyKey} is still running; retry with the same key once it has answered (nothing was changed by this one)."));
+            return;
+        }
+
+        var reply = await runner.RunIdempotentAsync(caller, new IdempotentRequest(key, IdempotentRequests.Fingerprint(context, json)), write, render, context.RequestAborted);
+        await IdempotentRequests.Write(context, reply);
+    }
+
+    /// <summary>Reads the body into its shape (and its JSON), or answers why not (and returns null).</summary>
+    private static async ValueTask<(TBody? Body, JsonElement Json)> Body<TBody>(HttpContext context, JsonTypeInfo<TBody> shape)
         where TBody : class
     {
         var limits = context.RequestServices.GetRequiredService<IOptions<ExploHttpOptions>>().Value.Limits;
@@ -436,7 +478,7 @@ public static class ExploApi
             }
 
             await JsonOut.Rejected(context, rejection);
-            return null;
+            return (null, default);
         }
 
         var violations = new WireViolations();
@@ -444,10 +486,10 @@ public static class ExploApi
         if (violations.ToFailure() is { } invalid)
         {
             await JsonOut.Failure(context, invalid);
-            return null;
+            return (null, default);
         }
 
-        return body;
+        return (body, json);
     }
 
     private static CustomerFilter FilterOf(HttpContext context) => new()

@@ -59,6 +59,12 @@ internal sealed class ExploEndpoint
             statuses.UnionWith([StatusCodes.Status400BadRequest, StatusCodes.Status408RequestTimeout, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType]);
         }
 
+        if (Body is not null && Writes)
+        {
+            // An Idempotency-Key in use (409) or used for another request (422).
+            statuses.UnionWith([StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity]);
+        }
+
         return statuses;
     }
 }

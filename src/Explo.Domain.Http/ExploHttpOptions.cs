@@ -13,6 +13,13 @@ public sealed class ExploHttpOptions
     /// </summary>
     public int MaxRequestHeadersBytes { get; set; } = 32 * 1024;
 
+    /// <summary>
+    /// How long a request waits for another one of its token with the same <c>Idempotency-Key</c> that is still running
+    /// on this server (then it gets that one's answer) before it is answered 409 <c>idempotency_key_in_use</c>; 30
+    /// seconds by default.
+    /// </summary>
+    public TimeSpan IdempotencyWait { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Requests per minute allowed per API token; null (the default) turns rate limiting off.</summary>
     public int? RateLimitPerMinute { get; set; }
 }

@@ -24,9 +24,10 @@ internal static class ExploOpenApi
         [StatusCodes.Status404NotFound] = "Something the request names does not exist (or is not visible to the token).",
         [StatusCodes.Status405MethodNotAllowed] = "Another method is expected (see Allow), or the path lacks its trailing slash.",
         [StatusCodes.Status408RequestTimeout] = "The body arrived too slowly.",
-        [StatusCodes.Status409Conflict] = "The request conflicts with the current state (a name or id in use, a customer with children).",
+        [StatusCodes.Status409Conflict] = "The request conflicts with the current state (a name or id in use, a customer with children), or a request with the same Idempotency-Key is still running.",
         [StatusCodes.Status412PreconditionFailed] = "The customer is not at the version If-Match (or expected_version) names; nothing was changed. The message names the current version.",
         [StatusCodes.Status413PayloadTooLarge] = "The body is over the limit (1 MiB by default).",
+        [StatusCodes.Status422UnprocessableEntity] = "The Idempotency-Key was used, within its lifetime, for another request (another body, path or method); nothing was changed.",
         [StatusCodes.Status415UnsupportedMediaType] = "The Content-Type names a charset other than UTF-8.",
         [StatusCodes.Status429TooManyRequests] = "Too many requests for this token (or, without a valid token, this address); see Retry-After.",
         [StatusCodes.Status431RequestHeaderFieldsTooLarge] = "The request's headers are over 32 KiB.",
@@ -84,6 +85,20 @@ internal static class ExploOpenApi
                     In = ParameterLocation.Query,
                     Description = QueryDescription(name),
                     Schema = new OpenApiSchema { Type = name is "page" or "page_size" or "pageSize" ? JsonSchemaType.Integer : JsonSchemaType.String },
+                });
+            }
+
+            if (endpoint is { Body: not null })
+            {
+                operation.Parameters ??= [];
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = FieldNames.IdempotencyKey,
+                    In = ParameterLocation.Header,
+                    Description = endpoint.Writes
+                        ? "1 to 255 printable ASCII characters. The first request with a key runs and its answer is kept (24 hours by default) with its change; a repeat with the same body gets that answer again, with Idempotent-Replayed: true, and changes nothing."
+                        : "Accepted and checked; a read is answered anew every time.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = IdempotentRequest.MaxKeyLength },
                 });
             }
 

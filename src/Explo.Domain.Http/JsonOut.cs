@@ -38,25 +38,50 @@ internal static class JsonOut
     {
         // Serialized and copied to the connection's buffer before anything awaits, so the buffer is free again for
         // the next answer on this thread.
+        var buffer = Serialize(value, shape);
+        var task = Write(context, status, buffer.WrittenSpan);
+        Release(buffer);
+        return task;
+    }
+
+    /// <summary>An answer's bytes, exactly as <see cref="Write{T}"/> writes them (for an answer kept to be given again).</summary>
+    public static byte[] Bytes<T>(T value, JsonTypeInfo<T> shape)
+    {
+        var buffer = Serialize(value, shape);
+        var bytes = buffer.WrittenSpan.ToArray();
+        Release(buffer);
+        return bytes;
+    }
+
+    /// <summary>Writes an answer's bytes with its Content-Length.</summary>
+    public static Task Write(HttpContext context, int status, ReadOnlySpan<byte> body)
+    {
+        var response = context.Response;
+        response.StatusCode = status;
+        response.ContentType = ContentType;
+        response.ContentLength = body.Length;
+        response.BodyWriter.Write(body);
+        var flush = response.BodyWriter.FlushAsync(context.RequestAborted);
+        return flush.IsCompletedSuccessfully ? Task.CompletedTask : flush.AsTask();
+    }
+
+    private static ArrayBufferWriter<byte> Serialize<T>(T value, JsonTypeInfo<T> shape)
+    {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
         var writer = t_writer ??= new Utf8JsonWriter(buffer, WriterOptions);
         buffer.ResetWrittenCount();
         writer.Reset(buffer);
         JsonSerializer.Serialize(writer, value, shape);
+        return buffer;
+    }
 
-        var response = context.Response;
-        response.StatusCode = status;
-        response.ContentType = ContentType;
-        response.ContentLength = buffer.WrittenCount;
-        response.BodyWriter.Write(buffer.WrittenSpan);
+    private static void Release(ArrayBufferWriter<byte> buffer)
+    {
         if (buffer.Capacity > MaxKeptBuffer)
         {
             t_buffer = null;
             t_writer = null;
         }
-
-        var flush = response.BodyWriter.FlushAsync(context.RequestAborted);
-        return flush.IsCompletedSuccessfully ? Task.CompletedTask : flush.AsTask();
     }
 
     /// <summary>A success answer written whole.</summary>
@@ -91,13 +116,18 @@ internal static class JsonOut
         Write(context, StatusOf(failure), ErrorResponse.From(failure), ExploJson.Context.ErrorResponse);
 
     /// <summary>
-    /// The HTTP status of a failure: that of its kind, except a stale expected version (a <see cref="Conflict"/>
-    /// <c>precondition_failed</c>), which HTTP answers 412 as a failed <c>If-Match</c>.
+    /// The HTTP status of a failure: that of its kind, except two conflicts HTTP has statuses of its own for: a stale
+    /// expected version (<c>precondition_failed</c>), 412 as a failed <c>If-Match</c>, and an idempotency key used for
+    /// another request (<c>idempotency_key_reused</c>), 422.
     /// </summary>
     /// <param name="failure">The failure.</param>
     /// <returns>The status.</returns>
-    public static int StatusOf(Failure failure) =>
-        failure is Conflict { Code: ErrorCodes.PreconditionFailed } ? StatusCodes.Status412PreconditionFailed : StatusOf(failure.Kind);
+    public static int StatusOf(Failure failure) => failure switch
+    {
+        Conflict { Code: ErrorCodes.PreconditionFailed } => StatusCodes.Status412PreconditionFailed,
+        Conflict { Code: ErrorCodes.IdempotencyKeyReused } => StatusCodes.Status422UnprocessableEntity,
+        _ => StatusOf(failure.Kind),
+    };
 
     // The table has an arm for every kind and no discard, so a new FailureKind fails the build here (CS8509, an error
     // with warnings as errors) until it gets its status. CS8524 is about values outside the enum's named members

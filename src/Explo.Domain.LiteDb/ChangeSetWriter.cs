@@ -63,6 +63,13 @@ internal sealed class ChangeSetWriter(StoreCollections store, EventLog events, C
             store.RecordLastCustomerId(last);
         }
 
+        if (changes.Idempotency is { } record)
+        {
+            // The expiry index (by which expired keys go) is built with the first key, in its transaction.
+            store.Idempotency.EnsureIndex(IdempotencyDocument.ExpiresAt, "$." + IdempotencyDocument.ExpiresAt);
+            IdempotencyDocument.Store(store.Idempotency, record);
+        }
+
         var sequence = events.AppendCopied(changes.CopiedEvents, marks.LastEventSequence);
         return (last, events.Append(changes.Events, sequence));
     }

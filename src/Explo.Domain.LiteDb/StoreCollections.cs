@@ -24,10 +24,11 @@ internal sealed class StoreCollections
         Meta = database.GetCollection(MetaCollection, BsonAutoId.ObjectId);
         Events = database.GetCollection(EventsCollection, BsonAutoId.Int64);
         GroupTags = database.GetCollection(GroupTagDocument.Collection, BsonAutoId.Int32);
+        Idempotency = database.GetCollection(IdempotencyDocument.Collection, BsonAutoId.ObjectId);
     }
 
     /// <summary>The names of every collection an Explo file may hold.</summary>
-    public static IReadOnlyList<string> Names { get; } = [CustomerDocument.Collection, MetaCollection, EventsCollection, GroupTagDocument.Collection];
+    public static IReadOnlyList<string> Names { get; } = [CustomerDocument.Collection, MetaCollection, EventsCollection, GroupTagDocument.Collection, IdempotencyDocument.Collection];
 
     public LiteDatabase Database { get; }
 
@@ -38,6 +39,13 @@ internal sealed class StoreCollections
     public ILiteCollection<BsonDocument> Events { get; }
 
     public ILiteCollection<BsonDocument> GroupTags { get; }
+
+    /// <summary>The stored idempotency keys (<see cref="IdempotencyDocument"/>); the collection appears with the first one.</summary>
+    public ILiteCollection<BsonDocument> Idempotency { get; }
+
+    /// <summary>The stored idempotency key of a scope, or null.</summary>
+    public IdempotencyRecord? FindIdempotencyRecord(string scope, string key) =>
+        Idempotency.FindById(IdempotencyDocument.Id(scope, key)) is { } document ? IdempotencyDocument.FromDocument(document) : null;
 
     /// <summary>The stored workspace document's JSON, or null in a new file.</summary>
     public string? StoredWorkspaceJson() => Meta.FindById(WorkspaceKey) is { } w ? w["json"].AsString : null;

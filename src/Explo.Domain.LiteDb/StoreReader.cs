@@ -34,6 +34,8 @@ internal sealed class StoreReader(StoreCollections store, CommittedState state) 
 
     public Workspace? Workspace => state.Workspace;
 
+    public IdempotencyRecord? FindIdempotencyRecord(string scope, string key) => store.FindIdempotencyRecord(scope, key);
+
     public long LastCustomerId => state.LastCustomerId;
 
     public GroupTag? FindGroupTag(string name) => state.Tags.FindGroupTag(name);

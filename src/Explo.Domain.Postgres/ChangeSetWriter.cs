@@ -35,6 +35,13 @@ internal static class ChangeSetWriter
         "SELECT (SELECT COALESCE(max(sequence), 0) FROM events) + e.n, e.kind, e.ticks, e.json " +
         "FROM unnest($1::text[], $2::bigint[], $3::text[]) WITH ORDINALITY AS e(kind, ticks, json, n)";
 
+    public const string DeleteExpiredKeys = "DELETE FROM idempotency_keys WHERE expires_ticks <= $1";
+
+    public const string StoreKey =
+        "INSERT INTO idempotency_keys (scope, key, fingerprint, status, body, tag, created_ticks, expires_ticks) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) " +
+        "ON CONFLICT (scope, key) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, status = EXCLUDED.status, body = EXCLUDED.body, tag = EXCLUDED.tag, " +
+        "created_ticks = EXCLUDED.created_ticks, expires_ticks = EXCLUDED.expires_ticks";
+
     public const string CopyEventsIn = "COPY events (sequence, kind, occurred_ticks, json) FROM STDIN (FORMAT BINARY)";
 
     /// <summary>
@@ -83,6 +90,21 @@ internal static class ChangeSetWriter
                 CustomerRow.Bind(command.Parameters, customer);
                 statements.Add((command, true));
             }
+        }
+
+        if (changes.Idempotency is { } record)
+        {
+            statements.Add((Command(DeleteExpiredKeys, record.CreatedAt.UtcTicks), false));
+            statements.Add((Command(
+                StoreKey,
+                record.Scope,
+                record.Key,
+                record.Fingerprint,
+                record.Reply.Status,
+                record.Reply.Body,
+                (object?)record.Reply.Tag ?? DBNull.Value,
+                record.CreatedAt.UtcTicks,
+                record.ExpiresAt.UtcTicks), false));
         }
 
         // A copy carries its source's high-water mark, which may be above every stored id.

@@ -24,6 +24,7 @@ internal sealed class PostgresReader(NpgsqlConnection connection, CustomerGenera
     public const string ByTag = "SELECT " + CustomerRow.Columns + " FROM customers WHERE tags @> ARRAY[$1]::bigint[] AND tags <> '{}' ORDER BY id";
     public const string After = "SELECT " + CustomerRow.Columns + " FROM customers WHERE id > $1 ORDER BY id LIMIT $2";
     public const string WorkspaceJson = "SELECT json FROM workspace WHERE id = 1";
+    public const string IdempotencyKey = "SELECT fingerprint, status, body, tag, created_ticks, expires_ticks FROM idempotency_keys WHERE scope = $1 AND key = $2";
     public const string CustomersVersion = "SELECT customers_version FROM explo_state";
     public const string LastCustomer = "SELECT GREATEST((SELECT last_customer_id FROM explo_state), (SELECT max(id) FROM customers))";
 
@@ -116,6 +117,19 @@ internal sealed class PostgresReader(NpgsqlConnection connection, CustomerGenera
             return _lastCustomerId ??= Scalar<long?>(LastCustomer) ?? 0;
         }
     }
+
+    public IdempotencyRecord? FindIdempotencyRecord(string scope, string key) =>
+        Query(
+            IdempotencyKey,
+            r => new IdempotencyRecord(
+                scope,
+                key,
+                r.GetString(0),
+                new IdempotentReply(r.GetInt32(1), r.GetFieldValue<byte[]>(2), r.IsDBNull(3) ? null : r.GetString(3)),
+                new DateTimeOffset(r.GetInt64(4), TimeSpan.Zero),
+                new DateTimeOffset(r.GetInt64(5), TimeSpan.Zero)),
+            scope,
+            key).FirstOrDefault();
 
     public GroupTag? FindGroupTag(string name) =>
         Storable(name) ? Tags("SELECT id, name FROM group_tags WHERE name = $1", name).FirstOrDefault() : null;

@@ -10,7 +10,7 @@ namespace Explo.Domain.Postgres;
 internal static class SchemaMigrations
 {
     /// <summary>The schema version this adapter writes.</summary>
-    public const int Version = 5;
+    public const int Version = 6;
 
     /// <summary>Migrations[v] takes a database from schema version v to v + 1, in one transaction.</summary>
     private static readonly string[] Migrations =
@@ -165,6 +165,22 @@ internal static class SchemaMigrations
             UPDATE explo_state SET customers_version = customers_version + 1;
             RETURN NULL;
         END $$;
+        """,
+
+        // 6: idempotency keys, each stored with the change it answered (in its transaction), by scope (an API token)
+        // and key, exact; expired ones are deleted by the next key stored, through the expiry index.
+        """
+        CREATE TABLE idempotency_keys (
+            scope text COLLATE "C" NOT NULL,
+            key text COLLATE "C" NOT NULL,
+            fingerprint text COLLATE "C" NOT NULL,
+            status int NOT NULL,
+            body bytea NOT NULL,
+            tag text COLLATE "C",
+            created_ticks bigint NOT NULL,
+            expires_ticks bigint NOT NULL,
+            PRIMARY KEY (scope, key));
+        CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_ticks);
         """,
     ];
 

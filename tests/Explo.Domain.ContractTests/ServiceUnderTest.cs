@@ -15,6 +15,12 @@ public sealed class ServiceUnderTest : IDisposable
 
     public Action? OnDispose { get; init; }
 
+    /// <summary>
+    /// The port under test sending an idempotency key with every write (over HTTP, the client's
+    /// <c>WithIdempotencyKey</c>); null when <see cref="Api"/> is the in-process service (<see cref="IIdempotentWrites"/>).
+    /// </summary>
+    public Func<string, IExploApi>? WithIdempotencyKey { get; init; }
+
     /// <summary>Closes and reopens the store (a file store), or null when the adapter can't.</summary>
     public Action? Reopen { get; init; }
 

@@ -28,6 +28,11 @@ public sealed class LiteDbConditionalWriteContract : ConditionalWriteContract
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => LiteDbServiceFactory.Create(options);
 }
 
+public sealed class LiteDbIdempotencyContract : IdempotencyContract
+{
+    protected override ServiceUnderTest CreateService(ExploServiceOptions options) => LiteDbServiceFactory.Create(options);
+}
+
 public sealed class LiteDbCustomerRulesContract : CustomerRulesContract
 {
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => LiteDbServiceFactory.Create(options);

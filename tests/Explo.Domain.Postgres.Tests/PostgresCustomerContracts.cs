@@ -28,6 +28,11 @@ public sealed class PostgresConditionalWriteContract : ConditionalWriteContract
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => PostgresServiceFactory.Create(options);
 }
 
+public sealed class PostgresIdempotencyContract : IdempotencyContract
+{
+    protected override ServiceUnderTest CreateService(ExploServiceOptions options) => PostgresServiceFactory.Create(options);
+}
+
 public sealed class PostgresCustomerRulesContract : CustomerRulesContract
 {
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => PostgresServiceFactory.Create(options);

@@ -36,6 +36,12 @@ public sealed class Caller
     /// <returns>The caller.</returns>
     public static Caller Administrator(string? accessGroupName = null) => new(null, true, accessGroupName);
 
+    /// <summary>The idempotent request this caller's writes belong to (see <see cref="IIdempotentWrites"/>), or null.</summary>
+    internal IdempotencyContext? Idempotency { get; private init; }
+
+    /// <summary>This caller, its writes belonging to an idempotent request.</summary>
+    internal Caller With(IdempotencyContext idempotency) => new(Secret, IsAdministrator, AccessGroupName) { Idempotency = idempotency };
+
     /// <inheritdoc />
     public override string ToString() => IsAdministrator
         ? $"Administrator({AccessGroupName ?? "all DVGs"})"
@@ -47,7 +53,8 @@ public sealed class Caller
 /// <param name="CreateIn">The DVG new customers go to.</param>
 /// <param name="CanWrite">False for a read-only token.</param>
 /// <param name="IsAdministrator">True for the host's administrator.</param>
-internal sealed record Principal(AccessGroupId? Scope, AccessGroupId CreateIn, bool CanWrite, bool IsAdministrator)
+/// <param name="Identity">Who it is, for what is kept per caller (idempotency keys): the API token's id, or the administrator's scope.</param>
+internal sealed record Principal(AccessGroupId? Scope, AccessGroupId CreateIn, bool CanWrite, bool IsAdministrator, string Identity)
 {
     public bool Sees(Customer customer) => Scope is null || Scope == customer.AccessGroupId;
 }

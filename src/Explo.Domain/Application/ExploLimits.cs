@@ -35,6 +35,9 @@ public sealed record ExploLimits
 
     /// <summary>Longest life an embed token may be given by <c>generate_jwt</c>'s <c>expiration</c> (30 days).</summary>
     public TimeSpan MaxEmbedTokenLifetime { get; init; } = TimeSpan.FromDays(30);
+
+    /// <summary>How long an idempotency key holds after its first request (24 hours); a repeat after that runs as new.</summary>
+    public TimeSpan IdempotencyKeyLifetime { get; init; } = TimeSpan.FromHours(24);
 }
 
 /// <summary>Options of <see cref="ExploService"/>.</summary>

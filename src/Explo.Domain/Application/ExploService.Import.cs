@@ -50,6 +50,14 @@ public sealed partial class ExploService
             var end = (int)Math.Min((long)start + size, order.Count);
             var last = end == order.Count;
             Result<ImportBatch> batch;
+            if (caller.Idempotency is { } idempotency)
+            {
+                // Under an idempotency key, the first batch looks the key up and the last one stores the import's answer.
+                idempotency.Checks = start == 0;
+                idempotency.Stores = last;
+                idempotency.Final = last ? result => ((Result<ImportBatch>)result).Map(import.Preview) : null;
+            }
+
             try
             {
                 batch = await RunAsync<ImportBatch>(caller, Access.Write, unit =>
@@ -123,6 +131,14 @@ public sealed partial class ExploService
         public int Existing { get; private set; }
 
         public int Done { get; private set; }
+
+        /// <summary>The import's result once the last batch, <paramref name="last"/>, is committed (nothing counted yet).</summary>
+        public ImportResult Preview(ImportBatch last)
+        {
+            var errors = Errors.Concat(last.Errors).ToList();
+            errors.Sort((a, b) => a.Row.CompareTo(b.Row));
+            return new ImportResult(Created + last.Created, Existing + last.Existing, errors);
+        }
 
         /// <summary>Counts a committed batch.</summary>
         public void Add(ImportBatch batch)

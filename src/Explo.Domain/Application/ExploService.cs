@@ -1,4 +1,6 @@
+using System.Globalization;
 using Explo.Domain.Ports;
+using Explo.Domain.Rules;
 using OneOf;
 
 namespace Explo.Domain;
@@ -8,7 +10,7 @@ namespace Explo.Domain;
 /// runs its rule set, and either applies the whole change (with its events) or returns every violation, changing nothing.
 /// Thread-safe; the store serialises writers.
 /// </summary>
-public sealed partial class ExploService : IExploService, IExploAuthorizer
+public sealed partial class ExploService : IExploService, IExploAuthorizer, IIdempotentWrites
 {
     private readonly IWorkspaceStore _store;
     private readonly ExploServiceOptions _options;
@@ -87,8 +89,76 @@ public sealed partial class ExploService : IExploService, IExploAuthorizer
         }
 
         var unit = new UnitOfWork(reader, workspace, stored is null, principal, _options.TimeProvider.GetUtcNow(), _options, _customerRules);
+        if (caller.Idempotency is { } idempotency && access is Access.Write or Access.AdminWrite)
+        {
+            return Idempotent(unit, idempotency, work);
+        }
+
         var result = work(unit);
         return (result, result.IsSuccess ? unit.ToChangeSet() : null);
+    }
+
+    /// <summary>
+    /// A unit of an idempotent request: a key already used (and not expired) answers its stored reply, or a conflict
+    /// when it was used for another request, and changes nothing; otherwise the work runs, and a success stores its
+    /// rendered answer with its change.
+    /// </summary>
+    private static (Result<T> Result, ChangeSet? Changes) Idempotent<T>(UnitOfWork unit, IdempotencyContext context, Func<UnitOfWork, Result<T>> work)
+    {
+        context.Reset();
+        var scope = unit.Principal.Identity;
+        var key = context.Request.Key;
+        if (context.Checks && unit.Reader.FindIdempotencyRecord(scope, key) is { } stored && stored.ExpiresAt > unit.Now)
+        {
+            if (!string.Equals(stored.Fingerprint, context.Request.Fingerprint, StringComparison.Ordinal))
+            {
+                return (new Conflict(ErrorCodes.IdempotencyKeyReused, $"The {FieldNames.IdempotencyKey} {TextChecks.Quote(key)} was used at {stored.CreatedAt:O} for another request (another body, path or method); nothing was changed. Use a new key for a new request."), null);
+            }
+
+            context.Replayed = stored.Reply;
+            return (IdempotencyContext.ReplayMarker, null);
+        }
+
+        var result = work(unit);
+        if (!result.IsSuccess)
+        {
+            return (result, null);
+        }
+
+        var changes = unit.ToChangeSet();
+        if (!context.Stores)
+        {
+            return (result, changes);
+        }
+
+        var reply = context.Render(result);
+        context.Stored = reply;
+        var record = new IdempotencyRecord(scope, key, context.Request.Fingerprint, reply, unit.Now, unit.Now + unit.Limits.IdempotencyKeyLifetime);
+        return (result, changes is null
+            ? new ChangeSet(null, [], [], []) { Idempotency = record }
+            : changes.With(record));
+    }
+
+    /// <inheritdoc />
+    public async Task<IdempotentReply> RunIdempotentAsync<T>(Caller caller, IdempotentRequest request, Func<Caller, CancellationToken, Task<Result<T>>> write, Func<Result<T>, IdempotentReply> reply, CancellationToken cancellationToken = default)
+    {
+        Guard.NotNull(caller);
+        Guard.NotNull(request);
+        Guard.NotNull(write);
+        Guard.NotNull(reply);
+        if (IdempotentRequest.Check(request.Key) is { } invalid)
+        {
+            return reply(invalid);
+        }
+
+        var context = new IdempotencyContext(request, result => reply((Result<T>)result));
+        var outcome = await write(caller.With(context), cancellationToken).ConfigureAwait(false);
+        if (context.Replayed is { } replayed)
+        {
+            return replayed with { Replayed = true };
+        }
+
+        return outcome.IsSuccess && context.Stored is { } stored ? stored : reply(outcome);
     }
 
     private static OneOf<Principal, Failure> Authenticate(Workspace workspace, Caller caller)
@@ -97,7 +167,7 @@ public sealed partial class ExploService : IExploService, IExploAuthorizer
         {
             if (caller.AccessGroupName is null)
             {
-                return new Principal(null, workspace.AccessGroups[0].Id, true, true);
+                return new Principal(null, workspace.AccessGroups[0].Id, true, true, "admin");
             }
 
             var group = workspace.FindAccessGroup(caller.AccessGroupName);
@@ -106,7 +176,7 @@ public sealed partial class ExploService : IExploService, IExploAuthorizer
                 return new NotFound(ErrorCodes.AccessGroupNotFound, $"The data visibility group '{caller.AccessGroupName}' does not exist.");
             }
 
-            return new Principal(group.Id, group.Id, true, true);
+            return new Principal(group.Id, group.Id, true, true, string.Create(CultureInfo.InvariantCulture, $"admin:{group.Id.Value}"));
         }
 
         if (string.IsNullOrEmpty(caller.Secret))
@@ -120,7 +190,7 @@ public sealed partial class ExploService : IExploService, IExploAuthorizer
             return new Unauthorized(ErrorCodes.InvalidApiToken, "The API token is unknown or has been revoked.");
         }
 
-        return new Principal(token.AccessGroupId, token.AccessGroupId, !token.ReadOnly, false);
+        return new Principal(token.AccessGroupId, token.AccessGroupId, !token.ReadOnly, false, "token:" + token.Id.Value);
     }
 
     /// <inheritdoc />

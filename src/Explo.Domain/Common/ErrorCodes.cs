@@ -66,6 +66,18 @@ public static class ErrorCodes
     /// <summary>400 (HTTP): the <c>If-Match</c> header is not <c>*</c> or one entity tag as this API's <c>ETag</c> gives it, or disagrees with the body's <c>expected_version</c>.</summary>
     public const string InvalidIfMatch = "invalid_if_match";
 
+    /// <summary>400: an idempotency key is empty, over 255 characters, or not printable ASCII.</summary>
+    public const string InvalidIdempotencyKey = "invalid_idempotency_key";
+
+    /// <summary>
+    /// 409 in process, 422 over HTTP: the idempotency key was used, within its lifetime, for another request (another
+    /// body, path or method); nothing was changed. Use a new key for a new request.
+    /// </summary>
+    public const string IdempotencyKeyReused = "idempotency_key_reused";
+
+    /// <summary>409: a request with this idempotency key is still running; retry once it has answered, with the same key.</summary>
+    public const string IdempotencyKeyInUse = "idempotency_key_in_use";
+
     /// <summary>400: the change feed's <c>limit</c> is not between 1 and 1000.</summary>
     public const string InvalidLimit = "invalid_limit";
 

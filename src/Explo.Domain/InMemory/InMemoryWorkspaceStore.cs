@@ -16,6 +16,10 @@ public sealed class InMemoryWorkspaceStore : IWorkspaceStore, IEventArchive
     private readonly Dictionary<CustomerId, SortedSet<long>> _children = [];
     private readonly List<DomainEvent> _events = [];
 
+    // Idempotency keys, and the order they were stored in (when they expire: the lifetime is one setting), to drop them.
+    private readonly Dictionary<(string Scope, string Key), IdempotencyRecord> _idempotency = [];
+    private readonly Queue<IdempotencyRecord> _idempotencyOrder = new();
+
     // Events copied from another store, kept as stored; the store's own events follow them.
     private readonly List<StoredEvent> _copiedEvents = [];
 
@@ -195,6 +199,21 @@ public sealed class InMemoryWorkspaceStore : IWorkspaceStore, IEventArchive
         }
 
         _tags.Apply(changes);
+        if (changes.Idempotency is { } record)
+        {
+            // Keys expired by the new one's time go, oldest first (a store in memory keeps only what still holds).
+            while (_idempotencyOrder.TryPeek(out var oldest) && oldest.ExpiresAt <= record.CreatedAt)
+            {
+                _idempotencyOrder.Dequeue();
+                if (_idempotency.TryGetValue((oldest.Scope, oldest.Key), out var current) && ReferenceEquals(current, oldest))
+                {
+                    _idempotency.Remove((oldest.Scope, oldest.Key));
+                }
+            }
+
+            _idempotency[(record.Scope, record.Key)] = record;
+            _idempotencyOrder.Enqueue(record);
+        }
 
         foreach (var id in changes.DeletedCustomers)
         {
@@ -308,6 +327,8 @@ public sealed class InMemoryWorkspaceStore : IWorkspaceStore, IEventArchive
     private sealed class Reader(InMemoryWorkspaceStore store) : IWorkspaceReader
     {
         public Workspace? Workspace => store._workspace;
+
+        public IdempotencyRecord? FindIdempotencyRecord(string scope, string key) => store._idempotency.GetValueOrDefault((scope, key));
 
         public long LastCustomerId => store._lastCustomerId;
 

@@ -57,6 +57,12 @@ public sealed class ChangeSet
     /// </summary>
     public long? LastCustomerId { get; init; }
 
+    /// <summary>
+    /// An idempotency key to store with the change, replacing a stored one of the same scope and key (an expired one);
+    /// the store may then delete the keys expired by <see cref="IdempotencyRecord.CreatedAt"/>. Null for none.
+    /// </summary>
+    public IdempotencyRecord? Idempotency { get; init; }
+
     private readonly IReadOnlyList<GroupTagId> _deletedGroupTags = [];
     private readonly IReadOnlyList<GroupTag> _upsertedGroupTags = [];
     private readonly IReadOnlyList<StoredEvent> _copiedEvents = [];
@@ -72,7 +78,7 @@ public sealed class ChangeSet
 
     /// <summary>True when the set changes nothing.</summary>
     public bool IsEmpty => Workspace is null && DeletedGroupTags.Count == 0 && UpsertedGroupTags.Count == 0 && DeletedCustomers.Count == 0 && UpsertedCustomers.Count == 0 && Events.Count == 0
-        && CopiedEvents.Count == 0 && LastCustomerId is null;
+        && CopiedEvents.Count == 0 && LastCustomerId is null && Idempotency is null;
 
     /// <summary>
     /// True when the set only adds customers new to the store (every id above <paramref name="lastCustomerId"/>, the
@@ -82,7 +88,7 @@ public sealed class ChangeSet
     /// <returns>Whether the set is additive.</returns>
     public bool IsAdditive(long lastCustomerId)
     {
-        if (Workspace is not null || LastCustomerId is not null || CopiedEvents.Count > 0 || DeletedCustomers.Count > 0 || DeletedGroupTags.Count > 0 || UpsertedGroupTags.Count > 0)
+        if (Workspace is not null || LastCustomerId is not null || Idempotency is not null || CopiedEvents.Count > 0 || DeletedCustomers.Count > 0 || DeletedGroupTags.Count > 0 || UpsertedGroupTags.Count > 0)
         {
             return false;
         }
@@ -97,6 +103,16 @@ public sealed class ChangeSet
 
         return true;
     }
+
+    /// <summary>This change set with an idempotency key to store with it.</summary>
+    internal ChangeSet With(IdempotencyRecord record) => new(Workspace, DeletedCustomers, UpsertedCustomers, Events)
+    {
+        DeletedGroupTags = DeletedGroupTags,
+        UpsertedGroupTags = UpsertedGroupTags,
+        CopiedEvents = CopiedEvents,
+        LastCustomerId = LastCustomerId,
+        Idempotency = record,
+    };
 
     /// <summary>
     /// The change sets of a group of units of work, decided in turn, as a store may write them: when every one is

@@ -68,6 +68,12 @@ public interface IWorkspaceReader : IGroupTagLookup
     /// <summary>The highest customer id ever stored (0 for none); never decreases, so ids are never reused.</summary>
     long LastCustomerId { get; }
 
+    /// <summary>The stored idempotency key of a scope (expired or not: the service checks), or null.</summary>
+    /// <param name="scope">Whose key (<see cref="IdempotencyRecord.Scope"/>).</param>
+    /// <param name="key">The key.</param>
+    /// <returns>The record or null.</returns>
+    IdempotencyRecord? FindIdempotencyRecord(string scope, string key);
+
     /// <summary>Finds a customer by internal id.</summary>
     /// <param name="id">The id.</param>
     /// <returns>The customer or null.</returns>

@@ -50,6 +50,9 @@ public sealed class PendingChangesReader : IWorkspaceReader
     private readonly Dictionary<string, GroupTag?> _tagsByName = new(StringComparer.Ordinal);
     private int _tagCountDelta;
 
+    // Staged idempotency keys, by scope and key.
+    private readonly Dictionary<(string Scope, string Key), IdempotencyRecord> _idempotency = [];
+
     private StagedCustomer[]? _sorted;
     private Workspace? _workspace;
     private long _committedLastCustomerId = -1;
@@ -71,6 +74,10 @@ public sealed class PendingChangesReader : IWorkspaceReader
 
     /// <inheritdoc />
     public Workspace? Workspace => _workspace ?? Committed.Workspace;
+
+    /// <inheritdoc />
+    public IdempotencyRecord? FindIdempotencyRecord(string scope, string key) =>
+        _idempotency.TryGetValue((scope, key), out var staged) ? staged : Committed.FindIdempotencyRecord(scope, key);
 
     /// <inheritdoc />
     /// <remarks>The higher of the committed value and every customer id staged so far: it never decreases, even when a
@@ -104,6 +111,11 @@ public sealed class PendingChangesReader : IWorkspaceReader
         }
 
         StageGroupTags(changes);
+        if (changes.Idempotency is { } record)
+        {
+            _idempotency[(record.Scope, record.Key)] = record;
+        }
+
         if (changes.DeletedCustomers.Count == 0 && changes.UpsertedCustomers.Count == 0)
         {
             return;

@@ -34,6 +34,11 @@ public sealed class HttpConditionalWriteContract : ConditionalWriteContract
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => HttpServiceFactory.Create(options);
 }
 
+public sealed class HttpIdempotencyContract : IdempotencyContract
+{
+    protected override ServiceUnderTest CreateService(ExploServiceOptions options) => HttpServiceFactory.Create(options);
+}
+
 public sealed class HttpCustomerRulesContract : CustomerRulesContract
 {
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => HttpServiceFactory.Create(options);

@@ -18,6 +18,7 @@ internal static class HttpServiceFactory
             Api = client,
             Admin = server.Service,
             EventCount = server.Store.CountEvents,
+            WithIdempotencyKey = client.WithIdempotencyKey,
             OnDispose = () =>
             {
                 client.Dispose();

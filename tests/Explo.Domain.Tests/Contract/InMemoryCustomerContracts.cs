@@ -29,6 +29,11 @@ public sealed class InMemoryConditionalWriteContract : ConditionalWriteContract
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => InMemoryServiceFactory.Create(options);
 }
 
+public sealed class InMemoryIdempotencyContract : IdempotencyContract
+{
+    protected override ServiceUnderTest CreateService(ExploServiceOptions options) => InMemoryServiceFactory.Create(options);
+}
+
 public sealed class InMemoryCustomerRulesContract : CustomerRulesContract
 {
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => InMemoryServiceFactory.Create(options);

@@ -856,6 +856,8 @@ public sealed class PendingChangesReaderTests
 
         public long LastCustomerId => Note(inner.LastCustomerId);
 
+        public IdempotencyRecord? FindIdempotencyRecord(string scope, string key) => Note(inner.FindIdempotencyRecord(scope, key));
+
         public GroupTag? FindGroupTag(string name) => Note(inner.FindGroupTag(name), nameof(FindGroupTag) + "(name)");
 
         public GroupTag? FindGroupTag(GroupTagId id) => Note(inner.FindGroupTag(id), nameof(FindGroupTag) + "(id)");
