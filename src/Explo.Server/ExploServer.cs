@@ -49,6 +49,13 @@ public sealed record ExploServerOptions
     [ConfigurationKeyName("RateLimit")]
     public int? RateLimitPerMinute { get; init; }
 
+    /// <summary>
+    /// How long a request waits for one of its token with the same <c>Idempotency-Key</c> still running here
+    /// (<c>Explo:IdempotencyWait</c>, a time span); null for the endpoints' default (30 seconds).
+    /// </summary>
+    [ConfigurationKeyName("IdempotencyWait")]
+    public TimeSpan? IdempotencyWait { get; init; }
+
     /// <summary>The secret of the first API token of a new database (<c>EXPLO_API_TOKEN</c>); random when null.</summary>
     [ConfigurationKeyName("ApiToken")]
     public string? InitialApiToken { get; init; }
@@ -324,7 +331,11 @@ public static class ExploServer
         var domain = builder.Services.AddExploDomain(o => o.CopyFrom(options.ServiceOptions));
         _ = options.PostgresConnectionString is { } postgres ? domain.UsePostgres(postgres) : domain.UseLiteDb(options.DatabasePath);
         domain.BindConfiguration(ExploServerOptions.Section);
-        builder.Services.AddExploApi(o => o.RateLimitPerMinute = options.RateLimitPerMinute);
+        builder.Services.AddExploApi(o =>
+        {
+            o.RateLimitPerMinute = options.RateLimitPerMinute;
+            o.IdempotencyWait = options.IdempotencyWait ?? o.IdempotencyWait;
+        });
 
         // The adapter enforces the body limit itself (413 request_body_too_large); Kestrel's limit is only a backstop,
         // with room to spare, as Kestrel counts chunked framing too.

@@ -16,7 +16,7 @@ public sealed class ExploOptionsTests
     [Fact]
     public void The_limits_are_bound_from_the_section()
     {
-        var configuration = Configuration(("Explo:MaxPageSize", "50"), ("Explo:MaxEmails", "3"), ("Explo:MaxJsonDepth", "10"), ("Explo:MaxEmbedTokenLifetime", "2.00:00:00"));
+        var configuration = Configuration(("Explo:MaxPageSize", "50"), ("Explo:MaxEmails", "3"), ("Explo:MaxJsonDepth", "10"), ("Explo:MaxEmbedTokenLifetime", "2.00:00:00"), ("Explo:IdempotencyKeyLifetime", "02:00:00"));
         var services = new ServiceCollection().AddSingleton(configuration);
         using var provider = services.AddExploDomain().UseInMemory().BindConfiguration().Services.BuildServiceProvider();
         var options = provider.GetRequiredService<IOptions<ExploOptions>>().Value;
@@ -26,7 +26,7 @@ public sealed class ExploOptionsTests
         Assert.Equal(ExploLimits.Default.MaxMappingEntries, options.MaxMappingEntries);
         Assert.Same(TimeProvider.System, options.TimeProvider);
         Assert.Equal(
-            ExploLimits.Default with { MaxPageSize = 50, MaxEmails = 3, MaxJsonDepth = 10, MaxEmbedTokenLifetime = TimeSpan.FromDays(2) },
+            ExploLimits.Default with { MaxPageSize = 50, MaxEmails = 3, MaxJsonDepth = 10, MaxEmbedTokenLifetime = TimeSpan.FromDays(2), IdempotencyKeyLifetime = TimeSpan.FromHours(2) },
             provider.GetRequiredService<ExploService>().Limits);
     }
 
@@ -38,6 +38,18 @@ public sealed class ExploOptionsTests
             .BindConfiguration(configuration.GetSection("Explo")).Services.BuildServiceProvider();
         var e = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<ExploOptions>>().Value);
         Assert.Equal("Explo:MaxEmbedTokenLifetime must be between 00:00:01 and 366.00:00:00; it is 00:00:00.", Assert.Single(e.Failures));
+    }
+
+    [Theory]
+    [InlineData("00:00:59", "00:00:59")]
+    [InlineData("31.00:00:00", "31.00:00:00")]
+    public void An_idempotency_key_lifetime_out_of_range_is_one_sentence_naming_it(string value, string shown)
+    {
+        var configuration = Configuration(("Explo:IdempotencyKeyLifetime", value));
+        using var provider = new ServiceCollection().AddExploDomain().UseInMemory()
+            .BindConfiguration(configuration.GetSection("Explo")).Services.BuildServiceProvider();
+        var e = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<ExploOptions>>().Value);
+        Assert.Equal($"Explo:IdempotencyKeyLifetime must be between 00:01:00 and 30.00:00:00; it is {shown}.", Assert.Single(e.Failures));
     }
 
     [Fact]

@@ -72,6 +72,37 @@ public sealed class GroupCommitTests : IDisposable
     }
 
     [Fact]
+    public async Task Idempotent_writes_with_one_key_in_one_group_run_once_and_the_rest_get_the_first_answer()
+    {
+        using var store = new LiteDbWorkspaceStore(_folder.PathOf());
+        var service = new ExploService(store);
+        Assert.True((await service.GetOrCreateCustomerAsync(_admin, new CreateCustomerRequest("first"))).IsSuccess);
+        var before = store.Commits;
+        var events = store.CountEvents();
+        var key = new IdempotentRequest("one-key", "create same");
+
+        Task<IdempotentReply>[] requests;
+        using (var held = new HeldWriter(store))
+        {
+            // Decided in turn in one transaction: the later ones see the first one's key, staged but not yet committed.
+            requests = [.. Enumerable.Range(0, 6).Select(i => service.RunIdempotentAsync(
+                _admin,
+                key,
+                (c, t) => service.GetOrCreateCustomerAsync(c, new CreateCustomerRequest($"same-{i}"), t),
+                r => new IdempotentReply(200, System.Text.Encoding.UTF8.GetBytes(r.SuccessValue.Customer.ProvidedId), null)))];
+            await Task.Delay(200);
+            await held.ReleaseAsync();
+        }
+
+        var answers = await Task.WhenAll(requests);
+
+        Assert.Equal(1, store.Commits - before);
+        Assert.Single(answers.Select(a => System.Text.Encoding.UTF8.GetString(a.Body)).Distinct());
+        Assert.Equal(5, answers.Count(a => a.Replayed));
+        Assert.Equal(events + 1, store.CountEvents());
+    }
+
+    [Fact]
     public async Task A_unit_the_file_refuses_fails_alone_and_the_others_of_its_group_commit()
     {
         using var store = new LiteDbWorkspaceStore(_folder.PathOf());

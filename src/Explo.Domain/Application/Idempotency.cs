@@ -74,7 +74,7 @@ public interface IIdempotentWrites
 internal sealed class IdempotencyContext(IdempotentRequest request, Func<object, IdempotentReply> render)
 {
     /// <summary>What a unit that found its key answers instead of running; the runner answers the stored reply.</summary>
-    public static readonly Conflict ReplayMarker = new("idempotent_replay", "The request was answered before; its stored answer is replayed.");
+    public static readonly Conflict ReplayMarker = new(ErrorCodes.IdempotentReplay, "The request was answered before; its stored answer is replayed.");
 
     public IdempotentRequest Request { get; } = request;
 

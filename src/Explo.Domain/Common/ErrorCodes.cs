@@ -75,6 +75,12 @@ public static class ErrorCodes
     /// </summary>
     public const string IdempotencyKeyReused = "idempotency_key_reused";
 
+    /// <summary>
+    /// Never answered: inside <see cref="IIdempotentWrites.RunIdempotentAsync"/>, what the write's call returns when
+    /// its key was answered before (a <see cref="Conflict"/>; the runner then answers the stored reply).
+    /// </summary>
+    public const string IdempotentReplay = "idempotent_replay";
+
     /// <summary>409: a request with this idempotency key is still running; retry once it has answered, with the same key.</summary>
     public const string IdempotencyKeyInUse = "idempotency_key_in_use";
 

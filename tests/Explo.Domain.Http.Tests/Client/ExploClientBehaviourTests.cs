@@ -26,6 +26,29 @@ public sealed class ExploClientBehaviourTests
     }
 
     [Fact]
+    public async Task A_client_with_an_idempotency_key_keeps_the_token_and_sends_the_key_with_writes_only()
+    {
+        using var server = TestServer.Start(s => s with { InitialApiToken = Secret });
+        using var client = new ExploClient(server.BaseAddress, Secret);
+        Assert.Throws<ArgumentException>(() => client.WithIdempotencyKey(" padded"));
+        using var keyed = client.WithIdempotencyKey("create-acme");
+        Assert.Same(client.Caller, keyed.Caller);
+
+        var first = await keyed.GetOrCreateCustomerAsync(keyed.Caller, new CreateCustomerRequest("acme"));
+        var again = await keyed.GetOrCreateCustomerAsync(keyed.Caller, new CreateCustomerRequest("acme"));
+        var other = await keyed.GetOrCreateCustomerAsync(keyed.Caller, new CreateCustomerRequest("globex"));
+
+        Assert.True(first.SuccessValue.IsNew);
+        Assert.True(again.SuccessValue.IsNew);
+        Assert.Equal("idempotency_key_reused", Assert.IsType<Conflict>(other.Failure).Code);
+
+        // A read with the key is answered anew (the update shows), and the plain client sends no key.
+        Assert.True((await client.UpdateCustomerAsync(client.Caller, new UpdateCustomerRequest("acme") { Name = "Changed" })).IsSuccess);
+        Assert.Equal("Changed", (await keyed.GetCustomerAsync(keyed.Caller, "acme")).SuccessValue.Name);
+        Assert.False((await client.GetOrCreateCustomerAsync(client.Caller, new CreateCustomerRequest("acme"))).SuccessValue.IsNew);
+    }
+
+    [Fact]
     public async Task A_failure_with_more_than_100_violations_lists_100_and_counts_the_rest()
     {
         using var server = TestServer.Start(s => s with { InitialApiToken = Secret });
