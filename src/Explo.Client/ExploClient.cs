@@ -121,9 +121,12 @@ public sealed class ExploClient : IExploApi, IDisposable
     public Task<Result<CustomerPage>> ListCustomerPageAsync(Caller caller, CustomerPageRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var query = Query(request.Filter, ("page", request.Page.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("page_size", request.PageSize.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var size = ("page_size", request.PageSize.ToString(CultureInfo.InvariantCulture));
+        var query = request.Cursor is { } cursor
+            ? Query(request.Filter, ("cursor", cursor), size)
+            : Query(request.Filter, ("page", request.Page.ToString(CultureInfo.InvariantCulture)), size);
         return Send(caller, HttpMethod.Get, "v2/api/customers/" + query, null, Contract.CustomerPageResponse,
-            r => new CustomerPage(r.TotalCount, request.Page, request.PageSize, Views(r.Results?.Customers)), cancellationToken);
+            r => new CustomerPage(r.TotalCount, request.Page, request.PageSize, Views(r.Results?.Customers)) { NextCursor = r.NextCursor }, cancellationToken);
     }
 
     /// <inheritdoc />

@@ -191,6 +191,10 @@ public sealed class CustomerPageResponse : SuccessResponse
     /// <summary>This page's customers.</summary>
     [JsonPropertyName("results")]
     public CustomerPageResults Results { get; set; } = new();
+
+    /// <summary>The <c>cursor</c> of the page after this one; null on the last page (not in the hosted API's answer).</summary>
+    [JsonPropertyName("next_cursor")]
+    public string? NextCursor { get; set; }
 }
 
 /// <summary>The <c>results</c> of a v2 page.</summary>

@@ -39,8 +39,7 @@ internal static class EntityTags
         }
 
         if (text.Length >= 3 && text[0] == '"' && text[^1] == '"'
-            && long.TryParse(text.AsSpan(1, text.Length - 2), NumberStyles.None, CultureInfo.InvariantCulture, out var version)
-            && version > 0)
+            && long.TryParse(text.AsSpan(1, text.Length - 2), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
         {
             return (version, null);
         }

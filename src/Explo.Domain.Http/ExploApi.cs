@@ -169,7 +169,7 @@ public static class ExploApi
         {
             Method = "GET", Path = ExploPaths.ListCustomersV2, Name = "list_customers", Tag = "Customers", Writes = false,
             Summary = "Lists the customers a page at a time (streamed).",
-            Response = typeof(CustomerPageResponse), Query = ["page", "page_size", "pageSize", "parent_provided_id", "hierarchy_level_name"],
+            Response = typeof(CustomerPageResponse), Query = ["page", "page_size", "pageSize", "cursor", "parent_provided_id", "hierarchy_level_name"],
             Run = ListCustomersV2,
         },
         new()
@@ -509,10 +509,17 @@ public static class ExploApi
             return;
         }
 
-        var request = new CustomerPageRequest { Page = page ?? 1, PageSize = pageSize ?? 20, Filter = FilterOf(context) };
+        var cursor = context.Request.Query.TryGetValue(FieldNames.Cursor, out var given) ? given.ToString() : null;
+        if (cursor is not null && page is not null)
+        {
+            await JsonOut.Failure(context, new ValidationFailed(ErrorCodes.InvalidCursor, FieldNames.Cursor, "Give cursor or page, not both: a cursor names where the next page starts."));
+            return;
+        }
+
+        var request = new CustomerPageRequest { Page = page ?? 1, PageSize = pageSize ?? 20, Filter = FilterOf(context), Cursor = cursor };
         var result = await Service(context).ListCustomerPageAsync(caller, request, context.RequestAborted);
         await result.Match(
-            page => JsonOut.Stream(context, new CustomerPageResponse { TotalCount = page.TotalCount, Results = new() { Customers = page.Customers.Select(CustomerBody.From) } }, ExploJson.Context.CustomerPageResponse),
+            page => JsonOut.Stream(context, new CustomerPageResponse { TotalCount = page.TotalCount, Results = new() { Customers = page.Customers.Select(CustomerBody.From) }, NextCursor = page.NextCursor }, ExploJson.Context.CustomerPageResponse),
             failure => JsonOut.Failure(context, failure));
     }
 

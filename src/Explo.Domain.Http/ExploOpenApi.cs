@@ -146,6 +146,7 @@ internal static class ExploOpenApi
         "page_size" => "Customers per page, 1 to 1000 (default 20).",
         "pageSize" => "The same as page_size, as the hosted API's examples spell it.",
         "parent_provided_id" => "Only the children of this customer.",
+        "cursor" => "The next_cursor of the page before, to read on from it (instead of page): every customer that exists for the whole walk comes exactly once.",
         "after" => "The next_cursor of an earlier read of the feed; absent to start at the first event.",
         "limit" => "Events per read, 1 to 1000 (default 100).",
         _ => "Only the customers at this hierarchy level.",

@@ -21,6 +21,7 @@ internal sealed class StoreReader(StoreCollections store, CommittedState state) 
     private const string ByTag = "$." + CustomerDocument.Tags + "[*] ANY = @0";
     private const string ByIds = "$._id IN @0";
     private const string ByIdRange = "$._id BETWEEN @0 AND @1";
+    private const string After = "$._id > @0";
     private const string ByProvidedIds = "$." + CustomerDocument.ProvidedId + " IN @0";
     private const string ByTokens = "$." + CustomerDocument.Token + " IN @0";
     private const string TokenOnly = "{ t: $." + CustomerDocument.Token + " }";
@@ -119,7 +120,25 @@ internal sealed class StoreReader(StoreCollections store, CommittedState state) 
         // they show.
 
         var positions = Positions(query);
+        return PageOf(positions, skip, take);
+    }
 
+    public IReadOnlyList<Customer> ListCustomersAfter(CustomerQuery query, long after, int take)
+    {
+        if (query.ParentId is not null)
+        {
+            return Plan(query).Where(BsonExpression.Create(After, after)).Limit(take).ToEnumerable().Select(Materialize).ToList();
+        }
+
+        // The first position above the id: a binary search of the ordered ids.
+        var positions = Positions(query);
+        var at = positions.BinarySearch(after);
+        return PageOf(positions, at >= 0 ? at + 1 : ~at, take);
+    }
+
+    /// <summary>The customers at <c>positions[skip..skip + take)</c>, from the cache or in one range read.</summary>
+    private List<Customer> PageOf(List<long> positions, int skip, int take)
+    {
         var count = Math.Max(0, Math.Min(take, positions.Count - skip));
         var ids = positions.GetRange(Math.Min(skip, positions.Count), count);
         var found = new Dictionary<long, Customer>(ids.Count);

@@ -254,6 +254,28 @@ internal sealed class PostgresReader(NpgsqlConnection connection, CustomerGenera
         return Customers(ListSql(query, where, values.Count), [.. values]);
     }
 
+    public IReadOnlyList<Customer> ListCustomersAfter(CustomerQuery query, long after, int take)
+    {
+        if (take <= 0)
+        {
+            return [];
+        }
+
+        var (where, values) = Filter(query);
+        values.Add(after);
+        values.Add((long)take);
+        return Customers(AfterSql(where, values.Count), [.. values]);
+    }
+
+    /// <summary>
+    /// A keyset page of a filter (its WHERE clause from <see cref="Filter"/>): the rows above an id (the next-to-last
+    /// parameter), in id order, at most the last parameter of them; a range of the filter's index (DVG + id, level +
+    /// DVG + id, parent + id, or the primary key).
+    /// </summary>
+    public static string AfterSql(string where, int parameters) =>
+        "SELECT " + CustomerRow.Columns + " FROM customers" + (where.Length == 0 ? " WHERE " : where + " AND ")
+        + string.Create(CultureInfo.InvariantCulture, $"id > ${parameters - 1} ORDER BY id LIMIT ${parameters}");
+
     /// <summary>
     /// A page of a filter (its WHERE clause from <see cref="Filter"/>), in id order: LIMIT and OFFSET are the last two
     /// parameters. The page is the rows from its first id on, in the index of the filter (DVG + id, level + DVG + id,

@@ -125,10 +125,21 @@ public static class ExploGenerators
                 (1, randomCreate),
                 (2, from p in Gen.Elements(parents) from id in Gen.Elements(ProvidedIds.ToArray()) from pr in properties from m in mapping from t in tags
                     select (ModelOperation)new CreateCustomer(ExploSystem.Actors[0], id + "-" + p.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), model.Levels[model.Rank(p.Level) + 1], p.ProvidedId, pr, m, t)));
+        // An expected version: mostly none; else the customer's current one, or a stale or future one.
+        Gen<long?> ExpectedVersion(string providedId)
+        {
+            var current = model.Find(providedId)?.Version ?? 1;
+            return Gen.Frequency(
+                (6, Gen.Constant<long?>(null)),
+                (2, Gen.Constant<long?>(current)),
+                (1, Gen.Elements<long?>(current - 1, current + 1)));
+        }
+
         var update = from a in actor from id in ids from rename in Gen.Frequency((5, Gen.Constant<string?>(null)), (1, ids.Select(i => (string?)(i + "'"))), (1, ids.Select(i => (string?)i)))
                      from l in Gen.Frequency((2, Gen.Constant<string?>(null)), (1, level))
                      from move in Gen.Elements(0, 0, 1, 2) from p in ids from pr in properties from m in mapping from t in tags
-                     select (ModelOperation)new UpdateCustomer(a, id, rename, l, move > 0, move == 2 ? null : p, pr, m, t);
+                     from v in ExpectedVersion(id)
+                     select (ModelOperation)new UpdateCustomer(a, id, rename, l, move > 0, move == 2 ? null : p, pr, m, t, v);
         // Level changes and moves of customers that have children: the hierarchy rules' hardest cases.
         var withChildren = model.Customers.Values.Where(c => model.Children(c.Key).Any()).ToArray();
         var reshape = withChildren.Length == 0
@@ -138,13 +149,24 @@ public static class ExploGenerators
               from p in Gen.Frequency((2, Gen.Constant<string?>(null)), (1, Gen.Elements(model.Customers.Values.Select(x => x.ProvidedId).ToArray()).Select(x => (string?)x)))
               select (ModelOperation)new UpdateCustomer(ExploSystem.Actors[0], c.ProvidedId, null, l, p is not null, p, null, null, null);
 
-        var delete = from a in actor from id in ids from cascade in Gen.Elements(true, false) select (ModelOperation)new DeleteCustomer(a, id, cascade);
-        var refresh = from a in actor from id in ids select (ModelOperation)new RefreshToken(a, id);
+        var delete = from a in actor from id in ids from cascade in Gen.Elements(true, false) from v in ExpectedVersion(id) select (ModelOperation)new DeleteCustomer(a, id, cascade, v);
+        var refresh = from a in actor from id in ids from v in ExpectedVersion(id) select (ModelOperation)new RefreshToken(a, id, v);
+
+        // Writes under idempotency keys: a new key (from a few, so keys collide) on a create or an update, the exact
+        // retry of an earlier keyed write, or an earlier key on another write.
+        var keys = Gen.Elements("k0", "k1", "k2", "k3");
+        var newKeyed = from k in keys from w in Gen.Frequency((1, randomCreate), (1, update)) select (ModelOperation)new IdempotentWrite(k, w);
+        var keyed = model.KeyedWrites.IsEmpty
+            ? newKeyed
+            : Gen.Frequency(
+                (2, newKeyed),
+                (3, Gen.Elements(model.KeyedWrites.ToArray()).Select(w => (ModelOperation)w)),
+                (1, from earlier in Gen.Elements(model.KeyedWrites.ToArray()) from w in Gen.Frequency((1, randomCreate), (1, update)) select (ModelOperation)new IdempotentWrite(earlier.Key, w)));
         var createTag = from a in actor from n in tagName select (ModelOperation)new CreateTag(a, n);
         var renameTag = from a in actor from n in tagName from m in tagName select (ModelOperation)new RenameTag(a, n, m);
         var deleteTag = from a in actor from n in tagName select (ModelOperation)new DeleteTag(a, n);
 
-        var choices = new List<(int, Gen<ModelOperation>)> { (model.Customers.Count < 4 ? 14 : 6, create), (6, update), (3, reshape), (2, delete), (1, refresh), (2, createTag), (1, renameTag), (1, deleteTag) };
+        var choices = new List<(int, Gen<ModelOperation>)> { (model.Customers.Count < 4 ? 14 : 6, create), (6, update), (3, reshape), (2, delete), (1, refresh), (2, createTag), (1, renameTag), (1, deleteTag), (3, keyed) };
         if (canReopen)
         {
             choices.Add((1, Gen.Constant<ModelOperation>(new ReopenStore())));

@@ -20,13 +20,21 @@ public sealed class ExploSystem : IDisposable
     /// <param name="admin">An in-process service on the same store (it may be <paramref name="api"/> itself).</param>
     /// <param name="reopen">Closes and reopens the store, or null when it can't.</param>
     /// <param name="dispose">Releases the store, server and files.</param>
-    public ExploSystem(IExploApi api, IExploService admin, Action? reopen = null, Action? dispose = null)
+    /// <param name="withIdempotencyKey">
+    /// The port under test sending an idempotency key with its writes (over HTTP, the client's <c>WithIdempotencyKey</c>);
+    /// null when <paramref name="api"/> is the in-process service, which takes keys itself (<see cref="IIdempotentWrites"/>).
+    /// </param>
+    public ExploSystem(IExploApi api, IExploService admin, Action? reopen = null, Action? dispose = null, Func<string, IExploApi>? withIdempotencyKey = null)
     {
         Api = api ?? throw new ArgumentNullException(nameof(api));
         Admin = admin ?? throw new ArgumentNullException(nameof(admin));
         Reopen = reopen;
         _dispose = dispose;
+        WithIdempotencyKey = withIdempotencyKey;
     }
+
+    /// <summary>The port under test sending an idempotency key, or null when <see cref="Api"/> takes keys itself.</summary>
+    public Func<string, IExploApi>? WithIdempotencyKey { get; }
 
     /// <summary>The port under test.</summary>
     public IExploApi Api { get; }

@@ -27,6 +27,16 @@ public sealed record OperationOutcome(string Kind, string? Code)
 
     /// <inheritdoc />
     public override string ToString() => Code is null ? Kind : $"{Kind}({Code})";
+
+    /// <summary>The outcome <see cref="ToString"/> wrote.</summary>
+    /// <param name="text">The text.</param>
+    /// <returns>The outcome.</returns>
+    public static OperationOutcome Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var open = text.IndexOf('(', StringComparison.Ordinal);
+        return open < 0 ? new OperationOutcome(text, null) : new OperationOutcome(text[..open], text[(open + 1)..^1]);
+    }
 }
 
 /// <summary>A customer in the reference model. Parents are referred to by <see cref="Key"/>, which survives renames.</summary>
@@ -91,6 +101,46 @@ public sealed record ReferenceWorkspace
 
     /// <summary>The next key for a customer or tag.</summary>
     public int NextKey { get; init; } = 1;
+
+    /// <summary>
+    /// The idempotency keys stored so far, by actor (an API token) and key: the fingerprint of the write that used the
+    /// key first and its outcome (only successful writes keep their key). Keys don't expire within a run.
+    /// </summary>
+    public ImmutableDictionary<(Actor Actor, string Key), (string Fingerprint, OperationOutcome Outcome)> IdempotencyKeys { get; init; } =
+        ImmutableDictionary<(Actor Actor, string Key), (string Fingerprint, OperationOutcome Outcome)>.Empty;
+
+    /// <summary>
+    /// A write under an idempotency key: a read-only actor is refused as the write would be; a key the actor used for
+    /// the same write answers that write's outcome and changes nothing, for another write it is a conflict
+    /// (<c>idempotency_key_reused</c>); a new key runs the write and keeps the key if it succeeds.
+    /// </summary>
+    /// <param name="actor">Who writes.</param>
+    /// <param name="key">The key.</param>
+    /// <param name="fingerprint">What identifies the write (its request, without its expected version).</param>
+    /// <param name="write">The write's own transition.</param>
+    /// <returns>The next model and the outcome.</returns>
+    public (ReferenceWorkspace Next, OperationOutcome Outcome) Idempotent(Actor actor, string key, string fingerprint, Func<ReferenceWorkspace, (ReferenceWorkspace Next, OperationOutcome Outcome)> write)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(write);
+        if (!actor.CanWrite)
+        {
+            return Fail(this, "Forbidden", RuleCodes.ReadOnlyToken);
+        }
+
+        if (IdempotencyKeys.TryGetValue((actor, key), out var stored))
+        {
+            return stored.Fingerprint == fingerprint ? (this, stored.Outcome) : Fail(this, "Conflict", ErrorCodes.IdempotencyKeyReused);
+        }
+
+        var (next, outcome) = write(this);
+        return outcome == OperationOutcome.Success
+            ? (next with { IdempotencyKeys = next.IdempotencyKeys.SetItem((actor, key), (fingerprint, outcome)) }, outcome)
+            : (next, outcome);
+    }
+
+    /// <summary>Every write sent under an idempotency key so far, in order (what the generators retry).</summary>
+    public ImmutableList<IdempotentWrite> KeyedWrites { get; init; } = [];
 
     /// <summary>The outcome of the last operation applied (set by <see cref="ModelOperation.Apply"/>).</summary>
     public OperationOutcome? LastOutcome { get; init; }
@@ -264,7 +314,7 @@ public sealed record ReferenceWorkspace
     /// Update; <paramref name="parentGiven"/> with a null <paramref name="parent"/> detaches. An update that changes
     /// nothing keeps the version (and returns this very model).
     /// </summary>
-    public (ReferenceWorkspace Next, OperationOutcome Outcome) Update(Actor actor, string providedId, string? newProvidedId, string? level, bool parentGiven, string? parent, OrderedMap<JsonElement>? properties, OrderedMap<string>? mapping, IReadOnlyList<string>? tags, string? name = null, bool? isDemoGroup = null)
+    public (ReferenceWorkspace Next, OperationOutcome Outcome) Update(Actor actor, string providedId, string? newProvidedId, string? level, bool parentGiven, string? parent, OrderedMap<JsonElement>? properties, OrderedMap<string>? mapping, IReadOnlyList<string>? tags, string? name = null, bool? isDemoGroup = null, long? expectedVersion = null)
     {
         ArgumentNullException.ThrowIfNull(actor);
         if (!actor.CanWrite)
@@ -275,6 +325,11 @@ public sealed record ReferenceWorkspace
         if (FindVisible(actor, providedId) is not { } self)
         {
             return Fail(this, "NotFound", ErrorCodes.CustomerNotFound);
+        }
+
+        if (expectedVersion is { } expected && expected != self.Version)
+        {
+            return Fail(this, "Conflict", ErrorCodes.PreconditionFailed);
         }
 
         var newLevel = level ?? self.Level;
@@ -326,8 +381,8 @@ public sealed record ReferenceWorkspace
         && a.Name == b.Name && a.IsDemoGroup == b.IsDemoGroup;
 
     /// <summary>Delete by the customer's token (the target is named by provided id here).</summary>
-    public (ReferenceWorkspace Next, OperationOutcome Outcome) Delete(Actor actor, string providedId, bool cascade) =>
-        Delete(actor, FindVisible(NotNull(actor), providedId), cascade);
+    public (ReferenceWorkspace Next, OperationOutcome Outcome) Delete(Actor actor, string providedId, bool cascade, long? expectedVersion = null) =>
+        Delete(actor, FindVisible(NotNull(actor), providedId), cascade, expectedVersion);
 
     /// <summary>Delete by a token: the current token of a customer the actor sees, or else (retired, unknown: null) not found.</summary>
     public (ReferenceWorkspace Next, OperationOutcome Outcome) DeleteByToken(Actor actor, ModelToken? token, bool cascade) =>
@@ -335,7 +390,7 @@ public sealed record ReferenceWorkspace
 
     private static ModelCustomer? Visible(Actor actor, ModelCustomer? customer) => customer?.AccessGroup == actor.AccessGroup ? customer : null;
 
-    private (ReferenceWorkspace Next, OperationOutcome Outcome) Delete(Actor actor, ModelCustomer? self, bool cascade)
+    private (ReferenceWorkspace Next, OperationOutcome Outcome) Delete(Actor actor, ModelCustomer? self, bool cascade, long? expectedVersion = null)
     {
         if (!actor.CanWrite)
         {
@@ -345,6 +400,11 @@ public sealed record ReferenceWorkspace
         if (self is null)
         {
             return Fail(this, "NotFound", ErrorCodes.CustomerNotFound);
+        }
+
+        if (expectedVersion is { } expected && expected != self.Version)
+        {
+            return Fail(this, "Conflict", ErrorCodes.PreconditionFailed);
         }
 
         if (!cascade && Children(self.Key).Any())
@@ -356,14 +416,14 @@ public sealed record ReferenceWorkspace
     }
 
     /// <summary>Token rotation (the target is named by provided id here).</summary>
-    public (ReferenceWorkspace Next, OperationOutcome Outcome) Refresh(Actor actor, string providedId) =>
-        Refresh(actor, FindVisible(NotNull(actor), providedId));
+    public (ReferenceWorkspace Next, OperationOutcome Outcome) Refresh(Actor actor, string providedId, long? expectedVersion = null) =>
+        Refresh(actor, FindVisible(NotNull(actor), providedId), expectedVersion);
 
     /// <summary>Token rotation by a token: the current token of a customer the actor sees, or else (retired, unknown: null) not found.</summary>
     public (ReferenceWorkspace Next, OperationOutcome Outcome) RefreshByToken(Actor actor, ModelToken? token) =>
         Refresh(actor, Visible(NotNull(actor), FindByToken(token)));
 
-    private (ReferenceWorkspace Next, OperationOutcome Outcome) Refresh(Actor actor, ModelCustomer? self)
+    private (ReferenceWorkspace Next, OperationOutcome Outcome) Refresh(Actor actor, ModelCustomer? self, long? expectedVersion = null)
     {
         if (!actor.CanWrite)
         {
@@ -373,6 +433,11 @@ public sealed record ReferenceWorkspace
         if (self is null)
         {
             return Fail(this, "NotFound", ErrorCodes.CustomerNotFound);
+        }
+
+        if (expectedVersion is { } expected && expected != self.Version)
+        {
+            return Fail(this, "Conflict", ErrorCodes.PreconditionFailed);
         }
 
         var next = self with { Version = self.Version + 1, TokenEpoch = self.TokenEpoch + 1 };

@@ -33,6 +33,11 @@ public sealed class LiteDbIdempotencyContract : IdempotencyContract
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => LiteDbServiceFactory.Create(options);
 }
 
+public sealed class LiteDbCursorPageContract : CursorPageContract
+{
+    protected override ServiceUnderTest CreateService(ExploServiceOptions options) => LiteDbServiceFactory.Create(options);
+}
+
 public sealed class LiteDbCustomerRulesContract : CustomerRulesContract
 {
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => LiteDbServiceFactory.Create(options);

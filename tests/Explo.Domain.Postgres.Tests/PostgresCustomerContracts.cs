@@ -33,6 +33,11 @@ public sealed class PostgresIdempotencyContract : IdempotencyContract
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => PostgresServiceFactory.Create(options);
 }
 
+public sealed class PostgresCursorPageContract : CursorPageContract
+{
+    protected override ServiceUnderTest CreateService(ExploServiceOptions options) => PostgresServiceFactory.Create(options);
+}
+
 public sealed class PostgresCustomerRulesContract : CustomerRulesContract
 {
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => PostgresServiceFactory.Create(options);

@@ -39,9 +39,28 @@ public sealed partial class ExploService
             }
 
             var total = unit.Reader.CountCustomers(query!);
+            if (request.Cursor is { } cursor)
+            {
+                // A keyset page: the customers after the cursor's id, and one more to know whether a page follows.
+                if (request.Page != 1 || CustomerCursor.Parse(cursor, request.Filter) is not { } after)
+                {
+                    return InvalidCursor(request.Page != 1);
+                }
+
+                var found = unit.Reader.ListCustomersAfter(query!, after, request.PageSize + 1);
+                var page = found.Count > request.PageSize ? found.Take(request.PageSize).ToList() : found;
+                return new CustomerPage(total, request.Page, request.PageSize, unit.Views(page))
+                {
+                    NextCursor = found.Count > request.PageSize ? CustomerCursor.Of(page[^1].Id.Value, request.Filter) : null,
+                };
+            }
+
             var skip = (long)(request.Page - 1) * request.PageSize;
             var customers = skip >= total ? [] : unit.Reader.ListCustomers(query!, (int)skip, request.PageSize);
-            return new CustomerPage(total, request.Page, request.PageSize, unit.Views(customers));
+            return new CustomerPage(total, request.Page, request.PageSize, unit.Views(customers))
+            {
+                NextCursor = customers.Count > 0 && skip + customers.Count < total ? CustomerCursor.Of(customers[^1].Id.Value, request.Filter) : null,
+            };
         });
     }
 
@@ -91,6 +110,13 @@ public sealed partial class ExploService
         expected is { } version && version != customer.Version
             ? new Conflict(ErrorCodes.PreconditionFailed, $"customer {TextChecks.Quote(customer.ProvidedId)} is at version {customer.Version}, not {version}; nothing was changed. Read it again and retry.")
             : null;
+
+    private static ValidationFailed InvalidCursor(bool withPage) => new(
+        ErrorCodes.InvalidCursor,
+        FieldNames.Cursor,
+        withPage
+            ? "Give a cursor or a page number, not both: a cursor names where the next page starts."
+            : "The cursor is not a next_cursor this list gave with these filters; start again without one (or with the filters it was read with).");
 
     private static NotFound TokenNotFound() =>
         new(ErrorCodes.CustomerNotFound, "No customer has this current_token.");

@@ -120,28 +120,8 @@ public sealed partial class ExploService
     {
         private const string Prefix = "ev1:";
 
-        public static string Of(long position) => Base64Url.EncodeToString(Encoding.ASCII.GetBytes(Prefix + position.ToString(CultureInfo.InvariantCulture)));
+        public static string Of(long position) => Cursors.Of(Prefix, position.ToString(CultureInfo.InvariantCulture));
 
-        public static long? Parse(string cursor)
-        {
-            if (cursor.Length is 0 or > 64)
-            {
-                return null;
-            }
-
-            try
-            {
-                var text = Encoding.ASCII.GetString(Base64Url.DecodeFromChars(cursor));
-                return text.StartsWith(Prefix, StringComparison.Ordinal)
-                    && long.TryParse(text.AsSpan(Prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var position)
-                    && Of(position) == cursor
-                    ? position
-                    : null;
-            }
-            catch (FormatException)
-            {
-                return null;
-            }
-        }
+        public static long? Parse(string cursor) => Cursors.Payload(Prefix, cursor) is { } payload ? Cursors.Number(payload) : null;
     }
 }

@@ -12,6 +12,9 @@ public static class FieldNames
     /// <summary><c>limit</c> (the change feed's page size).</summary>
     public const string Limit = "limit";
 
+    /// <summary><c>cursor</c> (the v2 list's query).</summary>
+    public const string Cursor = "cursor";
+
     /// <summary><c>Idempotency-Key</c> (an HTTP header; in process, <see cref="IdempotentRequest.Key"/>).</summary>
     public const string IdempotencyKey = "Idempotency-Key";
 

@@ -114,6 +114,13 @@ public sealed record CustomerPageRequest
 
     /// <summary>The filters.</summary>
     public CustomerFilter Filter { get; init; } = new();
+
+    /// <summary>
+    /// A page's <see cref="CustomerPage.NextCursor"/>, to read the page after it (with the same filters) instead of a
+    /// page number: a cursor walk returns every customer that exists for the whole walk exactly once, while others are
+    /// created and deleted. <see cref="Page"/> must then be left at 1.
+    /// </summary>
+    public string? Cursor { get; init; }
 }
 
 /// <summary>Input of the legacy get-or-create user group: a user group is a root-level customer.</summary>

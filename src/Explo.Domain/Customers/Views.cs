@@ -71,7 +71,11 @@ public sealed record GetOrCreateResult(bool IsNew, CustomerView Customer);
 /// <param name="Page">The page number served.</param>
 /// <param name="PageSize">The page size served.</param>
 /// <param name="Customers">The customers on this page, in creation order.</param>
-public sealed record CustomerPage(long TotalCount, int Page, int PageSize, IReadOnlyList<CustomerView> Customers);
+public sealed record CustomerPage(long TotalCount, int Page, int PageSize, IReadOnlyList<CustomerView> Customers)
+{
+    /// <summary>The cursor of the page after this one (<see cref="CustomerPageRequest.Cursor"/>); null on the last page.</summary>
+    public string? NextCursor { get; init; }
+}
 
 /// <summary>The outcome of a delete.</summary>
 /// <param name="DeletedProvidedIds">The provided ids deleted: the customer and, with cascade, its descendants.</param>

@@ -359,6 +359,9 @@ public sealed class InMemoryWorkspaceStore : IWorkspaceStore, IEventArchive
         public IReadOnlyList<Customer> ListCustomers(CustomerQuery query, int skip, int take) =>
             Candidates(query).Where(query.Matches).Skip(skip).Take(take).ToList();
 
+        public IReadOnlyList<Customer> ListCustomersAfter(CustomerQuery query, long after, int take) =>
+            Candidates(query).SkipWhile(c => c.Id.Value <= after).Where(query.Matches).Take(take).ToList();
+
         public IReadOnlyList<Customer> CustomersWithGroupTag(GroupTagId tagId) =>
             store._customers.Values.Where(c => c.GroupTags.Contains(tagId)).ToList();
 

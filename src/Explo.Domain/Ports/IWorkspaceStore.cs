@@ -153,6 +153,18 @@ public interface IWorkspaceReader : IGroupTagLookup
     /// <returns>The customers.</returns>
     IReadOnlyList<Customer> ListCustomers(CustomerQuery query, int skip, int take);
 
+    /// <summary>
+    /// The customers matching the filter whose id is above <paramref name="after"/>, in id order (a keyset page: it
+    /// neither skips nor repeats a customer when others are created or deleted before it). The default reads the
+    /// filter's list from the start; a store should answer it from an index range.
+    /// </summary>
+    /// <param name="query">The filter.</param>
+    /// <param name="after">The last id already seen; 0 to start at the first.</param>
+    /// <param name="take">How many at most to return.</param>
+    /// <returns>The customers.</returns>
+    IReadOnlyList<Customer> ListCustomersAfter(CustomerQuery query, long after, int take) =>
+        ListCustomers(query, 0, int.MaxValue).SkipWhile(c => c.Id.Value <= after).Take(take).ToList();
+
     /// <summary>The customers that carry a group tag, in creation order.</summary>
     /// <param name="tagId">The tag.</param>
     /// <returns>The customers.</returns>

@@ -19,7 +19,7 @@ public abstract class ModelBasedContract : ContractTestBase
         var machine = new ExploMachine(() =>
         {
             var sut = CreateService(new ExploServiceOptions { TimeProvider = new ManualTimeProvider(Start), TokenGenerator = new SequentialTokenGenerator() });
-            return new ExploSystem(sut.Api, sut.Admin, sut.Reopen, sut.Dispose);
+            return new ExploSystem(sut.Api, sut.Admin, sut.Reopen, sut.Dispose, sut.WithIdempotencyKey);
         }, canReopen);
 
         // Off the test's synchronization context, so blocking on a remote adapter's calls can't deadlock.

@@ -39,6 +39,11 @@ public sealed class HttpIdempotencyContract : IdempotencyContract
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => HttpServiceFactory.Create(options);
 }
 
+public sealed class HttpCursorPageContract : CursorPageContract
+{
+    protected override ServiceUnderTest CreateService(ExploServiceOptions options) => HttpServiceFactory.Create(options);
+}
+
 public sealed class HttpCustomerRulesContract : CustomerRulesContract
 {
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => HttpServiceFactory.Create(options);

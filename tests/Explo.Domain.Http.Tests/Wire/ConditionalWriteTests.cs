@@ -150,7 +150,7 @@ public sealed class ConditionalWriteTests : WireTestBase
     [InlineData("W/\"1\"")]
     [InlineData("1")]
     [InlineData("\"one\"")]
-    [InlineData("\"0\"")]
+    [InlineData("\"+1\"")]
     [InlineData("\"-1\"")]
     [InlineData("\"1\", \"2\"")]
     [InlineData("\"99999999999999999999\"")]

@@ -34,6 +34,11 @@ public sealed class InMemoryIdempotencyContract : IdempotencyContract
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => InMemoryServiceFactory.Create(options);
 }
 
+public sealed class InMemoryCursorPageContract : CursorPageContract
+{
+    protected override ServiceUnderTest CreateService(ExploServiceOptions options) => InMemoryServiceFactory.Create(options);
+}
+
 public sealed class InMemoryCustomerRulesContract : CustomerRulesContract
 {
     protected override ServiceUnderTest CreateService(ExploServiceOptions options) => InMemoryServiceFactory.Create(options);
