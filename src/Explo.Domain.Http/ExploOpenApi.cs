@@ -116,14 +116,27 @@ internal static class ExploOpenApi
 
             foreach (var (status, response) in operation.Responses ?? [])
             {
-                if (status == "200" && response is OpenApiResponse ok && endpoint?.Response is { } shape && OneCustomer(shape))
+                if (status == "200" && response is OpenApiResponse ok && endpoint is { } described)
                 {
-                    ok.Headers ??= new Dictionary<string, IOpenApiHeader>();
-                    ok.Headers["ETag"] = new OpenApiHeader
+                    if (OneCustomer(described.Response))
                     {
-                        Description = "The customer's version as a strong entity tag (\"7\"), for If-Match.",
-                        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
-                    };
+                        ok.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                        ok.Headers["ETag"] = new OpenApiHeader
+                        {
+                            Description = "The customer's version as a strong entity tag (\"7\"), for If-Match.",
+                            Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                        };
+                    }
+
+                    if (described is { Writes: true, Body: not null })
+                    {
+                        ok.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                        ok.Headers[IdempotentRequests.ReplayedHeader] = new OpenApiHeader
+                        {
+                            Description = "true when this is the stored answer of an earlier request with the same Idempotency-Key (nothing was changed by this one).",
+                            Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                        };
+                    }
                 }
 
                 if (int.TryParse(status, out var code) && ErrorDescriptions.TryGetValue(code, out var description) && response is OpenApiResponse concrete)

@@ -74,8 +74,25 @@ public sealed class OpenApiTests : WireTestBase
             }
         }
 
+        // Safe retries and conditional writes: the headers each operation takes and answers.
+        foreach (var endpoint in ExploApi.Endpoints)
+        {
+            var operation = document["paths"]![endpoint.Path]![endpoint.Method.ToLowerInvariant()]!;
+            var headers = (operation["parameters"]?.AsArray() ?? []).Where(p => (string?)p!["in"] == "header").Select(p => (string)p!["name"]!).ToList();
+            Assert.Equal(endpoint.Body is not null, headers.Contains("Idempotency-Key"));
+            Assert.Equal(endpoint.Conditional, headers.Contains("If-Match"));
+            var answered = operation["responses"]!["200"]!["headers"]?.AsObject().Select(h => h.Key).ToList() ?? [];
+            Assert.Equal(endpoint.Writes && endpoint.Body is not null, answered.Contains("Idempotent-Replayed"));
+            Assert.Equal(endpoint.Response.Name is "CustomerResponse" or "GetOrCreateCustomerResponse" or "UserGroupResponse" or "GetOrCreateUserGroupResponse", answered.Contains("ETag"));
+        }
+
+        Assert.Equal(
+            ["/api/delete_customer/", "/api/delete_user_group/", "/api/refresh_customer_token/", "/api/refresh_user_group_token/", "/api/update_customer/", "/api/update_user_group/"],
+            ExploApi.Endpoints.Where(e => e.Conditional).Select(e => e.Path).Order(StringComparer.Ordinal));
+
         var statuses = document["paths"]!["/api/create_customer/"]!["post"]!["responses"]!.AsObject().Select(p => p.Key).ToHashSet();
-        Assert.Superset(new HashSet<string> { "400", "401", "403", "404", "405", "408", "409", "413", "415", "429", "431", "500" }, statuses);
+        Assert.Superset(new HashSet<string> { "400", "401", "403", "404", "405", "408", "409", "413", "415", "422", "429", "431", "500" }, statuses);
+        Assert.Contains("412", document["paths"]!["/api/update_customer/"]!["post"]!["responses"]!.AsObject().Select(p => p.Key));
         var health = document["paths"]!["/healthz"]!["get"]!["responses"]!;
         Assert.Equal("#/components/schemas/HealthBody", (string?)health["200"]!["content"]!["application/json"]!["schema"]!["$ref"]);
         Assert.NotNull(health["503"]);
