@@ -90,9 +90,18 @@ internal sealed class IdempotencyGate
             if (_running.TryGetValue(name, out var running))
             {
                 var left = deadline - DateTime.UtcNow;
-                if (left <= TimeSpan.Zero || await Task.WhenAny(running, Task.Delay(left, cancellationToken)).ConfigureAwait(false) != running)
+                if (left <= TimeSpan.Zero)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
+                    return null;
+                }
+
+                try
+                {
+                    // Its timer goes when the wait ends, whichever way.
+                    await running.WaitAsync(left, cancellationToken).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
                     return null;
                 }
             }
