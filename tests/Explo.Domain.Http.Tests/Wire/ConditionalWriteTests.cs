@@ -9,17 +9,8 @@ public sealed class ConditionalWriteTests : WireTestBase
 {
     private async Task<(HttpStatusCode Status, JsonNode? Body, HttpResponseMessage Response)> Conditional(HttpMethod method, string path, string body, params string[] ifMatch)
     {
-        using var request = new HttpRequestMessage(method, path);
-        request.Headers.TryAddWithoutValidation("Explo-Authorization", "Token " + Writer);
-        foreach (var value in ifMatch)
-        {
-            request.Headers.TryAddWithoutValidation("If-Match", value);
-        }
-
-        request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-        var response = await Server.Http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text), response);
+        var (status, bytes, response) = await SendWith(method, path, body, "If-Match", ifMatch);
+        return (status, bytes.Length == 0 ? null : JsonNode.Parse(bytes), response);
     }
 
     private async Task<JsonNode> CreateCustomer(string providedId)

@@ -11,19 +11,8 @@ public sealed class IdempotencyTests : WireTestBase
     {
     }
 
-    private async Task<(HttpStatusCode Status, byte[] Body, HttpResponseMessage Response)> Keyed(HttpMethod method, string path, string body, params string[] keys)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        request.Headers.TryAddWithoutValidation("Explo-Authorization", "Token " + Writer);
-        foreach (var key in keys)
-        {
-            request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
-        }
-
-        request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-        var response = await Server.Http.SendAsync(request);
-        return (response.StatusCode, await response.Content.ReadAsByteArrayAsync(), response);
-    }
+    private Task<(HttpStatusCode Status, byte[] Body, HttpResponseMessage Response)> Keyed(HttpMethod method, string path, string body, params string[] keys) =>
+        SendWith(method, path, body, "Idempotency-Key", keys);
 
     private static bool Replayed(HttpResponseMessage response) =>
         response.Headers.TryGetValues("Idempotent-Replayed", out var values) && values.Single() == "true";
