@@ -71,6 +71,23 @@ public sealed class Sink
         End();
     }
 
+    /// <summary>Reads entries worked out beforehand (the whole tree's floor).</summary>
+    public void Read(KeyValuePair<string, JsonElement>[] properties, KeyValuePair<string, string>[] mapping)
+    {
+        Begin();
+        foreach (var (key, value) in properties)
+        {
+            Property(key, value);
+        }
+
+        foreach (var (key, value) in mapping)
+        {
+            Mapping(key, value);
+        }
+
+        End();
+    }
+
     /// <summary>Reads the naive resolver's dictionaries.</summary>
     public void Read(Dictionary<string, JsonElement> properties, Dictionary<string, string> mapping)
     {
@@ -167,6 +184,9 @@ public sealed class PrecomputedEntries
     }
 
     public int Count => _properties.Length;
+
+    /// <summary>Hands customer <paramref name="i"/>'s entries to the sink as they are (no output maps built).</summary>
+    public void Consume(int i, Sink sink) => sink.Read(_properties[i], _mapping[i]);
 
     /// <summary>Produces the output maps of customer <paramref name="i"/> and hands them to the sink.</summary>
     public void Produce(int i, Sink sink)

@@ -25,10 +25,11 @@ public sealed class BenchmarkSmokeTests : IDisposable
     public void The_whole_tree_streams_to_the_same_output_as_the_naive_fold()
     {
         var benchmark = new WholeTreeBenchmarks { Branching = 3, Levels = 5 };
-        benchmark.Setup();
+        benchmark.SetupFloor();
 
         Assert.Equal(121, benchmark.Tree.Count);
         Assert.Equal(benchmark.Naive_every_customer(), benchmark.Streaming_walk());
+        Assert.Equal(benchmark.Naive_every_customer(), benchmark.Floor_every_customer());
     }
 
     [Fact]
