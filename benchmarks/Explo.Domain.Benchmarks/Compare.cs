@@ -13,6 +13,9 @@ internal static class Compare
 {
     private const double Ms = 1_000_000;
 
+    /// <summary>The bound of a figure that is only reported.</summary>
+    private const string Reported = "reported";
+
     /// <summary>A target: its name, the classes it needs, how its figure is read from the summaries, and the bound.</summary>
     private sealed record Target(string Row, Type Class, string Unit, Func<Summaries, double?> Measure, Func<double, bool> Met, string Bound);
 
@@ -29,7 +32,7 @@ internal static class Compare
         new("whole tree, single thread: naive / streaming", typeof(WholeTreeBenchmarks), "x",
             s => s.Ratio(typeof(WholeTreeBenchmarks), "Naive_every_customer", "Streaming_walk"), r => r >= 3.5, ">= 3.5x"),
         new("whole tree, single thread: streaming / floor", typeof(WholeTreeBenchmarks), "x",
-            s => s.Ratio(typeof(WholeTreeBenchmarks), "Streaming_walk", "Floor_every_customer"), _ => true, "reported"),
+            s => s.Ratio(typeof(WholeTreeBenchmarks), "Streaming_walk", "Floor_every_customer"), _ => true, Reported),
         new("whole tree, all cores: parallel / single thread", typeof(WholeTreeBenchmarks), "x",
             s => s.Ratio(typeof(WholeTreeBenchmarks), "Parallel_walk", "Streaming_walk"), r => r <= 0.6, "<= 0.6x"),
         new("deepest of a 10,000-level chain: resolver / floor", typeof(ChainBenchmarks), "x",
@@ -59,7 +62,7 @@ internal static class Compare
         foreach (var target in Targets.Where(t => chosen.Contains(t.Class)))
         {
             var figure = target.Measure(summaries);
-            var verdict = figure is not { } value ? "not measured" : target.Met(value) ? "met" : "missed";
+            var verdict = figure is not { } value ? "not measured" : target.Bound == Reported ? Reported : target.Met(value) ? "met" : "missed";
             allMet &= verdict != "missed";
             var shown = figure is { } f ? string.Create(CultureInfo.InvariantCulture, $"{f:0.00} {target.Unit}") : "-";
             Console.WriteLine($"| {target.Row} | {shown} | {target.Bound} | {verdict} |");
