@@ -22,7 +22,7 @@ public class WholeTreeBenchmarks
     [Params(7)]
     public int Levels { get; set; } = 7;
 
-    [GlobalSetup(Targets = [nameof(Naive_every_customer), nameof(Streaming_walk)])]
+    [GlobalSetup(Targets = [nameof(Naive_every_customer), nameof(Streaming_walk), nameof(Parallel_walk)])]
     public void Setup() => _tree = Trees.Balanced(Branching, Levels);
 
     /// <summary>The floor's set-up alone builds every customer's entries (about 1 GB for the 1.1M tree), so the other rows run without that heap.</summary>
@@ -38,6 +38,10 @@ public class WholeTreeBenchmarks
 
     [Benchmark]
     public long Streaming_walk() => Streaming.EveryCustomer(_tree);
+
+    /// <summary>The same walk with the subtrees spread over every core, a sink per worker (the checksums add up).</summary>
+    [Benchmark]
+    public long Parallel_walk() => Streaming.EveryCustomerInParallel(_tree, Environment.ProcessorCount);
 
     [Benchmark]
     public long Floor_every_customer()

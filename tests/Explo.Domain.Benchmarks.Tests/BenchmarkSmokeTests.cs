@@ -30,6 +30,8 @@ public sealed class BenchmarkSmokeTests : IDisposable
         Assert.Equal(121, benchmark.Tree.Count);
         Assert.Equal(benchmark.Naive_every_customer(), benchmark.Streaming_walk());
         Assert.Equal(benchmark.Naive_every_customer(), benchmark.Floor_every_customer());
+        Assert.Equal(benchmark.Naive_every_customer(), benchmark.Parallel_walk());
+        Assert.Equal(benchmark.Naive_every_customer(), Streaming.EveryCustomerInParallel(benchmark.Tree, 3));
     }
 
     [Fact]

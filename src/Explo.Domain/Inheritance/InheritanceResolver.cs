@@ -157,6 +157,119 @@ public static class InheritanceResolver
     }
 
     /// <summary>
+    /// Walks the trees under some roots as <see cref="Walk(IEnumerable{Customer}, Func{Customer, IReadOnlyList{Customer}}, Func{AccessGroupId, OrderedMap{string}}, Func{Customer, bool}, Action{Customer, ComputedView})"/>
+    /// does, with the subtrees spread over the cores: the top of the trees is walked level by level until there are at
+    /// least eight subtrees per worker, and each subtree is then walked by one worker, which first applies its
+    /// ancestors' layers (without reporting them). Every customer is reported once, with the same computed view as the
+    /// sequential walk gives it; the order is only that of each subtree's walk, and each worker reports to a visitor of
+    /// its own (<paramref name="newVisitor"/>, called once per worker), so a visitor needs no lock.
+    /// </summary>
+    /// <param name="roots">The customers to start from, as for the sequential walk.</param>
+    /// <param name="childrenOf">A customer's direct children; called from several threads at once.</param>
+    /// <param name="defaultMapping">The default mapping of a DVG; called from several threads at once.</param>
+    /// <param name="emit">Which customers to report; called from several threads at once.</param>
+    /// <param name="newVisitor">Makes the visitor of one worker (and one for the top of the trees, walked by the caller's thread).</param>
+    /// <param name="workers">How many workers walk the subtrees at most (for example the processor count, which the host knows).</param>
+    /// <returns>How many customers were walked.</returns>
+    /// <exception cref="InvalidOperationException">A child does not name the customer it is listed under as its parent (a corrupt store).</exception>
+    public static int WalkParallel(
+        IReadOnlyList<Customer> roots,
+        Func<Customer, IReadOnlyList<Customer>> childrenOf,
+        Func<AccessGroupId, OrderedMap<string>> defaultMapping,
+        Func<Customer, bool> emit,
+        Func<Action<Customer, ComputedView>> newVisitor,
+        int workers)
+    {
+        Guard.NotNull(roots);
+        Guard.NotNull(childrenOf);
+        Guard.NotNull(defaultMapping);
+        Guard.NotNull(emit);
+        Guard.NotNull(newVisitor);
+        Guard.That(workers > 0, "A parallel walk has at least one worker");
+        var degree = workers;
+
+        // The top: whole levels taken while there are too few subtrees to share out; a leaf met on the way is a
+        // subtree of its own. Each subtree keeps its ancestors, root first.
+        var top = new HashSet<CustomerId>();
+        var subtrees = roots.Select(r => (Root: r, Ancestors: Array.Empty<Customer>())).ToList();
+        while (subtrees.Count < degree * 8)
+        {
+            var next = new List<(Customer Root, Customer[] Ancestors)>(subtrees.Count * 4);
+            var expanded = false;
+            foreach (var (root, ancestors) in subtrees)
+            {
+                var children = childrenOf(root);
+                if (children.Count == 0)
+                {
+                    next.Add((root, ancestors));
+                    continue;
+                }
+
+                expanded = true;
+                top.Add(root.Id);
+                Customer[] below = [.. ancestors, root];
+                foreach (var child in children)
+                {
+                    if (child.ParentId != root.Id)
+                    {
+                        throw new InvalidOperationException($"Customer {child.Id.Value} is listed as a child of customer {root.Id.Value} but names {child.ParentId?.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no parent"}; the store is inconsistent.");
+                    }
+
+                    next.Add((child, below));
+                }
+            }
+
+            subtrees = next;
+            if (!expanded)
+            {
+                break;
+            }
+        }
+
+        // The top's customers, by the caller's thread, in the sequential walk's order.
+        var visitTop = newVisitor();
+        var walked = Walk(
+            roots.Where(r => top.Contains(r.Id)),
+            c => top.Contains(c.Id) ? childrenOf(c).Where(k => top.Contains(k.Id)).ToList() : [],
+            defaultMapping,
+            emit,
+            visitTop);
+
+        // Each subtree by one worker: its ancestors are walked through (their layers applied, not reported), then it.
+        Parallel.ForEach(
+            subtrees,
+            new ParallelOptions { MaxDegreeOfParallelism = degree },
+            () => (Visit: newVisitor(), Walked: 0),
+            (subtree, _, worker) =>
+            {
+                var (root, ancestors) = subtree;
+                var count = Walk(
+                    ancestors.Length == 0 ? [root] : [ancestors[0]],
+                    c => PositionIn(ancestors, c) is var at and >= 0 ? [at + 1 < ancestors.Length ? ancestors[at + 1] : root] : childrenOf(c),
+                    defaultMapping,
+                    c => PositionIn(ancestors, c) < 0 && emit(c),
+                    worker.Visit);
+                return (worker.Visit, worker.Walked + count - ancestors.Length);
+            },
+            worker => Interlocked.Add(ref walked, worker.Walked));
+        return walked;
+    }
+
+    /// <summary>Where a customer is among a subtree's ancestors (by id: a few at most), or -1.</summary>
+    private static int PositionIn(Customer[] ancestors, Customer customer)
+    {
+        for (var i = 0; i < ancestors.Length; i++)
+        {
+            if (ancestors[i].Id == customer.Id)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>
     /// Resolves the computed fields of some customers, loading their ancestors in batches (one batch per level of depth,
     /// each ancestor once). Customers that share most of their ancestors are resolved by one walk that applies each
     /// shared ancestor once; customers that share few, by folding each one's chain.

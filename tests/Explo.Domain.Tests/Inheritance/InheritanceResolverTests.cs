@@ -330,6 +330,46 @@ public sealed class InheritanceResolverTests
         Assert.Equal([2, 4, 5, 3, 1], visited);
     }
 
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 2)]
+    [InlineData(4, 3)]
+    [InlineData(2, 7)]
+    public void The_parallel_walk_reports_every_customer_once_with_the_sequential_walk_s_fields(int workers, int seed)
+    {
+        // A random forest of 600 customers over three roots, two DVGs, properties that override, mappings and tags.
+        var random = new Random(seed);
+        var all = new List<Customer>();
+        for (var id = 1; id <= 600; id++)
+        {
+            long? parent = id <= 3 ? null : random.Next(1, id);
+            var group = parent is { } p ? all[(int)p - 1].AccessGroupId : (id == 2 ? Development : Production);
+            all.Add(C(id, parent, $$"""{"k{{random.Next(6)}}":{{id}},"own{{id % 4}}":"v{{id}}"}""", id % 5 == 0 ? OrderedMap.Of(("s1", $"ds{id}")) : null, id % 7 == 0 ? [id % 3] : null, group));
+        }
+
+        var children = all.GroupBy(c => c.ParentId).Where(g => g.Key is not null).ToDictionary(g => g.Key!.Value, g => g.OrderBy(c => c.Id.Value).ToList());
+        IReadOnlyList<Customer> ChildrenOf(Customer c) => children.TryGetValue(c.Id, out var kids) ? kids : [];
+        OrderedMap<string> Defaults(AccessGroupId g) => OrderedMap.Of(("s1", $"default-{g.Value}"), ("s2", "d"));
+        static string Text(ComputedFields f) => $"{PropertyMap.ToJson(f.Properties)}|{string.Join(",", f.Mapping.Select(m => $"{m.Key}={m.Value}"))}|{string.Join(",", f.GroupTags)}";
+        var roots = all.Where(c => c.ParentId is null).ToList();
+
+        var expected = new Dictionary<long, string>();
+        var sequential = InheritanceResolver.Walk(roots, ChildrenOf, Defaults, c => c.Id.Value % 10 != 3, (c, view) => expected.Add(c.Id.Value, Text(view.Materialize())));
+        var visitors = new System.Collections.Concurrent.ConcurrentBag<List<(long Id, string Fields)>>();
+        var parallel = InheritanceResolver.WalkParallel(roots, ChildrenOf, Defaults, c => c.Id.Value % 10 != 3, () =>
+        {
+            var seen = new List<(long, string)>();
+            visitors.Add(seen);
+            return (c, view) => seen.Add((c.Id.Value, Text(view.Materialize())));
+        }, workers);
+
+        var reported = visitors.SelectMany(v => v).ToList();
+        Assert.Equal(600, sequential);
+        Assert.Equal(sequential, parallel);
+        Assert.Equal(reported.Count, reported.Select(r => r.Id).Distinct().Count());
+        Assert.Equal(expected.OrderBy(e => e.Key), reported.Select(r => KeyValuePair.Create(r.Id, r.Fields)).OrderBy(e => e.Key));
+    }
+
     [Fact]
     public void Materialized_fields_outlive_the_walk()
     {
