@@ -122,9 +122,11 @@ public sealed class ExploClient : IExploApi, IDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         var size = ("page_size", request.PageSize.ToString(CultureInfo.InvariantCulture));
-        var query = request.Cursor is { } cursor
-            ? Query(request.Filter, ("cursor", cursor), size)
-            : Query(request.Filter, ("page", request.Page.ToString(CultureInfo.InvariantCulture)), size);
+        // With a cursor, a page other than the first goes too, so the server refuses the pair as the service does.
+        var page = ("page", request.Page.ToString(CultureInfo.InvariantCulture));
+        var query = request.Cursor is not { } cursor ? Query(request.Filter, page, size)
+            : request.Page == 1 ? Query(request.Filter, ("cursor", cursor), size)
+            : Query(request.Filter, ("cursor", cursor), page, size);
         return Send(caller, HttpMethod.Get, "v2/api/customers/" + query, null, Contract.CustomerPageResponse,
             r => new CustomerPage(r.TotalCount, request.Page, request.PageSize, Views(r.Results?.Customers)) { NextCursor = r.NextCursor }, cancellationToken);
     }

@@ -177,6 +177,21 @@ public abstract class CursorPageContract : ContractTestBase
     }
 
     [Fact]
+    public async Task A_cursor_with_a_page_number_other_than_the_first_is_refused()
+    {
+        for (var i = 0; i < 4; i++)
+        {
+            await Create($"c{i}");
+        }
+
+        var cursor = (await Page(new CustomerPageRequest { PageSize = 2 })).NextCursor!;
+
+        var result = await RejectedWithoutChange(() => Api.ListCustomerPageAsync(Writer, new CustomerPageRequest { Page = 2, PageSize = 2, Cursor = cursor }));
+
+        AssertViolation(result, "invalid_cursor", "cursor");
+    }
+
+    [Fact]
     public async Task A_cursor_read_with_other_filters_is_refused()
     {
         await Create("acme");
