@@ -12,28 +12,42 @@ namespace Explo.Domain;
 /// <typeparam name="TValue">The value type.</typeparam>
 public sealed class OrderedMap<TValue> : IReadOnlyDictionary<string, TValue>
 {
+    // Up to this many entries (or entries beyond the shared index) a linear search finds a key fastest.
+    private const int Linear = 8;
     private readonly ImmutableArray<KeyValuePair<string, TValue>> _entries;
+
+    // The places of the first _indexed entries' keys. It may be shared with the maps of other customers whose entries
+    // begin with the same keys in the same places (the computed maps of siblings share their ancestors'), so it is
+    // never changed once a map holds it.
     private readonly Dictionary<string, int>? _index;
+    private readonly int _indexed;
+
+    // The places of the keys after the first _indexed, when there are more than eight of them (else a linear search).
+    private readonly Dictionary<string, int>? _rest;
 
     /// <summary>The empty map.</summary>
     public static OrderedMap<TValue> Empty { get; } = new(ImmutableArray<KeyValuePair<string, TValue>>.Empty);
 
-    private OrderedMap(ImmutableArray<KeyValuePair<string, TValue>> entries, Dictionary<string, int>? index)
+    private OrderedMap(ImmutableArray<KeyValuePair<string, TValue>> entries, Dictionary<string, int>? index, int indexed, Dictionary<string, int>? rest)
     {
         _entries = entries;
         _index = index;
+        _indexed = index is null ? 0 : indexed;
+        _rest = rest;
     }
 
     private OrderedMap(ImmutableArray<KeyValuePair<string, TValue>> entries)
     {
         _entries = entries;
-        if (entries.Length > 8)
+        if (entries.Length > Linear)
         {
             _index = new Dictionary<string, int>(entries.Length, StringComparer.Ordinal);
             for (var i = 0; i < entries.Length; i++)
             {
                 _index[entries[i].Key] = i;
             }
+
+            _indexed = entries.Length;
         }
     }
 
@@ -73,18 +87,30 @@ public sealed class OrderedMap<TValue> : IReadOnlyDictionary<string, TValue>
         entries.Length == 0 ? Empty : new OrderedMap<TValue>(entries);
 
     /// <summary>
-    /// Builds a map from distinct entries and the index of their positions the caller already built (the map takes the
-    /// index over; the caller must not change it afterwards).
+    /// Builds a map from an array of distinct entries the caller hands over (taken as it is, not copied; the caller must
+    /// not change it afterwards), with the index of their positions when the caller already built one (also taken over);
+    /// without one, a map of more than eight entries builds its own.
     /// </summary>
-    internal static OrderedMap<TValue> FromIndexed(ImmutableArray<KeyValuePair<string, TValue>>.Builder entries, Dictionary<string, int>? index)
+    internal static OrderedMap<TValue> FromOwned(KeyValuePair<string, TValue>[] entries, Dictionary<string, int>? index)
     {
-        if (entries.Count == 0)
+        if (entries.Length == 0)
         {
             return Empty;
         }
 
-        var count = entries.Count;
-        return new OrderedMap<TValue>(count == entries.Capacity ? entries.MoveToImmutable() : entries.ToImmutable(), count > 8 ? index : null);
+        var immutable = System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsImmutableArray(entries);
+        return index is not null && entries.Length > Linear ? new OrderedMap<TValue>(immutable, index, entries.Length, null) : new OrderedMap<TValue>(immutable);
+    }
+
+    /// <summary>
+    /// Builds a map from an array of distinct entries the caller hands over, whose first <paramref name="indexed"/> keys
+    /// are in <paramref name="shared"/> at their places (an index other maps may hold too: never changed afterwards),
+    /// and the places of the keys after them in <paramref name="rest"/> (taken over; null for at most eight, searched).
+    /// </summary>
+    internal static OrderedMap<TValue> FromShared(KeyValuePair<string, TValue>[] entries, Dictionary<string, int> shared, int indexed, Dictionary<string, int>? rest)
+    {
+        var immutable = System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsImmutableArray(entries);
+        return entries.Length <= Linear ? new OrderedMap<TValue>(immutable) : new OrderedMap<TValue>(immutable, shared, indexed, entries.Length - indexed > Linear ? rest : null);
     }
 
     /// <summary>The entries in order.</summary>
@@ -123,12 +149,17 @@ public sealed class OrderedMap<TValue> : IReadOnlyDictionary<string, TValue>
     private int IndexOf(string key)
     {
         Guard.NotNull(key);
-        if (_index is not null)
+        if (_index is not null && _index.TryGetValue(key, out var place))
         {
-            return _index.TryGetValue(key, out var i) ? i : -1;
+            return place;
         }
 
-        for (var i = 0; i < _entries.Length; i++)
+        if (_rest is not null)
+        {
+            return _rest.TryGetValue(key, out var later) ? later : -1;
+        }
+
+        for (var i = _indexed; i < _entries.Length; i++)
         {
             if (string.Equals(_entries[i].Key, key, StringComparison.Ordinal))
             {

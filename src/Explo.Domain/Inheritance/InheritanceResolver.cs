@@ -316,9 +316,30 @@ public static class InheritanceResolver
             return;
         }
 
-        // Every customer involved gets a slot: the targets first, then the ancestors as they are loaded.
-        var slots = new Dictionary<CustomerId, int>(targets.Count * 2);
-        var all = new List<Customer>(targets.Count * 2);
+        var space = ResolveSpace.Take();
+        try
+        {
+            Resolve(targets, loadCustomers, defaultMapping, visit, space);
+        }
+        finally
+        {
+            space.Return();
+        }
+    }
+
+    /// <summary>The body of a page's resolution, in space reused from the thread's previous one.</summary>
+    private static void Resolve(
+        IReadOnlyCollection<Customer> targets,
+        Func<IReadOnlyCollection<CustomerId>, IReadOnlyList<Customer>> loadCustomers,
+        Func<AccessGroupId, OrderedMap<string>> defaultMapping,
+        Action<Customer, ComputedFields> visit,
+        ResolveSpace space)
+    {
+        // Every customer involved gets a slot: the targets first, then each level of ancestors. A parent gets its slot
+        // when it is first met, before it is loaded, so each customer's parent is looked up once and each loaded
+        // customer is placed with one more lookup; the chains are followed through slots from here on.
+        var slots = space.Slots;
+        var all = space.All;
         foreach (var target in targets)
         {
             if (slots.TryAdd(target.Id, all.Count))
@@ -328,86 +349,136 @@ public static class InheritanceResolver
         }
 
         var wanted = all.Count;
-        var frontier = MissingParents(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(all), slots);
-        while (frontier.Count > 0)
+        var parentSlots = space.ParentOf;
+        for (var first = 0; first < all.Count;)
         {
-            var loaded = loadCustomers(frontier);
-            var first = all.Count;
-            foreach (var customer in loaded)
+            var end = all.Count;
+            var asked = new List<CustomerId>();
+            for (var i = first; i < end; i++)
             {
-                if (!frontier.Remove(customer.Id))
+                if (all[i].ParentId is not { } parent)
                 {
-                    throw Guard.Corrupt($"asked for ancestors, the store returned customer {customer.Id.Value}, which was not asked for (or twice).");
+                    parentSlots.Add(-1);
+                    continue;
                 }
 
-                slots.Add(customer.Id, all.Count);
-                all.Add(customer);
-            }
-
-            if (frontier.Count > 0)
-            {
-                throw Guard.Corrupt($"customer {frontier.First().Value} is referenced as a parent but is missing.");
-            }
-
-            frontier = MissingParents(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(all)[first..], slots);
-        }
-
-        // Each ancestor is loaded once, and each customer's parent is looked up once: the chains are followed through
-        // slots from here on.
-        var parentOf = new int[all.Count];
-        for (var i = 0; i < parentOf.Length; i++)
-        {
-            parentOf[i] = all[i].ParentId is { } parent ? slots[parent] : -1;
-        }
-
-        // When the customers share most of their ancestors (a page of one part of the tree), one walk applies each
-        // shared ancestor once; when they share few (a sample from all over a large tree), the walk would visit several
-        // ancestors per customer, and folding each customer's own chain is cheaper.
-        var chainSteps = ChainSteps(parentOf, wanted);
-        if (all.Count * 2L <= chainSteps)
-        {
-            Walk(all, defaultMapping, c => slots[c.Id] < wanted, (c, view) => visit(c, view.Materialize()));
-            return;
-        }
-
-        var path = System.Buffers.ArrayPool<Customer>.Shared.Rent(16);
-        try
-        {
-            for (var t = 0; t < wanted; t++)
-            {
-                int length = 0, propertyCount = 0, mappingCount = 0;
-                for (var at = t; at >= 0; at = parentOf[at])
+                ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(slots, parent, out var known);
+                if (!known)
                 {
-                    if (length == path.Length)
-                    {
-                        path = GrowPath(path, length);
-                    }
-
-                    var customer = all[at];
-                    path[length++] = customer;
-                    propertyCount += customer.Properties.Count;
-                    mappingCount += customer.Mapping.Count;
+                    slot = end + asked.Count;
+                    asked.Add(parent);
                 }
 
-                visit(all[t], Fold(path.AsSpan(0, length), propertyCount, mappingCount, defaultMapping));
+                parentSlots.Add(slot);
+            }
+
+            if (asked.Count > 0)
+            {
+                PlaceLoaded(loadCustomers(asked), asked, slots, all);
+            }
+
+            first = end;
+        }
+
+        var parentOf = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(parentSlots);
+
+        CheckAcyclic(parentOf, wanted, space);
+
+        // The customers on the chains of SharedBy targets or more (a target counts for itself) are the shared top: each
+        // gets the computed state of its chain, built once from its parent's. Every other customer is on the chains of
+        // fewer targets, below their nearest shared ancestor, and is folded into each of their outputs. Each output
+        // starts as a copy of a state's entries and shares the state's index (see MapFold), so no shared key is hashed
+        // again. A mark counts a customer's targets up to SharedBy; each walk up stops at a customer whose count is
+        // full (so are its ancestors'), so marking takes at most SharedBy steps a customer.
+        var marks = space.Marks(all.Count);
+        for (var t = 0; t < wanted; t++)
+        {
+            for (var at = t; at >= 0 && marks[at] < SharedBy; at = parentOf[at])
+            {
+                marks[at]++;
             }
         }
-        finally
+
+        var states = space.States(all.Count);
+        var work = space.Fold;
+        for (var t = 0; t < wanted; t++)
         {
-            ReturnPath(path, path.Length);
+            if (marks[t] == SharedBy)
+            {
+                visit(all[t], StateOf(t, parentOf, all, states, defaultMapping, space.Climb).ToFields(handOver: false));
+                continue;
+            }
+
+            int length = 0, propertyCount = 0, mappingCount = 0;
+            var path = space.Path;
+            var at = t;
+            for (; at >= 0 && marks[at] < SharedBy; at = parentOf[at])
+            {
+                if (length == path.Length)
+                {
+                    Array.Resize(ref space.Path, length * 2);
+                    path = space.Path;
+                }
+
+                var customer = all[at];
+                path[length++] = customer;
+                propertyCount += customer.Properties.Count;
+                mappingCount += customer.Mapping.Count;
+            }
+
+            var from = at >= 0 ? StateOf(at, parentOf, all, states, defaultMapping, space.Climb) : null;
+            work.Begin(from, from is null ? defaultMapping(all[t].AccessGroupId) : null, propertyCount, mappingCount);
+            for (var i = length - 1; i >= 0; i--)
+            {
+                work.Add(path[i]);
+            }
+
+            visit(all[t], work.ToFields(handOver: true));
         }
     }
 
     /// <summary>
-    /// The number of customers on the chains of the first <paramref name="wanted"/> slots (each counted with its
-    /// ancestors), from each slot's parent slot; a cycle in the parent links is a corrupt store.
+    /// The computed state of a customer of the shared top, built (with those of its ancestors not built yet) from its
+    /// parent's state and its own layer.
     /// </summary>
-    private static long ChainSteps(int[] parentOf, int wanted)
+    private static ChainFold StateOf(int slot, ReadOnlySpan<int> parentOf, List<Customer> all, ChainFold?[] states, Func<AccessGroupId, OrderedMap<string>> defaultMapping, Stack<int> climb)
+    {
+        if (states[slot] is { } built)
+        {
+            return built;
+        }
+
+        var at = slot;
+        for (; at >= 0 && states[at] is null; at = parentOf[at])
+        {
+            climb.Push(at);
+        }
+
+        var from = at >= 0 ? states[at] : null;
+        while (climb.Count > 0)
+        {
+            var below = climb.Pop();
+            var customer = all[below];
+            var state = new ChainFold();
+            state.Begin(from, from is null ? defaultMapping(customer.AccessGroupId) : null, customer.Properties.Count, customer.Mapping.Count);
+            state.Add(customer);
+            state.Flatten();
+            states[below] = state;
+            from = state;
+        }
+
+        return from!;
+    }
+
+    /// <summary>
+    /// Checks that the chains of the first <paramref name="wanted"/> slots, followed through each slot's parent slot,
+    /// end at roots: a cycle in the parent links is a corrupt store. Linear in the slots: each chain is measured once.
+    /// </summary>
+    private static void CheckAcyclic(ReadOnlySpan<int> parentOf, int wanted, ResolveSpace space)
     {
         // depth[i]: 0 unknown, -1 on the chain being measured, else the number of customers from i up to its root.
-        var depth = new int[parentOf.Length];
-        var climb = new Stack<int>();
-        var steps = 0L;
+        var depth = space.Marks(parentOf.Length);
+        var climb = space.Climb;
         for (var t = 0; t < wanted; t++)
         {
             var at = t;
@@ -428,11 +499,7 @@ public static class InheritanceResolver
             {
                 depth[climb.Pop()] = ++above;
             }
-
-            steps += depth[t];
         }
-
-        return steps;
     }
 
     /// <summary>
@@ -553,13 +620,14 @@ public static class InheritanceResolver
             capacity += Guard.NotNull(layer).Count;
         }
 
-        var fold = new MapFold<TValue>(capacity);
+        var fold = new MapFold<TValue>();
+        fold.Begin(null, capacity);
         foreach (var layer in layers)
         {
             fold.Add(layer.Entries);
         }
 
-        return fold.ToMap();
+        return fold.ToMap(handOver: true);
     }
 
     /// <summary>
@@ -655,96 +723,399 @@ public static class InheritanceResolver
     /// <param name="defaultMapping">The default mapping of a DVG.</param>
     private static ComputedFields Fold(ReadOnlySpan<Customer> path, int propertyCount, int mappingCount, Func<AccessGroupId, OrderedMap<string>> defaultMapping)
     {
-        var defaults = defaultMapping(path[0].AccessGroupId);
-        var properties = new MapFold<System.Text.Json.JsonElement>(propertyCount);
-        var mapping = new MapFold<string>(mappingCount + defaults.Count);
-        List<GroupTagId>? tags = null;
-        HashSet<GroupTagId>? tagSet = null;
-        mapping.Add(defaults.Entries);
+        var fold = new ChainFold();
+        fold.Begin(null, defaultMapping(path[0].AccessGroupId), propertyCount, mappingCount);
         for (var i = path.Length - 1; i >= 0; i--)
         {
-            var customer = path[i];
-            properties.Add(customer.Properties.Entries);
-            mapping.Add(customer.Mapping.Entries);
+            fold.Add(path[i]);
+        }
+
+        return fold.ToFields(handOver: true);
+    }
+
+    /// <summary>
+    /// The working space of a page's resolution (the slots of the customers involved, their parents, the marks of the
+    /// shared top and its states, the chain being folded and the fold), kept by each thread from one resolution to the
+    /// next. Fresh memory is expensive: a page of 1,000 from a deep tree involves some 3,500 customers, whose slot table
+    /// alone is a large-object allocation the operating system faults in page by page; reused, it is mapped and in
+    /// cache. A resolution takes the thread's space (a nested one, from a visitor, makes its own) and gives it back
+    /// emptied, holding no customer; a space grown beyond <see cref="KeptCustomers"/> customers is let go instead.
+    /// </summary>
+    private sealed class ResolveSpace
+    {
+        /// <summary>The most customers a kept space has held (about 1 MB of tables).</summary>
+        private const int KeptCustomers = 16_384;
+
+        [ThreadStatic]
+        private static ResolveSpace? t_kept;
+
+        private int[] _marks = [];
+        private ChainFold?[] _states = [];
+        private int _statesUsed;
+
+#pragma warning disable CA1051, SA1401 // a field, so the path can be grown through a ref
+        public Customer[] Path = new Customer[16];
+#pragma warning restore CA1051, SA1401
+
+        public Dictionary<CustomerId, int> Slots { get; } = [];
+
+        public List<Customer> All { get; } = [];
+
+        public List<int> ParentOf { get; } = [];
+
+        public Stack<int> Climb { get; } = new();
+
+        public ChainFold Fold { get; } = new();
+
+        /// <summary>The thread's kept space, or a new one.</summary>
+        public static ResolveSpace Take()
+        {
+            var space = t_kept ?? new ResolveSpace();
+            t_kept = null;
+            return space;
+        }
+
+        /// <summary>A mark for each of <paramref name="count"/> slots, all 0.</summary>
+        public int[] Marks(int count)
+        {
+            if (_marks.Length < count)
+            {
+                _marks = new int[Math.Max(count, _marks.Length * 2)];
+            }
+            else
+            {
+                Array.Clear(_marks, 0, count);
+            }
+
+            return _marks;
+        }
+
+        /// <summary>A state for each of <paramref name="count"/> slots, none built.</summary>
+        public ChainFold?[] States(int count)
+        {
+            if (_states.Length < count)
+            {
+                _states = new ChainFold?[Math.Max(count, _states.Length * 2)];
+            }
+
+            _statesUsed = count;
+            return _states;
+        }
+
+        /// <summary>Empties the space and keeps it for the thread's next resolution, unless it grew too large.</summary>
+        public void Return()
+        {
+            if (All.Count > KeptCustomers || Path.Length > KeptCustomers)
+            {
+                return;
+            }
+
+            Slots.Clear();
+            All.Clear();
+            ParentOf.Clear();
+            Climb.Clear();
+            Array.Clear(Path);
+            Array.Clear(_states, 0, _statesUsed);
+            _statesUsed = 0;
+            Fold.Clear();
+            t_kept = this;
+        }
+    }
+
+    /// <summary>
+    /// The computed fields of one chain, root first, under construction: started empty (the DVG's defaults for the
+    /// mapping) or from a copy of an ancestor's, then one customer's layer at a time.
+    /// </summary>
+    private sealed class ChainFold
+    {
+        // Up to this many tags a linear search finds one fastest; beyond, a set.
+        private const int LinearTags = 8;
+        private readonly List<GroupTagId> _tags = [];
+        private HashSet<GroupTagId>? _tagSet;
+
+        public MapFold<System.Text.Json.JsonElement> Properties { get; } = new();
+
+        public MapFold<string> Mapping { get; } = new();
+
+        /// <summary>Starts the fold from <paramref name="from"/>'s state, or empty with <paramref name="defaults"/> as the mapping's first layer.</summary>
+        /// <param name="from">The state of an ancestor, or null.</param>
+        /// <param name="defaults">The DVG's default mapping, when <paramref name="from"/> is null.</param>
+        /// <param name="propertyRoom">At most how many property entries the layers to come hold.</param>
+        /// <param name="mappingRoom">At most how many mapping entries the layers to come hold.</param>
+        public void Begin(ChainFold? from, OrderedMap<string>? defaults, int propertyRoom, int mappingRoom)
+        {
+            Properties.Begin(from?.Properties, propertyRoom);
+            Mapping.Begin(from?.Mapping, mappingRoom + (defaults?.Count ?? 0));
+            _tags.Clear();
+            _tagSet = null;
+            if (from is not null)
+            {
+                _tags.AddRange(from._tags);
+            }
+            else if (defaults is not null)
+            {
+                Mapping.Add(defaults.Entries);
+            }
+        }
+
+        /// <summary>Applies one customer's own layer: its entries win over the ones before, and its tags join.</summary>
+        public void Add(Customer customer)
+        {
+            Properties.Add(customer.Properties.Entries);
+            Mapping.Add(customer.Mapping.Entries);
             foreach (var tag in customer.GroupTags)
             {
-                if ((tagSet ??= []).Add(tag))
+                if (!HasTag(tag))
                 {
-                    (tags ??= []).Add(tag);
+                    _tags.Add(tag);
+                    _tagSet?.Add(tag);
                 }
             }
         }
 
-        return new ComputedFields(properties.ToMap(), mapping.ToMap(), tags is null ? [] : [.. tags]);
+        /// <summary>Makes the fold a state other folds can start from (see <see cref="MapFold{TValue}.Flatten"/>).</summary>
+        public void Flatten()
+        {
+            Properties.Flatten();
+            Mapping.Flatten();
+        }
+
+        /// <summary>The fields as they stand, in fresh arrays.</summary>
+        /// <param name="handOver">Whether the fold's indexes go to the output (a fold that ends here) or are copied (a state kept for more).</param>
+        public ComputedFields ToFields(bool handOver) =>
+            new(Properties.ToMap(handOver), Mapping.ToMap(handOver), _tags.Count == 0 ? [] : [.. _tags]);
+
+        /// <summary>Lets go of every entry and tag.</summary>
+        public void Clear()
+        {
+            Properties.Clear();
+            Mapping.Clear();
+            _tags.Clear();
+            _tagSet = null;
+        }
+
+        private bool HasTag(GroupTagId tag)
+        {
+            if (_tagSet is not null)
+            {
+                return _tagSet.Contains(tag);
+            }
+
+            if (_tags.Count < LinearTags)
+            {
+                return _tags.Contains(tag);
+            }
+
+            _tagSet = [.. _tags];
+            return _tagSet.Contains(tag);
+        }
     }
 
-    /// <summary>A root-first merge into one ordered map: a key keeps its first place and takes the last value.</summary>
-    private sealed class MapFold<TValue>(int capacity)
+    /// <summary>
+    /// A root-first merge into one ordered map: a key keeps its first place and takes the last value. The entries are
+    /// built in an array with room for every entry to come. A fold started from an ancestor's state shares that state's
+    /// index of places (never changed: the ancestor's keys keep their places below it) and indexes only the keys it
+    /// adds itself, in a dictionary of its own once there are more than eight; the output map takes both, so siblings'
+    /// maps share their ancestors' index, and no key of an ancestor is hashed again for a descendant.
+    /// </summary>
+    private sealed class MapFold<TValue>
     {
         // Up to this many entries a map keeps no index (see OrderedMap), and a linear search finds a key fastest.
         private const int Linear = 8;
-        // Built in place: when no key repeats (a chain of distinct keys), the array is handed over without a copy.
-        private readonly System.Collections.Immutable.ImmutableArray<KeyValuePair<string, TValue>>.Builder _entries =
-            System.Collections.Immutable.ImmutableArray.CreateBuilder<KeyValuePair<string, TValue>>(capacity);
+        private KeyValuePair<string, TValue>[] _entries = [];
+        private int _count;
+        private int _capacity;
 
-        private readonly Dictionary<string, int>? _index = capacity > Linear ? new(capacity, StringComparer.Ordinal) : null;
+        // The index shared with the state the fold started from: the places of its first _sharedCount keys, read only.
+        private Dictionary<string, int>? _shared;
+        private int _sharedCount;
+
+        // The places of the keys after the first _sharedCount, once there are more than eight of them.
+        private Dictionary<string, int>? _rest;
+
+        /// <summary>Starts from a copy of <paramref name="from"/>'s entries (sharing its index), or empty.</summary>
+        /// <param name="from">The state to start from (flattened: see <see cref="Flatten"/>), or null.</param>
+        /// <param name="room">At most how many entries the layers to come hold.</param>
+        public void Begin(MapFold<TValue>? from, int room)
+        {
+            var count = from?._count ?? 0;
+            _capacity = count + room;
+            if (_entries.Length < _capacity)
+            {
+                _entries = new KeyValuePair<string, TValue>[Math.Max(_capacity, _entries.Length * 2)];
+            }
+            else
+            {
+                Array.Clear(_entries, 0, _count);
+            }
+
+            if (count > 0)
+            {
+                Array.Copy(from!._entries, _entries, count);
+            }
+
+            _count = count;
+            _shared = from?._shared;
+            _sharedCount = _shared is null ? 0 : count;
+            _rest = null;
+        }
 
         public void Add(System.Collections.Immutable.ImmutableArray<KeyValuePair<string, TValue>> layer)
         {
-            if (_index is null)
+            if (layer.IsEmpty)
             {
-                foreach (var entry in layer)
-                {
-                    var at = _entries.Count - 1;
-                    while (at >= 0 && !string.Equals(_entries[at].Key, entry.Key, StringComparison.Ordinal))
-                    {
-                        at--;
-                    }
-
-                    if (at >= 0)
-                    {
-                        _entries[at] = entry;
-                    }
-                    else
-                    {
-                        _entries.Add(entry);
-                    }
-                }
-
                 return;
+            }
+
+            if (_count + layer.Length > _entries.Length)
+            {
+                // More than the room announced: grown, so a caller's miscount costs time, never an entry.
+                _capacity = _count + layer.Length;
+                Array.Resize(ref _entries, Math.Max(_capacity, _entries.Length * 2));
+            }
+
+            if (_rest is null && _count - _sharedCount + layer.Length > Linear)
+            {
+                _rest = new Dictionary<string, int>(_capacity - _sharedCount, StringComparer.Ordinal);
+                for (var i = _sharedCount; i < _count; i++)
+                {
+                    _rest.Add(_entries[i].Key, i);
+                }
             }
 
             foreach (var entry in layer)
             {
-                ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_index, entry.Key, out var exists);
-                if (exists)
+                if (_shared is not null && _shared.TryGetValue(entry.Key, out var place))
                 {
+                    _entries[place] = entry;
+                }
+                else if (_rest is not null)
+                {
+                    ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_rest, entry.Key, out var exists);
+                    if (!exists)
+                    {
+                        slot = _count++;
+                    }
+
                     _entries[slot] = entry;
                 }
                 else
                 {
-                    slot = _entries.Count;
-                    _entries.Add(entry);
+                    var at = _count - 1;
+                    while (at >= _sharedCount && !string.Equals(_entries[at].Key, entry.Key, StringComparison.Ordinal))
+                    {
+                        at--;
+                    }
+
+                    _entries[at >= _sharedCount ? at : _count++] = entry;
                 }
             }
         }
 
-        public OrderedMap<TValue> ToMap() => OrderedMap<TValue>.FromIndexed(_entries, _index);
-    }
-
-    private static HashSet<CustomerId> MissingParents(ReadOnlySpan<Customer> customers, Dictionary<CustomerId, int> known)
-    {
-        var missing = new HashSet<CustomerId>();
-        foreach (var customer in customers)
+        /// <summary>
+        /// Makes the fold a state other folds can start from: one index of every place (the shared one copied without
+        /// hashing its keys, then this fold's own added), or none for at most eight entries.
+        /// </summary>
+        public void Flatten()
         {
-            if (customer.ParentId is { } parent && !known.ContainsKey(parent))
+            if (_count <= Linear || _sharedCount == _count)
             {
-                missing.Add(parent);
+                return;
             }
+
+            if (_shared is null)
+            {
+                _shared = _rest;
+            }
+            else
+            {
+                var flat = new Dictionary<string, int>(_shared, StringComparer.Ordinal);
+                for (var i = _sharedCount; i < _count; i++)
+                {
+                    flat.Add(_entries[i].Key, i);
+                }
+
+                _shared = flat;
+            }
+
+            _sharedCount = _count;
+            _rest = null;
         }
 
-        return missing;
+        /// <summary>The map as it stands: the entries in an array of their own (the fold's, when it is exactly full and handed over).</summary>
+        /// <param name="handOver">Whether the fold ends here (its own index, and its array when full, go to the map) or goes on being used (both are copied).</param>
+        public OrderedMap<TValue> ToMap(bool handOver)
+        {
+            if (_count == 0)
+            {
+                return OrderedMap<TValue>.Empty;
+            }
+
+            var entries = handOver && _count == _entries.Length ? _entries : _entries.AsSpan(0, _count).ToArray();
+            var rest = _rest is null || handOver ? _rest : new Dictionary<string, int>(_rest, StringComparer.Ordinal);
+            var map = _shared is null
+                ? OrderedMap<TValue>.FromOwned(entries, rest)
+                : OrderedMap<TValue>.FromShared(entries, _shared, _sharedCount, rest);
+            if (handOver)
+            {
+                _rest = null;
+                if (entries == _entries)
+                {
+                    // The array went to the map: the next fold starts with one of its own.
+                    _entries = [];
+                    _count = 0;
+                }
+            }
+
+            return map;
+        }
+
+        /// <summary>Lets go of every entry and index.</summary>
+        public void Clear()
+        {
+            Array.Clear(_entries, 0, _count);
+            _count = 0;
+            _shared = null;
+            _sharedCount = 0;
+            _rest = null;
+        }
     }
+
+    /// <summary>
+    /// Puts a level of loaded ancestors into the slots given to them when they were asked for (appended to
+    /// <paramref name="all"/> in the order of <paramref name="asked"/>); a customer not asked for, returned twice, or one
+    /// asked for and not returned is a corrupt store.
+    /// </summary>
+    private static void PlaceLoaded(IReadOnlyList<Customer> loaded, List<CustomerId> asked, Dictionary<CustomerId, int> slots, List<Customer> all)
+    {
+        var first = all.Count;
+        System.Runtime.InteropServices.CollectionsMarshal.SetCount(all, first + asked.Count);
+        var placed = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(all);
+        foreach (var customer in loaded)
+        {
+            if (!slots.TryGetValue(customer.Id, out var at) || at < first || placed[at] is not null)
+            {
+                throw Guard.Corrupt($"asked for ancestors, the store returned customer {customer.Id.Value}, which was not asked for (or twice).");
+            }
+
+            placed[at] = customer;
+        }
+
+        for (var i = first; i < placed.Length; i++)
+        {
+            if (placed[i] is null)
+            {
+                throw Guard.Corrupt($"customer {asked[i - first].Value} is referenced as a parent but is missing.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// How many targets must be at or below a customer for it to get a state of its own (the shared top). A state costs
+    /// a copy of its parent's entries and index, which pays for itself only when enough targets start from it; a
+    /// customer on the chains of fewer is folded once for each of them.
+    /// </summary>
+    private const int SharedBy = 4;
 
     private static readonly Comparison<Customer> ById = (a, b) => a.Id.Value.CompareTo(b.Id.Value);
 }

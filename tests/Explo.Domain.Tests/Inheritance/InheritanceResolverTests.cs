@@ -438,6 +438,46 @@ public sealed class InheritanceResolverTests
     }
 
     [Fact]
+    public void A_resolve_inside_a_visitor_and_one_after_a_corrupt_store_give_the_same_fields_as_a_first_one()
+    {
+        // A tree wide enough for shared states (four targets or more under one customer) and indexes (nine keys or more).
+        var all = new List<Customer> { C(1, null, """{"r0":0,"r1":1,"r2":2,"r3":3,"r4":4,"r5":5,"r6":6,"r7":7,"r8":8}""", tags: [1]) };
+        for (var i = 2; i <= 21; i++)
+        {
+            all.Add(C(i, 1, $$"""{"k{{i}}":{{i}},"r{{i % 9}}":"own"}""", tags: [i % 3]));
+        }
+
+        var targets = all.Skip(1).ToList();
+        string Render(ComputedFields f) => $"{Json(f.Properties)} {string.Join(",", f.Mapping.Keys)} [{string.Join(",", f.GroupTags.Select(t => t.Value))}] {f.Properties.TryGetValue("r0", out var r0) && r0.GetRawText() == "0"}";
+        var first = new Dictionary<long, string>();
+        InheritanceResolver.Resolve(targets, new CountingLoader(all).Load, NoDefaults, (c, f) => first.Add(c.Id.Value, Render(f)));
+
+        // Nested: each visit resolves the page again on the same thread, while the outer resolution is under way.
+        var nested = new Dictionary<long, string>();
+        var outer = new Dictionary<long, string>();
+        InheritanceResolver.Resolve(targets, new CountingLoader(all).Load, NoDefaults, (c, f) =>
+        {
+            outer.Add(c.Id.Value, Render(f));
+            if (c.Id.Value == 2)
+            {
+                InheritanceResolver.Resolve(targets, new CountingLoader(all).Load, NoDefaults, (d, g) => nested.Add(d.Id.Value, Render(g)));
+            }
+        });
+
+        // A corrupt store fails a resolution part way; the next one on the thread starts clean.
+        Assert.Throws<InvalidOperationException>(() => InheritanceResolver.Resolve([.. targets, C(99, 98)], new CountingLoader(all).Load, NoDefaults, (_, _) => { }));
+        var after = new Dictionary<long, string>();
+        InheritanceResolver.Resolve(targets, new CountingLoader(all).Load, NoDefaults, (c, f) => after.Add(c.Id.Value, Render(f)));
+
+        Assert.Equal(20, first.Count);
+        Assert.Contains("\"k7\":7", first[7], StringComparison.Ordinal);
+        Assert.EndsWith("True", first[7], StringComparison.Ordinal);
+        Assert.Equal(first.OrderBy(e => e.Key), outer.OrderBy(e => e.Key));
+        Assert.Equal(first.OrderBy(e => e.Key), nested.OrderBy(e => e.Key));
+        Assert.Equal(first.OrderBy(e => e.Key), after.OrderBy(e => e.Key));
+    }
+
+    [Fact]
     public void ResolveOne_looks_each_ancestor_up_once_and_rejects_a_corrupt_chain()
     {
         const int depth = 5_000;
@@ -487,7 +527,10 @@ public sealed class InheritanceResolverTests
             $"p{{{string.Join(",", Properties.Select(p => $"{Keys[p.Key]}={Values[p.Value]}"))}}} m{{{string.Join(",", Mapping.Select(m => $"s{m.Schema}={m.Source}"))}}} t[{string.Join(",", Tags)}]";
     }
 
-    private static readonly string[] Keys = ["a", "b", "a.b", "$x", " ", "ü", "A", "n"];
+    // More keys than a map holds without an index (8), so outputs have indexes, shared with their ancestors' states.
+    private static readonly string[] Keys = ["a", "b", "a.b", "$x", " ", "ü", "A", "n", .. Enumerable.Range(0, 16).Select(i => $"k{i}")];
+
+    private static readonly string[] Schemas = [.. Enumerable.Range(0, 12).Select(i => $"s{i}")];
 
     private static readonly string[] Values = ["1", "\"x\"", "null", "true", """{"o":1}""", "[1,2]", "12345678901234567890", "1e400", "{}"];
 
@@ -501,13 +544,13 @@ public sealed class InheritanceResolverTests
                 from hasParent in Gen.Elements(i > 0, i > 0, i > 0, false)
                 from parent in Gen.Choose(0, Math.Max(0, i - 1))
                 from dvg in Gen.Choose(0, 1)
-                from properties in Upto(Gen.Zip(Gen.Choose(0, Keys.Length - 1), Gen.Choose(0, Values.Length - 1)), 4)
-                from mapping in Upto(Gen.Zip(Gen.Choose(0, 3), Gen.Choose(0, 3)), 3)
-                from tags in Upto(Gen.Choose(0, 6), 3)
+                from properties in Upto(Gen.Zip(Gen.Choose(0, Keys.Length - 1), Gen.Choose(0, Values.Length - 1)), 7)
+                from mapping in Upto(Gen.Zip(Gen.Choose(0, Schemas.Length - 1), Gen.Choose(0, 3)), 5)
+                from tags in Upto(Gen.Choose(0, 19), 6)
                 select new Node(hasParent ? parent : null, dvg, properties, mapping, tags))
         from ids in Gen.Shuffle(Enumerable.Range(1, size * 3).Select(i => (long)i)).Select(all => all.Take(size).ToArray())
         from isTarget in Gen.ArrayOf(Gen.Elements(true, false), size)
-        from defaults in Gen.ArrayOf(Upto(Gen.Choose(0, 3), 3), 2)
+        from defaults in Gen.ArrayOf(Upto(Gen.Choose(0, Schemas.Length - 1), 6), 2)
         select new Forest(nodes, ids, isTarget, defaults);
 
     [Fact]
@@ -532,8 +575,9 @@ public sealed class InheritanceResolverTests
                     false,
                     [],
                     node.Tags.Select(t => new GroupTagId(t + 1)).ToImmutableArray(),
-                    OrderedMap<JsonElement>.From(node.Properties.Select(e => KeyValuePair.Create(Keys[e.Key], JsonDocument.Parse(Values[e.Value]).RootElement.Clone()))),
-                    OrderedMap<string>.From(node.Mapping.Select(e => KeyValuePair.Create($"s{e.Schema}", $"ds{e.Source}"))),
+                    // Each customer's keys are strings of its own (as a store reads them), equal to the others' but not the same instances.
+                    OrderedMap<JsonElement>.From(node.Properties.Select(e => KeyValuePair.Create(new string(Keys[e.Key].AsSpan()), JsonDocument.Parse(Values[e.Value]).RootElement.Clone()))),
+                    OrderedMap<string>.From(node.Mapping.Select(e => KeyValuePair.Create(new string(Schemas[e.Schema].AsSpan()), $"ds{e.Source}"))),
                     new LevelId(1),
                     groups[i],
                     node.Parent is { } parent ? new CustomerId(forest.Ids[parent]) : null,
@@ -543,7 +587,7 @@ public sealed class InheritanceResolverTests
             }
 
             OrderedMap<string> Defaults(AccessGroupId group) =>
-                OrderedMap<string>.From(forest.Defaults[group.Value - 1].Select(s => KeyValuePair.Create($"s{s}", $"default{s}-{group.Value}")));
+                OrderedMap<string>.From(forest.Defaults[group.Value - 1].Select(s => KeyValuePair.Create(Schemas[s], $"default{s}-{group.Value}")));
 
             var targets = customers.Where((_, i) => forest.IsTarget[i]).ToList();
             var loader = new CountingLoader(customers);
@@ -605,6 +649,22 @@ public sealed class InheritanceResolverTests
                     Assert.Equal(properties, actual.Properties.Entries.Select(e => KeyValuePair.Create(e.Key, e.Value.GetRawText())));
                     Assert.Equal(mapping, actual.Mapping.Entries.AsEnumerable());
                     Assert.Equal(tags, actual.GroupTags.AsEnumerable());
+
+                    // Every key is found at its place and no other key is (an index shared with an ancestor's state
+                    // holds none of a sibling's keys).
+                    foreach (var key in Keys)
+                    {
+                        var at = properties.FindIndex(e => e.Key == key);
+                        Assert.Equal(at >= 0, actual.Properties.TryGetValue(new string(key.AsSpan()), out var value));
+                        Assert.Equal(at >= 0 ? properties[at].Value : null, at >= 0 ? value.GetRawText() : null);
+                    }
+
+                    foreach (var schema in Schemas)
+                    {
+                        var at = mapping.FindIndex(e => e.Key == schema);
+                        Assert.Equal(at >= 0, actual.Mapping.TryGetValue(new string(schema.AsSpan()), out var source));
+                        Assert.Equal(at >= 0 ? mapping[at].Value : null, source);
+                    }
                 }
 
                 // The plain fold over the path's layers gives the same maps.
