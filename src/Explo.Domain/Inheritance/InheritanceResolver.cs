@@ -861,9 +861,26 @@ public static class InheritanceResolver
         /// <summary>Applies one customer's own layer: its entries win over the ones before, and its tags join.</summary>
         public void Add(Customer customer)
         {
-            Properties.Add(customer.Properties.Entries);
-            Mapping.Add(customer.Mapping.Entries);
-            foreach (var tag in customer.GroupTags)
+            // Most layers of a deep chain are small: an empty part costs a test here, not a call.
+            var properties = customer.Properties.Entries;
+            if (!properties.IsEmpty)
+            {
+                Properties.Add(properties);
+            }
+
+            var mapping = customer.Mapping.Entries;
+            if (!mapping.IsEmpty)
+            {
+                Mapping.Add(mapping);
+            }
+
+            var tags = customer.GroupTags;
+            if (tags.IsEmpty)
+            {
+                return;
+            }
+
+            foreach (var tag in tags)
             {
                 if (!HasTag(tag))
                 {
@@ -960,7 +977,27 @@ public static class InheritanceResolver
             _rest = null;
         }
 
+        /// <summary>Applies one layer: its keys already present take its values, the others are appended in its order.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)] // one entry at a time down a deep chain
         public void Add(System.Collections.Immutable.ImmutableArray<KeyValuePair<string, TValue>> layer)
+        {
+            if (layer.Length == 1 && _shared is null && _rest is not null && _count < _entries.Length)
+            {
+                var entry = layer[0];
+                ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_rest, entry.Key, out var exists);
+                if (!exists)
+                {
+                    slot = _count++;
+                }
+
+                _entries[slot] = entry;
+                return;
+            }
+
+            AddLayer(layer);
+        }
+
+        private void AddLayer(System.Collections.Immutable.ImmutableArray<KeyValuePair<string, TValue>> layer)
         {
             if (layer.IsEmpty)
             {
