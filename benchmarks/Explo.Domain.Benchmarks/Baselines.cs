@@ -39,16 +39,18 @@ public sealed class Sink
     public void Read(ComputedView view)
     {
         Begin();
-        var properties = view.Properties;
-        for (var i = 0; i < properties.Count; i++)
+        var keys = view.Properties.Keys;
+        var values = view.Properties.Values;
+        for (var i = 0; i < keys.Length; i++)
         {
-            Property(properties.KeyAt(i), properties.ValueAt(i));
+            Property(keys[i], values[i]);
         }
 
-        var mapping = view.Mapping;
-        for (var i = 0; i < mapping.Count; i++)
+        var schemas = view.Mapping.Keys;
+        var sources = view.Mapping.Values;
+        for (var i = 0; i < schemas.Length; i++)
         {
-            Mapping(mapping.KeyAt(i), mapping.ValueAt(i));
+            Mapping(schemas[i], sources[i]);
         }
 
         End();

@@ -107,33 +107,39 @@ public static class InheritanceResolver
         var mapping = new InheritanceScope<string, string>(StringComparer.Ordinal);
         var tags = new InheritanceScope<GroupTagId, bool>();
         var view = new ComputedView(properties, mapping, tags);
-        var stack = new Stack<(Customer Customer, IReadOnlyList<Customer> Children, int NextChild)>();
+        // The path's frames, each with the children still to visit (an array read directly: the common case).
+        var frames = new WalkFrame[16];
+        var depth = 0;
         var visited = 0;
 
         foreach (var root in roots)
         {
             mapping.Push(defaultMapping(root.AccessGroupId).Entries, null);
             Enter(root);
-            while (stack.Count > 0)
+            while (depth > 0)
             {
-                var (current, kids, next) = stack.Pop();
-                if (next < kids.Count)
+                ref var top = ref frames[depth - 1];
+                Customer child;
+                if (top.Array is { } array ? top.Next < array.Length : top.Next < top.List.Count)
                 {
-                    stack.Push((current, kids, next + 1));
-                    var child = kids[next];
-                    if (child.ParentId != current.Id)
-                    {
-                        throw new InvalidOperationException($"Customer {child.Id.Value} is listed as a child of customer {current.Id.Value} but names {child.ParentId?.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no parent"}; the store is inconsistent.");
-                    }
-
-                    Enter(child);
+                    child = top.Array is { } kids ? kids[top.Next] : top.List[top.Next];
+                    top.Next++;
                 }
                 else
                 {
                     properties.Pop();
                     mapping.Pop();
                     tags.Pop();
+                    frames[--depth] = default;
+                    continue;
                 }
+
+                if (child.ParentId != top.Customer.Id)
+                {
+                    throw new InvalidOperationException($"Customer {child.Id.Value} is listed as a child of customer {top.Customer.Id.Value} but names {child.ParentId?.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no parent"}; the store is inconsistent.");
+                }
+
+                Enter(child);
             }
 
             mapping.Pop();
@@ -152,8 +158,23 @@ public static class InheritanceResolver
                 visit(customer, view);
             }
 
-            stack.Push((customer, childrenOf(customer), 0));
+            if (depth == frames.Length)
+            {
+                Array.Resize(ref frames, depth * 2);
+            }
+
+            var children = childrenOf(customer);
+            frames[depth++] = new WalkFrame(customer, children as Customer[], children);
         }
+    }
+
+    /// <summary>A customer on the walk's path and the next of its children to visit.</summary>
+    private struct WalkFrame(Customer customer, Customer[]? array, IReadOnlyList<Customer> list)
+    {
+        public readonly Customer Customer = customer;
+        public readonly Customer[]? Array = array;
+        public readonly IReadOnlyList<Customer> List = list;
+        public int Next;
     }
 
     /// <summary>

@@ -14,9 +14,17 @@ namespace Explo.Domain.Inheritance;
 public sealed class InheritanceScope<TKey, TValue>
     where TKey : notnull
 {
-    private readonly Dictionary<TKey, int> _slots;
-    private readonly List<Undo> _undo = [];
-    private readonly List<int> _marks = [];
+    // Each key's cell, holding its place in the merged view (or -1). A pop does not remove the keys it takes off the
+    // end: it marks their cells, so undoing an append costs no hashing, and the cell is there for the next sibling that
+    // has the key. Keys out of the view are swept when they outnumber the live ones, so the table stays as large as the
+    // deepest path's keys, not all the keys ever walked.
+    private readonly Dictionary<TKey, Cell> _slots;
+    private Cell?[] _cells = new Cell?[16];
+    // The undo log and each layer's start in it: arrays with counts (a push and a pop are the walk's inner loop).
+    private Undo[] _undo = new Undo[64];
+    private int _undone;
+    private int[] _marks = new int[16];
+    private int _depth;
     private TKey[] _keys = new TKey[16];
     private TValue[] _values = new TValue[16];
     private CustomerId?[] _sources = new CustomerId?[16];
@@ -24,13 +32,16 @@ public sealed class InheritanceScope<TKey, TValue>
 
     /// <summary>Creates an empty scope.</summary>
     /// <param name="comparer">The key comparer; the default one when null.</param>
-    internal InheritanceScope(IEqualityComparer<TKey>? comparer = null) => _slots = new Dictionary<TKey, int>(comparer);
+    internal InheritanceScope(IEqualityComparer<TKey>? comparer = null)
+    {
+        _slots = new Dictionary<TKey, Cell>(comparer);
+    }
 
     /// <summary>How many entries the merged view holds.</summary>
     public int Count => _count;
 
     /// <summary>How many layers are pushed.</summary>
-    public int Depth => _marks.Count;
+    public int Depth => _depth;
 
     /// <summary>The key at a position of the merged view.</summary>
     /// <param name="index">0 to <see cref="Count"/> - 1.</param>
@@ -47,15 +58,21 @@ public sealed class InheritanceScope<TKey, TValue>
     /// <returns>The customer id, or null.</returns>
     public CustomerId? SourceAt(int index) => _sources[index];
 
+    /// <summary>The keys of the merged view, in order (valid until the next change of the scope).</summary>
+    public ReadOnlySpan<TKey> Keys => _keys.AsSpan(0, _count);
+
+    /// <summary>The values of the merged view, in the order of <see cref="Keys"/> (valid until the next change of the scope).</summary>
+    public ReadOnlySpan<TValue> Values => _values.AsSpan(0, _count);
+
     /// <summary>Looks a key up in the merged view.</summary>
     /// <param name="key">The key.</param>
     /// <param name="value">The merged value, when the key is present.</param>
     /// <returns>True when some pushed layer holds the key.</returns>
     public bool TryGetValue(TKey key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out TValue value)
     {
-        if (_slots.TryGetValue(key, out var slot))
+        if (_slots.TryGetValue(key, out var cell) && cell.Place >= 0)
         {
-            value = _values[slot];
+            value = _values[cell.Place];
             return true;
         }
 
@@ -69,7 +86,7 @@ public sealed class InheritanceScope<TKey, TValue>
     internal void Push(ImmutableArray<KeyValuePair<TKey, TValue>> layer, CustomerId? source)
     {
         // An immutable array, not an IEnumerable: no enumerator is allocated per customer of a walk.
-        _marks.Add(_undo.Count);
+        Mark();
         foreach (var (key, value) in layer)
         {
             Set(key, value, source);
@@ -82,7 +99,7 @@ public sealed class InheritanceScope<TKey, TValue>
     /// <param name="source">The customer the layer belongs to.</param>
     internal void PushKeys(ImmutableArray<TKey> keys, TValue value, CustomerId? source)
     {
-        _marks.Add(_undo.Count);
+        Mark();
         foreach (var key in keys)
         {
             Set(key, value, source);
@@ -92,17 +109,18 @@ public sealed class InheritanceScope<TKey, TValue>
     /// <summary>Undoes the last <see cref="Push"/>.</summary>
     internal void Pop()
     {
-        Guard.That(_marks.Count > 0, "Pop without a matching Push");
-        var mark = _marks[^1];
-        _marks.RemoveAt(_marks.Count - 1);
-        for (var i = _undo.Count - 1; i >= mark; i--)
+        Guard.That(_depth > 0, "Pop without a matching Push");
+        var mark = _marks[--_depth];
+        for (var i = _undone - 1; i >= mark; i--)
         {
-            var undo = _undo[i];
+            ref var undo = ref _undo[i];
             if (undo.Appended)
             {
-                // Appends are undone in reverse order, so the appended slot is always the last one.
+                // Appends are undone in reverse order, so the appended slot is always the last one. Its key's cell
+                // stays in the table, out of the view (see _slots).
                 _count--;
-                _slots.Remove(_keys[_count]);
+                _cells[_count]!.Place = -1;
+                _cells[_count] = null;
                 _keys[_count] = default!;
                 _values[_count] = default!;
                 _sources[_count] = null;
@@ -112,9 +130,11 @@ public sealed class InheritanceScope<TKey, TValue>
                 _values[undo.Slot] = undo.OldValue;
                 _sources[undo.Slot] = undo.OldSource;
             }
+
+            undo = default; // the log keeps no value alive
         }
 
-        _undo.RemoveRange(mark, _undo.Count - mark);
+        _undone = mark;
     }
 
     /// <summary>Copies the merged view into an immutable array of entries, in order (one copy, no intermediate array).</summary>
@@ -137,11 +157,13 @@ public sealed class InheritanceScope<TKey, TValue>
 
     private void Set(TKey key, TValue value, CustomerId? source)
     {
-        if (_slots.TryGetValue(key, out var slot))
+        ref var cell = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_slots, key, out var known);
+        if (known && cell!.Place >= 0)
         {
-            _undo.Add(new Undo(slot, false, _values[slot], _sources[slot]));
-            _values[slot] = value;
-            _sources[slot] = source;
+            var place = cell.Place;
+            Log(new Undo(place, false, _values[place], _sources[place]));
+            _values[place] = value;
+            _sources[place] = source;
             return;
         }
 
@@ -150,14 +172,58 @@ public sealed class InheritanceScope<TKey, TValue>
             Array.Resize(ref _keys, _count * 2);
             Array.Resize(ref _values, _count * 2);
             Array.Resize(ref _sources, _count * 2);
+            Array.Resize(ref _cells, _count * 2);
         }
 
+        cell ??= new Cell();
+        cell.Place = _count;
+        _cells[_count] = cell;
         _keys[_count] = key;
         _values[_count] = value;
         _sources[_count] = source;
-        _slots[key] = _count;
-        _undo.Add(new Undo(_count, true, default!, null));
+        Log(new Undo(_count, true, default!, null));
         _count++;
+        if (!known && _slots.Count > (2 * _count) + 64)
+        {
+            Sweep();
+        }
+    }
+
+    /// <summary>Starts a layer: its undo entries begin here.</summary>
+    private void Mark()
+    {
+        if (_depth == _marks.Length)
+        {
+            Array.Resize(ref _marks, _depth * 2);
+        }
+
+        _marks[_depth++] = _undone;
+    }
+
+    private void Log(in Undo undo)
+    {
+        if (_undone == _undo.Length)
+        {
+            Array.Resize(ref _undo, _undone * 2);
+        }
+
+        _undo[_undone++] = undo;
+    }
+
+    /// <summary>Rebuilds the table from the keys in the view, dropping the cells of the others.</summary>
+    private void Sweep()
+    {
+        _slots.Clear();
+        for (var i = 0; i < _count; i++)
+        {
+            _slots.Add(_keys[i], _cells[i]!);
+        }
+    }
+
+    /// <summary>A key's place in the merged view, or -1 while the key is out of it.</summary>
+    private sealed class Cell
+    {
+        public int Place = -1;
     }
 
     private readonly record struct Undo(int Slot, bool Appended, TValue OldValue, CustomerId? OldSource);

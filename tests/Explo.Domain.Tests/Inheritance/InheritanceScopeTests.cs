@@ -175,6 +175,32 @@ public sealed class InheritanceScopeTests
     }
 
     [Fact]
+    public void Thousands_of_siblings_with_keys_of_their_own_each_see_only_their_own_and_the_parent_s()
+    {
+        // Keys taken off by a pop stay known to the scope until they outnumber the keys in view, then are swept: each
+        // sibling must see exactly the parent's keys and its own, whatever the sweeps did in between.
+        var scope = new InheritanceScope<string, string>(StringComparer.Ordinal);
+        scope.Push([E("a", "root"), E("b", "root"), E("c", "root")], Root);
+        for (var i = 0; i < 3_000; i++)
+        {
+            // Each key a string of its own, as a store reads it: equal keys are not the same instance.
+            scope.Push([E(new string($"own{i}".AsSpan()), $"v{i}"), E(new string("b".AsSpan()), $"b{i}")], new CustomerId(i + 10));
+            Assert.Equal(["a", "b", "c", $"own{i}"], scope.Keys.ToArray());
+            Assert.Equal(["root", $"b{i}", "root", $"v{i}"], scope.Values.ToArray());
+            Assert.True(scope.TryGetValue($"own{i}", out var own) && own == $"v{i}");
+            Assert.False(scope.TryGetValue($"own{i - 1}", out _));
+            Assert.False(scope.TryGetValue($"own{(i * 7) % 3_000}", out _) && (i * 7) % 3_000 != i);
+            scope.Pop();
+            Assert.Equal(["a", "b", "c"], scope.Keys.ToArray());
+            Assert.Equal("root", scope.ValueAt(1));
+        }
+
+        // A key seen by an earlier sibling comes back at the end of the view.
+        scope.Push([E("own5", "again"), E("a", "leaf")], Leaf);
+        Assert.Equal([("a", "leaf", (CustomerId?)Leaf), ("b", "root", Root), ("c", "root", Root), ("own5", "again", Leaf)], Contents(scope));
+    }
+
+    [Fact]
     public void A_deep_stack_of_layers_pushes_and_pops_back_to_empty()
     {
         var scope = new InheritanceScope<string, string>(StringComparer.Ordinal);
