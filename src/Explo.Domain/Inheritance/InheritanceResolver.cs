@@ -127,9 +127,22 @@ public static class InheritanceResolver
                 }
                 else
                 {
-                    properties.Pop();
-                    mapping.Pop();
-                    tags.Pop();
+                    // Only the layers the customer had were pushed (see Enter).
+                    if ((top.Pushed & PushedProperties) != 0)
+                    {
+                        properties.Pop();
+                    }
+
+                    if ((top.Pushed & PushedMapping) != 0)
+                    {
+                        mapping.Pop();
+                    }
+
+                    if ((top.Pushed & PushedTags) != 0)
+                    {
+                        tags.Pop();
+                    }
+
                     frames[--depth] = default;
                     continue;
                 }
@@ -149,10 +162,28 @@ public static class InheritanceResolver
 
         void Enter(Customer customer)
         {
+            // An empty layer changes nothing in the view, so it is not pushed (most customers have no mapping or tags
+            // of their own); the frame remembers which were, for the pops.
             visited++;
-            properties.Push(customer.Properties.Entries, customer.Id);
-            mapping.Push(customer.Mapping.Entries, customer.Id);
-            tags.PushKeys(customer.GroupTags, true, customer.Id);
+            var pushed = 0;
+            if (!customer.Properties.Entries.IsEmpty)
+            {
+                properties.Push(customer.Properties.Entries, customer.Id);
+                pushed |= PushedProperties;
+            }
+
+            if (!customer.Mapping.Entries.IsEmpty)
+            {
+                mapping.Push(customer.Mapping.Entries, customer.Id);
+                pushed |= PushedMapping;
+            }
+
+            if (!customer.GroupTags.IsEmpty)
+            {
+                tags.PushKeys(customer.GroupTags, true, customer.Id);
+                pushed |= PushedTags;
+            }
+
             if (emit(customer))
             {
                 visit(customer, view);
@@ -164,18 +195,23 @@ public static class InheritanceResolver
             }
 
             var children = childrenOf(customer);
-            frames[depth++] = new WalkFrame(customer, children as Customer[], children);
+            frames[depth++] = new WalkFrame(customer, children as Customer[], children, pushed);
         }
     }
 
     /// <summary>A customer on the walk's path and the next of its children to visit.</summary>
-    private struct WalkFrame(Customer customer, Customer[]? array, IReadOnlyList<Customer> list)
+    private struct WalkFrame(Customer customer, Customer[]? array, IReadOnlyList<Customer> list, int pushed)
     {
         public readonly Customer Customer = customer;
         public readonly Customer[]? Array = array;
         public readonly IReadOnlyList<Customer> List = list;
+        public readonly int Pushed = pushed;
         public int Next;
     }
+
+    private const int PushedProperties = 1;
+    private const int PushedMapping = 2;
+    private const int PushedTags = 4;
 
     /// <summary>
     /// Walks the trees under some roots as <see cref="Walk(IEnumerable{Customer}, Func{Customer, IReadOnlyList{Customer}}, Func{AccessGroupId, OrderedMap{string}}, Func{Customer, bool}, Action{Customer, ComputedView})"/>
