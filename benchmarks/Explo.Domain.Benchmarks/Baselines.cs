@@ -57,24 +57,10 @@ public sealed class Sink
     }
 
     /// <summary>Reads materialized computed fields.</summary>
-    public void Read(ComputedFields fields)
-    {
-        Begin();
-        foreach (var (key, value) in fields.Properties.Entries)
-        {
-            Property(key, value);
-        }
+    public void Read(ComputedFields fields) => Read(fields.Properties.Entries.AsSpan(), fields.Mapping.Entries.AsSpan());
 
-        foreach (var (key, value) in fields.Mapping.Entries)
-        {
-            Mapping(key, value);
-        }
-
-        End();
-    }
-
-    /// <summary>Reads entries worked out beforehand (the whole tree's floor).</summary>
-    public void Read(KeyValuePair<string, JsonElement>[] properties, KeyValuePair<string, string>[] mapping)
+    /// <summary>Reads entries in order: materialized fields, or entries worked out beforehand (the whole tree's floor).</summary>
+    public void Read(ReadOnlySpan<KeyValuePair<string, JsonElement>> properties, ReadOnlySpan<KeyValuePair<string, string>> mapping)
     {
         Begin();
         foreach (var (key, value) in properties)

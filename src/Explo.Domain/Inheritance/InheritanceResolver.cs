@@ -120,7 +120,7 @@ public static class InheritanceResolver
             {
                 ref var top = ref frames[depth - 1];
                 Customer child;
-                if (top.Array is { } array ? top.Next < array.Length : top.Next < top.List.Count)
+                if (top.Next < (top.Array?.Length ?? top.List.Count))
                 {
                     child = top.Array is { } kids ? kids[top.Next] : top.List[top.Next];
                     top.Next++;
@@ -149,7 +149,7 @@ public static class InheritanceResolver
 
                 if (child.ParentId != top.Customer.Id)
                 {
-                    throw new InvalidOperationException($"Customer {child.Id.Value} is listed as a child of customer {top.Customer.Id.Value} but names {child.ParentId?.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no parent"}; the store is inconsistent.");
+                    throw MisplacedChild(child, top.Customer);
                 }
 
                 Enter(child);
@@ -243,13 +243,12 @@ public static class InheritanceResolver
         Guard.NotNull(emit);
         Guard.NotNull(newVisitor);
         Guard.That(workers > 0, "A parallel walk has at least one worker");
-        var degree = workers;
 
         // The top: whole levels taken while there are too few subtrees to share out; a leaf met on the way is a
         // subtree of its own. Each subtree keeps its ancestors, root first.
         var top = new HashSet<CustomerId>();
         var subtrees = roots.Select(r => (Root: r, Ancestors: Array.Empty<Customer>())).ToList();
-        while (subtrees.Count < degree * 8)
+        while (subtrees.Count < workers * 8)
         {
             var next = new List<(Customer Root, Customer[] Ancestors)>(subtrees.Count * 4);
             var expanded = false;
@@ -269,7 +268,7 @@ public static class InheritanceResolver
                 {
                     if (child.ParentId != root.Id)
                     {
-                        throw new InvalidOperationException($"Customer {child.Id.Value} is listed as a child of customer {root.Id.Value} but names {child.ParentId?.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no parent"}; the store is inconsistent.");
+                        throw MisplacedChild(child, root);
                     }
 
                     next.Add((child, below));
@@ -295,7 +294,7 @@ public static class InheritanceResolver
         // Each subtree by one worker: its ancestors are walked through (their layers applied, not reported), then it.
         Parallel.ForEach(
             subtrees,
-            new ParallelOptions { MaxDegreeOfParallelism = degree },
+            new ParallelOptions { MaxDegreeOfParallelism = workers },
             () => (Visit: newVisitor(), Walked: 0),
             (subtree, _, worker) =>
             {
@@ -311,6 +310,10 @@ public static class InheritanceResolver
             worker => Interlocked.Add(ref walked, worker.Walked));
         return walked;
     }
+
+    /// <summary>The error of a child listed under a customer it does not name as its parent (a corrupt store).</summary>
+    private static InvalidOperationException MisplacedChild(Customer child, Customer parent) =>
+        new($"Customer {child.Id.Value} is listed as a child of customer {parent.Id.Value} but names {child.ParentId?.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no parent"}; the store is inconsistent.");
 
     /// <summary>Where a customer is among a subtree's ancestors (by id: a few at most), or -1.</summary>
     private static int PositionIn(Customer[] ancestors, Customer customer)
@@ -328,8 +331,8 @@ public static class InheritanceResolver
 
     /// <summary>
     /// Resolves the computed fields of some customers, loading their ancestors in batches (one batch per level of depth,
-    /// each ancestor once). Customers that share most of their ancestors are resolved by one walk that applies each
-    /// shared ancestor once; customers that share few, by folding each one's chain.
+    /// each ancestor once). The ancestors shared by several targets get the state of their chain once, and each target
+    /// is folded from its nearest such state, sharing that state's index of keys.
     /// </summary>
     /// <param name="targets">The customers to resolve.</param>
     /// <param name="loadCustomers">Loads customers by id (used for ancestors not among the targets).</param>
@@ -1040,14 +1043,7 @@ public static class InheritanceResolver
         {
             if (layer.Length == 1 && _shared is null && _rest is not null && _count < _entries.Length)
             {
-                var entry = layer[0];
-                ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_rest, entry.Key, out var exists);
-                if (!exists)
-                {
-                    slot = _count++;
-                }
-
-                _entries[slot] = entry;
+                PutInRest(layer[0]);
                 return;
             }
 
@@ -1085,13 +1081,7 @@ public static class InheritanceResolver
                 }
                 else if (_rest is not null)
                 {
-                    ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_rest, entry.Key, out var exists);
-                    if (!exists)
-                    {
-                        slot = _count++;
-                    }
-
-                    _entries[slot] = entry;
+                    PutInRest(entry);
                 }
                 else
                 {
@@ -1104,6 +1094,19 @@ public static class InheritanceResolver
                     _entries[at >= _sharedCount ? at : _count++] = entry;
                 }
             }
+        }
+
+        /// <summary>Puts an entry at its key's place among the fold's own keys, appending a key new to them (the index of those exists).</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private void PutInRest(KeyValuePair<string, TValue> entry)
+        {
+            ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_rest!, entry.Key, out var exists);
+            if (!exists)
+            {
+                slot = _count++;
+            }
+
+            _entries[slot] = entry;
         }
 
         /// <summary>
