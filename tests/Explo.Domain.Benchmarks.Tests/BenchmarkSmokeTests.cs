@@ -109,6 +109,7 @@ public sealed class BenchmarkSmokeTests : IDisposable
         foreach (var (prepare, insert) in new (Action, Func<int>)[]
         {
             (bulk.NewStore, bulk.Store_import),
+            (bulk.NewStore, bulk.Store_import_one_transaction),
             (bulk.NewRaw, bulk.Raw_insert_bulk),
             (bulk.NewBareRaw, bulk.Raw_insert_bulk_primary_key_only),
             (bulk.NewBareRaw, bulk.Raw_insert_bulk_int64_keys),
