@@ -115,7 +115,7 @@ public static class InheritanceResolver
         foreach (var root in roots)
         {
             mapping.Push(defaultMapping(root.AccessGroupId).Entries, null);
-            Enter(root);
+            Descend(root);
             while (depth > 0)
             {
                 ref var top = ref frames[depth - 1];
@@ -127,22 +127,7 @@ public static class InheritanceResolver
                 }
                 else
                 {
-                    // Only the layers the customer had were pushed (see Enter).
-                    if ((top.Pushed & PushedProperties) != 0)
-                    {
-                        properties.Pop();
-                    }
-
-                    if ((top.Pushed & PushedMapping) != 0)
-                    {
-                        mapping.Pop();
-                    }
-
-                    if ((top.Pushed & PushedTags) != 0)
-                    {
-                        tags.Pop();
-                    }
-
+                    PopLayers(top.Pushed);
                     frames[--depth] = default;
                     continue;
                 }
@@ -152,7 +137,7 @@ public static class InheritanceResolver
                     throw MisplacedChild(child, top.Customer);
                 }
 
-                Enter(child);
+                Descend(child);
             }
 
             mapping.Pop();
@@ -160,7 +145,28 @@ public static class InheritanceResolver
 
         return visited;
 
-        void Enter(Customer customer)
+        // Pushes the customer's layers and visits it; then a customer with children gets a frame, and a leaf (most
+        // customers of a tree) has its layers popped at once.
+        void Descend(Customer customer)
+        {
+            var pushed = Enter(customer);
+            var children = childrenOf(customer);
+            var array = children as Customer[];
+            if ((array?.Length ?? children.Count) == 0)
+            {
+                PopLayers(pushed);
+                return;
+            }
+
+            if (depth == frames.Length)
+            {
+                Array.Resize(ref frames, depth * 2);
+            }
+
+            frames[depth++] = new WalkFrame(customer, array, children, pushed);
+        }
+
+        int Enter(Customer customer)
         {
             // An empty layer changes nothing in the view, so it is not pushed (most customers have no mapping or tags
             // of their own); the frame remembers which were, for the pops.
@@ -189,13 +195,26 @@ public static class InheritanceResolver
                 visit(customer, view);
             }
 
-            if (depth == frames.Length)
+            return pushed;
+        }
+
+        // Only the layers the customer had were pushed (see Enter).
+        void PopLayers(int pushed)
+        {
+            if ((pushed & PushedProperties) != 0)
             {
-                Array.Resize(ref frames, depth * 2);
+                properties.Pop();
             }
 
-            var children = childrenOf(customer);
-            frames[depth++] = new WalkFrame(customer, children as Customer[], children, pushed);
+            if ((pushed & PushedMapping) != 0)
+            {
+                mapping.Pop();
+            }
+
+            if ((pushed & PushedTags) != 0)
+            {
+                tags.Pop();
+            }
         }
     }
 

@@ -14,27 +14,30 @@ namespace Explo.Domain.Inheritance;
 public sealed class InheritanceScope<TKey, TValue>
     where TKey : notnull
 {
-    // Each key's cell, holding its place in the merged view (or -1). A pop does not remove the keys it takes off the
-    // end: it marks their cells, so undoing an append costs no hashing, and the cell is there for the next sibling that
-    // has the key. Keys out of the view are swept when they outnumber the live ones, so the table stays as large as the
-    // deepest path's keys, not all the keys ever walked.
-    private readonly Dictionary<TKey, Cell> _slots;
-    private Cell?[] _cells = new Cell?[16];
+    // Each key's number, which indexes _placeOf: its place in the merged view, or -1. A pop does not remove the keys it
+    // takes off the end: it marks them out of the view, so undoing an append costs no hashing, and the number is there
+    // for the next sibling that has the key. Keys out of the view are swept when they outnumber the live ones, so the
+    // table stays as large as the deepest path's keys, not all the keys ever walked.
+    private readonly Dictionary<TKey, int> _numbers;
+    private int[] _placeOf = new int[16];
     // The undo log and each layer's start in it: arrays with counts (a push and a pop are the walk's inner loop).
     private Undo[] _undo = new Undo[64];
     private int _undone;
     private int[] _marks = new int[16];
+    // Each layer's owner: an entry records the layer (an index here) that supplied its value, not the owner itself.
+    private CustomerId?[] _owners = new CustomerId?[16];
     private int _depth;
     private TKey[] _keys = new TKey[16];
     private TValue[] _values = new TValue[16];
-    private CustomerId?[] _sources = new CustomerId?[16];
+    private int[] _layerAt = new int[16];
+    private int[] _numberAt = new int[16];
     private int _count;
 
     /// <summary>Creates an empty scope.</summary>
     /// <param name="comparer">The key comparer; the default one when null.</param>
     internal InheritanceScope(IEqualityComparer<TKey>? comparer = null)
     {
-        _slots = new Dictionary<TKey, Cell>(comparer);
+        _numbers = new Dictionary<TKey, int>(comparer);
     }
 
     /// <summary>How many entries the merged view holds.</summary>
@@ -56,7 +59,7 @@ public sealed class InheritanceScope<TKey, TValue>
     /// <summary>The customer whose layer supplied the value at a position (null for a layer without owner, such as DVG defaults).</summary>
     /// <param name="index">0 to <see cref="Count"/> - 1.</param>
     /// <returns>The customer id, or null.</returns>
-    public CustomerId? SourceAt(int index) => _sources[index];
+    public CustomerId? SourceAt(int index) => _owners[_layerAt[index]];
 
     /// <summary>The keys of the merged view, in order (valid until the next change of the scope).</summary>
     public ReadOnlySpan<TKey> Keys => _keys.AsSpan(0, _count);
@@ -70,9 +73,9 @@ public sealed class InheritanceScope<TKey, TValue>
     /// <returns>True when some pushed layer holds the key.</returns>
     public bool TryGetValue(TKey key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out TValue value)
     {
-        if (_slots.TryGetValue(key, out var cell) && cell.Place >= 0)
+        if (_numbers.TryGetValue(key, out var number) && _placeOf[number] is var place and >= 0)
         {
-            value = _values[cell.Place];
+            value = _values[place];
             return true;
         }
 
@@ -86,10 +89,10 @@ public sealed class InheritanceScope<TKey, TValue>
     internal void Push(ImmutableArray<KeyValuePair<TKey, TValue>> layer, CustomerId? source)
     {
         // An immutable array, not an IEnumerable: no enumerator is allocated per customer of a walk.
-        Mark();
+        var at = Mark(source);
         foreach (var (key, value) in layer)
         {
-            Set(key, value, source);
+            Set(key, value, at);
         }
     }
 
@@ -99,10 +102,10 @@ public sealed class InheritanceScope<TKey, TValue>
     /// <param name="source">The customer the layer belongs to.</param>
     internal void PushKeys(ImmutableArray<TKey> keys, TValue value, CustomerId? source)
     {
-        Mark();
+        var at = Mark(source);
         foreach (var key in keys)
         {
-            Set(key, value, source);
+            Set(key, value, at);
         }
     }
 
@@ -111,24 +114,23 @@ public sealed class InheritanceScope<TKey, TValue>
     {
         Guard.That(_depth > 0, "Pop without a matching Push");
         var mark = _marks[--_depth];
+        _owners[_depth] = null;
         for (var i = _undone - 1; i >= mark; i--)
         {
             ref var undo = ref _undo[i];
-            if (undo.Appended)
+            if (undo.OldLayer < 0)
             {
-                // Appends are undone in reverse order, so the appended slot is always the last one. Its key's cell
-                // stays in the table, out of the view (see _slots).
+                // Appends are undone in reverse order, so the appended entry is always the last one. Its key keeps its
+                // number, out of the view (see _numbers).
                 _count--;
-                _cells[_count]!.Place = -1;
-                _cells[_count] = null;
+                _placeOf[_numberAt[_count]] = -1;
                 _keys[_count] = default!;
                 _values[_count] = default!;
-                _sources[_count] = null;
             }
             else
             {
-                _values[undo.Slot] = undo.OldValue;
-                _sources[undo.Slot] = undo.OldSource;
+                _values[undo.Place] = undo.OldValue;
+                _layerAt[undo.Place] = undo.OldLayer;
             }
 
             undo = default; // the log keeps no value alive
@@ -155,49 +157,64 @@ public sealed class InheritanceScope<TKey, TValue>
         return entries;
     }
 
-    private void Set(TKey key, TValue value, CustomerId? source)
+    private void Set(TKey key, TValue value, int layer)
     {
-        ref var cell = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_slots, key, out var known);
-        if (known && cell!.Place >= 0)
+        ref var number = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_numbers, key, out var known);
+        if (known)
         {
-            var place = cell.Place;
-            Log(new Undo(place, false, _values[place], _sources[place]));
-            _values[place] = value;
-            _sources[place] = source;
-            return;
+            var place = _placeOf[number];
+            if (place >= 0)
+            {
+                Log(new Undo(place, _layerAt[place], _values[place]));
+                _values[place] = value;
+                _layerAt[place] = layer;
+                return;
+            }
+        }
+        else
+        {
+            number = _numbers.Count - 1; // numbers are given in order; only a sweep removes keys, and it renumbers all
+            if (number == _placeOf.Length)
+            {
+                Array.Resize(ref _placeOf, number * 2);
+            }
         }
 
         if (_count == _keys.Length)
         {
             Array.Resize(ref _keys, _count * 2);
             Array.Resize(ref _values, _count * 2);
-            Array.Resize(ref _sources, _count * 2);
-            Array.Resize(ref _cells, _count * 2);
+            Array.Resize(ref _layerAt, _count * 2);
+            Array.Resize(ref _numberAt, _count * 2);
         }
 
-        cell ??= new Cell();
-        cell.Place = _count;
-        _cells[_count] = cell;
+        _placeOf[number] = _count;
+        _numberAt[_count] = number;
         _keys[_count] = key;
         _values[_count] = value;
-        _sources[_count] = source;
-        Log(new Undo(_count, true, default!, null));
+        _layerAt[_count] = layer;
+        Log(new Undo(_count, -1, default!));
         _count++;
-        if (!known && _slots.Count > (2 * _count) + 64)
+        if (!known && _numbers.Count > (2 * _count) + 64)
         {
             Sweep();
         }
     }
 
     /// <summary>Starts a layer: its undo entries begin here.</summary>
-    private void Mark()
+    /// <param name="owner">The customer the layer belongs to.</param>
+    /// <returns>The layer's index, which its entries record.</returns>
+    private int Mark(CustomerId? owner)
     {
         if (_depth == _marks.Length)
         {
             Array.Resize(ref _marks, _depth * 2);
+            Array.Resize(ref _owners, _depth * 2);
         }
 
-        _marks[_depth++] = _undone;
+        _marks[_depth] = _undone;
+        _owners[_depth] = owner;
+        return _depth++;
     }
 
     private void Log(in Undo undo)
@@ -210,21 +227,18 @@ public sealed class InheritanceScope<TKey, TValue>
         _undo[_undone++] = undo;
     }
 
-    /// <summary>Rebuilds the table from the keys in the view, dropping the cells of the others.</summary>
+    /// <summary>Rebuilds the table from the keys in the view, numbering them by their places.</summary>
     private void Sweep()
     {
-        _slots.Clear();
+        _numbers.Clear();
         for (var i = 0; i < _count; i++)
         {
-            _slots.Add(_keys[i], _cells[i]!);
+            _numbers.Add(_keys[i], i);
+            _placeOf[i] = i;
+            _numberAt[i] = i;
         }
     }
 
-    /// <summary>A key's place in the merged view, or -1 while the key is out of it.</summary>
-    private sealed class Cell
-    {
-        public int Place = -1;
-    }
-
-    private readonly record struct Undo(int Slot, bool Appended, TValue OldValue, CustomerId? OldSource);
+    /// <summary>What a pop restores: an overwritten entry's value and layer, or, with <see cref="OldLayer"/> -1, an append.</summary>
+    private readonly record struct Undo(int Place, int OldLayer, TValue OldValue);
 }
