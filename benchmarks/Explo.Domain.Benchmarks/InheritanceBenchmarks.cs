@@ -9,8 +9,13 @@ namespace Explo.Domain.Benchmarks;
 /// nothing per customer) against the naive baseline (each customer's chain merged from scratch), and the floor: the
 /// sink consuming every customer's entries worked out beforehand (issue 18).
 /// </summary>
+/// <remarks>Every row runs in the one process that runs the class ([InProcess]), so rows compared with each other share
+/// that process's speed of reading memory, which varies from one process to the next on a shared machine
+/// (<c>docs/decisions.md</c>, "Benchmarks compared in one process").</remarks>
 [MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 5)]
+[InProcess]
+[WarmupCount(2)]
+[IterationCount(5)]
 public class WholeTreeBenchmarks
 {
     private CustomerTree _tree = null!;
@@ -63,8 +68,13 @@ public class WholeTreeBenchmarks
 /// is n(n+1)/2 entries), streaming against naive; and the deepest customer alone through the resolver (looking its
 /// ancestors up one by one, as a store would) against the floor (its output maps built from its entries computed beforehand).
 /// </summary>
+/// <remarks>Every row runs in the one process that runs the class ([InProcess]), so rows compared with each other share
+/// that process's speed of reading memory, which varies from one process to the next on a shared machine
+/// (<c>docs/decisions.md</c>, "Benchmarks compared in one process").</remarks>
 [MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 7)]
+[InProcess]
+[WarmupCount(2)]
+[IterationCount(7)]
 public class ChainBenchmarks
 {
     private CustomerTree _tree = null!;
@@ -112,8 +122,13 @@ public class ChainBenchmarks
 /// bottom level) and a random sample, resolved by the resolver (ancestors loaded in batches, each shared ancestor
 /// applied once) against the floor (the output maps built from entries computed beforehand) and naive.
 /// </summary>
+/// <remarks>Every row runs in the one process that runs the class ([InProcess]), so rows compared with each other share
+/// that process's speed of reading memory, which varies from one process to the next on a shared machine
+/// (<c>docs/decisions.md</c>, "Benchmarks compared in one process").</remarks>
 [MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10)]
+[InProcess]
+[WarmupCount(3)]
+[IterationCount(10)]
 public class PageBenchmarks
 {
     private CustomerTree _tree = null!;
