@@ -98,6 +98,28 @@ public static class Trees
 
     private static readonly string[] Schemas = ["40", "41", "42", "43"];
 
+    private static readonly Dictionary<string, CustomerTree> SharedTrees = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The tree of this name, built by <paramref name="build"/> the first time it is asked for in the process and then
+    /// shared: every benchmark row that reads it reads the very same customers at the very same addresses, where rows
+    /// that each built a tree of their own read objects laid out afresh by each build (<c>docs/decisions.md</c>,
+    /// "Benchmarks compared in one process").
+    /// </summary>
+    public static CustomerTree Shared(string name, Func<CustomerTree> build)
+    {
+        lock (SharedTrees)
+        {
+            if (!SharedTrees.TryGetValue(name, out var tree))
+            {
+                tree = build();
+                SharedTrees.Add(name, tree);
+            }
+
+            return tree;
+        }
+    }
+
     /// <summary>
     /// A balanced tree: one root, each customer with <paramref name="branching"/> children, <paramref name="levels"/>
     /// levels in all; every customer has <paramref name="ownProperties"/> own properties whose keys are drawn from a pool of
