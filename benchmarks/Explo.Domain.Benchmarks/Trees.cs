@@ -104,7 +104,7 @@ public static class Trees
     /// The tree of this name, built by <paramref name="build"/> the first time it is asked for in the process and then
     /// shared: every benchmark row that reads it reads the very same customers at the very same addresses, where rows
     /// that each built a tree of their own read objects laid out afresh by each build (<c>docs/decisions.md</c>,
-    /// "Benchmarks compared in one process").
+    /// "The rows compared read one tree").
     /// </summary>
     public static CustomerTree Shared(string name, Func<CustomerTree> build)
     {
