@@ -28,7 +28,7 @@ public class WholeTreeBenchmarks
     public int Levels { get; set; } = 7;
 
     [GlobalSetup(Targets = [nameof(Naive_every_customer), nameof(Streaming_walk), nameof(Parallel_walk)])]
-    public void Setup() => _tree = Trees.Shared($"balanced {Branching}x{Levels}", () => Trees.Balanced(Branching, Levels));
+    public void Setup() => _tree = Trees.SharedBalanced(Branching, Levels);
 
     /// <summary>The floor's set-up alone builds every customer's entries (about 1 GB for the 1.1M tree), so the other rows run without that heap.</summary>
     [GlobalSetup(Target = nameof(Floor_every_customer))]
@@ -86,7 +86,7 @@ public class ChainBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _tree = Trees.Shared($"chain {Depth}", () => Trees.Chain(Depth));
+        _tree = Trees.SharedChain(Depth);
         _deepest = new PrecomputedEntries(_tree, [_tree.Customers[^1]]);
     }
 
@@ -150,7 +150,7 @@ public class PageBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _tree = Trees.Shared($"balanced {Branching}x{Levels}", () => Trees.Balanced(Branching, Levels));
+        _tree = Trees.SharedBalanced(Branching, Levels);
         var customers = _tree.Customers;
         _page = Page == "v2 page"
             ? customers.Skip(customers.Length - (customers.Length / 2) - PageSize).Take(PageSize).ToArray()

@@ -106,7 +106,7 @@ public static class Trees
     /// that each built a tree of their own read objects laid out afresh by each build (<c>docs/decisions.md</c>,
     /// "The rows compared read one tree").
     /// </summary>
-    public static CustomerTree Shared(string name, Func<CustomerTree> build)
+    private static CustomerTree Shared(string name, Func<CustomerTree> build)
     {
         lock (SharedTrees)
         {
@@ -119,6 +119,14 @@ public static class Trees
             return tree;
         }
     }
+
+    /// <summary>The balanced tree of <see cref="Balanced"/> with its default properties, built once per process and shared (see <see cref="Shared"/>).</summary>
+    public static CustomerTree SharedBalanced(int branching, int levels) =>
+        Shared(string.Create(CultureInfo.InvariantCulture, $"balanced {branching}x{levels}"), () => Balanced(branching, levels));
+
+    /// <summary>The chain of <see cref="Chain"/>, built once per process and shared (see <see cref="Shared"/>).</summary>
+    public static CustomerTree SharedChain(int depth) =>
+        Shared(string.Create(CultureInfo.InvariantCulture, $"chain {depth}"), () => Chain(depth));
 
     /// <summary>
     /// A balanced tree: one root, each customer with <paramref name="branching"/> children, <paramref name="levels"/>
