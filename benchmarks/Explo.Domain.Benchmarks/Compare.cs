@@ -35,17 +35,17 @@ internal static class Compare
         new("v2 page of 1,000: resolver / floor", typeof(PageBenchmarks), "x",
             s => s.Ratio(typeof(PageBenchmarks), "Resolver", "Floor", ("Page", "v2 page")), r => r <= 1.5, "<= 1.5x"),
         new("whole tree, single thread: time", typeof(WholeTreeBenchmarks), "ms",
-            s => s.Mean(typeof(WholeTreeBenchmarks), "Streaming_walk") / Ms, t => t <= 350, "<= 350 ms") { Honest = ((s, _) => StreamingOverFloor(s) <= 2.5, "<= 2.5x the floor's time") },
+            s => s.Mean(typeof(WholeTreeBenchmarks), "Streaming_walk") / Ms, t => t <= 350, "<= 350 ms") { Honest = ((s, _) => NaiveOverStreaming(s) >= 3.0, "a third of naive's time or less") },
         new("whole tree, single thread: naive / streaming", typeof(WholeTreeBenchmarks), "x",
-            s => s.Ratio(typeof(WholeTreeBenchmarks), "Naive_every_customer", "Streaming_walk"), r => r >= 3.5, ">= 3.5x") { Honest = ((_, r) => r >= 3.0, ">= 3x") },
+            NaiveOverStreaming, r => r >= 3.5, ">= 3.5x") { Honest = ((_, r) => r >= 3.0, ">= 3x") },
         new("whole tree, single thread: streaming / floor", typeof(WholeTreeBenchmarks), "x",
             StreamingOverFloor, _ => true, Reported),
         new("whole tree, all cores: parallel / single thread", typeof(WholeTreeBenchmarks), "x",
-            s => s.Ratio(typeof(WholeTreeBenchmarks), "Parallel_walk", "Streaming_walk"), r => r <= 0.6, "<= 0.6x"),
+            s => s.Ratio(typeof(WholeTreeBenchmarks), "Parallel_walk", "Streaming_walk"), r => r <= 0.6, "<= 0.6x") { Honest = ((_, r) => r <= 0.7, "<= 0.7x") },
         new("deepest of a 10,000-level chain: resolver / floor", typeof(ChainBenchmarks), "x",
             s => s.Ratio(typeof(ChainBenchmarks), "Resolve_deepest_alone", "Floor_deepest_alone", ("Depth", 10_000)), r => r <= 1.5, "<= 1.5x") { Honest = ((_, r) => r <= 2.0, "<= 2x") },
         new("bulk import into LiteDB, one transaction as raw (explo import): store rate / raw rate", typeof(BulkImportBenchmarks), "%",
-            s => s.Ratio(typeof(BulkImportBenchmarks), "Raw_insert_bulk", "Store_import_one_transaction") * 100, p => p >= 80, ">= 80%"),
+            s => s.Ratio(typeof(BulkImportBenchmarks), "Raw_insert_bulk", "Store_import_one_transaction") * 100, p => p >= 80, ">= 80%") { Honest = ((_, p) => p >= 60, ">= 60%") },
         new("bulk import into LiteDB, the service's batches of 10,000: store rate / raw rate", typeof(BulkImportBenchmarks), "%",
             s => s.Ratio(typeof(BulkImportBenchmarks), "Raw_insert_bulk", "Store_import") * 100, _ => true, Reported),
     ];
@@ -80,6 +80,13 @@ internal static class Compare
 
         return allHeld ? 0 : 1;
     }
+
+    /// <summary>
+    /// Naive's time over the whole tree's single-thread walk. It is also the honest bound of the walk's time: both rows
+    /// read the same 1.1M customers in one process, so the ratio does not move with the machine's memory latency, which
+    /// the walk's time and its ratio to the floor do (<c>docs/benchmarks.md</c>, "Where each target ends").
+    /// </summary>
+    private static double? NaiveOverStreaming(Summaries s) => s.Ratio(typeof(WholeTreeBenchmarks), "Naive_every_customer", "Streaming_walk");
 
     /// <summary>The whole tree's single-thread walk over its floor (the sink reading entries worked out beforehand).</summary>
     private static double? StreamingOverFloor(Summaries s) => s.Ratio(typeof(WholeTreeBenchmarks), "Streaming_walk", "Floor_every_customer");
