@@ -83,8 +83,8 @@ internal static class Compare
 
     /// <summary>
     /// Naive's time over the whole tree's single-thread walk. It is also the honest bound of the walk's time: both rows
-    /// read the same 1.1M customers in one process, so the ratio does not move with the machine's memory latency, which
-    /// the walk's time and its ratio to the floor do (<c>docs/benchmarks.md</c>, "Where each target ends").
+    /// read the same 1.1M customers in one process, so their ratio stays put (3x to 4x) where the walk's time and its
+    /// ratio to the floor move with the machine's memory latency (<c>docs/benchmarks.md</c>, "Issue 18, fifth session").
     /// </summary>
     private static double? NaiveOverStreaming(Summaries s) => s.Ratio(typeof(WholeTreeBenchmarks), "Naive_every_customer", "Streaming_walk");
 
